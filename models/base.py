@@ -1,8 +1,9 @@
 """Declarative base shared by every model; imported by models/__init__ and Alembic."""
+import enum
 from datetime import datetime, timezone
 from typing import Annotated, Any
 
-from sqlalchemy import JSON, DateTime, MetaData, String, TypeDecorator
+from sqlalchemy import JSON, DateTime, Enum, MetaData, String, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, mapped_column
 
 NAMING_CONVENTION = {
@@ -50,3 +51,8 @@ def utcnow() -> datetime:
 intpk = Annotated[int, mapped_column(primary_key=True)]
 code = Annotated[str, mapped_column(String(64), unique=True)]
 name = Annotated[str, mapped_column(String(200))]
+
+
+def str_enum(kind: type[enum.Enum]) -> Enum:
+    """Return a column type that stores an enum's values (not its names) as plain strings."""
+    return Enum(kind, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e])

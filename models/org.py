@@ -2,10 +2,10 @@
 import enum
 from typing import Optional
 
-from sqlalchemy import Enum, ForeignKey
+from sqlalchemy import ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, code, intpk, name
+from .base import Base, code, intpk, name, str_enum
 
 
 class OrgKind(enum.StrEnum):
@@ -42,7 +42,7 @@ class Organization(Base):
     id: Mapped[intpk]
     code: Mapped[code]
     name: Mapped[name]
-    kind: Mapped[OrgKind] = mapped_column(Enum(OrgKind, native_enum=False, length=20))
+    kind: Mapped[OrgKind] = mapped_column(str_enum(OrgKind))
     parent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("organization.id"), index=True)
 
     parent: Mapped[Optional["Organization"]] = relationship(remote_side=[id])
@@ -69,7 +69,7 @@ class Unit(Base):
     id: Mapped[intpk]
     code: Mapped[code]
     name: Mapped[name]
-    kind: Mapped[UnitKind] = mapped_column(Enum(UnitKind, native_enum=False, length=20))
+    kind: Mapped[UnitKind] = mapped_column(str_enum(UnitKind))
     organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
 
     organization: Mapped[Organization] = relationship()

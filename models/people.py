@@ -2,10 +2,10 @@
 import enum
 from typing import Optional
 
-from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, intpk, name
+from .base import Base, intpk, name, str_enum
 from .org import Organization, Unit
 
 
@@ -49,7 +49,7 @@ class RoleAssignment(Base):
 
     id: Mapped[intpk]
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
-    role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=20))
+    role: Mapped[Role] = mapped_column(str_enum(Role))
     organization_id: Mapped[Optional[int]] = mapped_column(ForeignKey("organization.id"))
     unit_id: Mapped[Optional[int]] = mapped_column(ForeignKey("unit.id"))
 

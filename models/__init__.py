@@ -1,0 +1,35 @@
+"""SQLAlchemy 2.0 models of shangliang; importing this package registers every table on Base.metadata."""
+from .base import Base, utcnow
+from .calendar import CalendarDay
+from .event import Event
+from .org import Organization, OrgKind, Unit, UnitKind
+from .people import Role, RoleAssignment, User
+from .process import ProcessBinding, ProcessDefinition, ProcessVersion
+from .task_item import TaskItem, TaskStatus
+from .topic import PlatformLevel, Topic, TopicCategory, TopicSource, TopicStatus
+from .workflow import WorkflowState
+
+__all__ = [
+    "Base",
+    "CalendarDay",
+    "Event",
+    "Organization",
+    "OrgKind",
+    "PlatformLevel",
+    "ProcessBinding",
+    "ProcessDefinition",
+    "ProcessVersion",
+    "Role",
+    "RoleAssignment",
+    "TaskItem",
+    "TaskStatus",
+    "Topic",
+    "TopicCategory",
+    "TopicSource",
+    "TopicStatus",
+    "Unit",
+    "UnitKind",
+    "User",
+    "WorkflowState",
+    "utcnow",
+]

@@ -1,0 +1,67 @@
+"""Process definitions, their immutable deployed versions, and which version each district uses."""
+from datetime import datetime
+from typing import Optional
+
+from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, intpk, name, utcnow
+from .org import Organization
+from .people import User
+
+
+class ProcessDefinition(Base):
+    """A process by its BPMN process id (``topic_district``, ``town_approval`` …)."""
+
+    __tablename__ = "process_definition"
+
+    id: Mapped[intpk]
+    process_id: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[name]
+
+    versions: Mapped[list["ProcessVersion"]] = relationship(
+        back_populates="definition", order_by="ProcessVersion.number"
+    )
+
+
+class ProcessVersion(Base):
+    """One deployed diagram; never updated once written (a change is a new version)."""
+
+    __tablename__ = "process_version"
+    __table_args__ = (UniqueConstraint("definition_id", "number"),)
+
+    id: Mapped[intpk]
+    definition_id: Mapped[int] = mapped_column(ForeignKey("process_definition.id"), index=True)
+    number: Mapped[int]
+    bpmn_xml: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    source_name: Mapped[str] = mapped_column(String(200), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    deployed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
+    deployed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    definition: Mapped[ProcessDefinition] = relationship(back_populates="versions")
+    deployed_by: Mapped[Optional[User]] = relationship()
+
+    @property
+    def label(self) -> str:
+        """Return ``process_id v<number>`` for lists and logs."""
+        return f"{self.definition.process_id} v{self.number}"
+
+
+class ProcessBinding(Base):
+    """Which version a district's new topics start on (or call, for ``town_approval``).
+
+    A row with no district is the default for every district without a row of its own.
+    """
+
+    __tablename__ = "process_binding"
+    __table_args__ = (UniqueConstraint("process_id", "district_id"),)
+
+    id: Mapped[intpk]
+    process_id: Mapped[str] = mapped_column(String(64))
+    district_id: Mapped[Optional[int]] = mapped_column(ForeignKey("organization.id"))
+    version_id: Mapped[int] = mapped_column(ForeignKey("process_version.id"))
+
+    district: Mapped[Optional[Organization]] = relationship()
+    version: Mapped[ProcessVersion] = relationship()

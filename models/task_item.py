@@ -1,0 +1,59 @@
+"""The inbox read-model: one row per ready or finished user task, kept in step by the engine."""
+import enum
+from datetime import datetime
+from typing import Any, Optional
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, intpk, str_enum, utcnow
+from .org import Organization, Unit
+from .people import Role, User
+from .topic import Topic
+
+
+class TaskStatus(enum.StrEnum):
+    """Life of an inbox row."""
+
+    READY = "ready"  # 待办
+    COMPLETED = "completed"  # 已办
+    CANCELLED = "cancelled"  # 撤销（流程不再需要）
+
+
+class TaskItem(Base):
+    """A user task as people see it; queried for inboxes and overdue lists, never deserialized."""
+
+    __tablename__ = "task_item"
+    __table_args__ = (
+        Index("ix_task_item_unit_open", "candidate_unit_id", "status", "due_at"),
+        Index("ix_task_item_org_open", "candidate_org_id", "status", "due_at"),
+        Index("ix_task_item_status_due", "status", "due_at"),
+    )
+
+    id: Mapped[intpk]
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topic.id", ondelete="CASCADE"), index=True)
+    task_uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    bpmn_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    process_id: Mapped[str] = mapped_column(String(64))
+    stage: Mapped[str] = mapped_column(String(32))
+    role: Mapped[Role] = mapped_column(str_enum(Role))
+    candidate_org_id: Mapped[Optional[int]] = mapped_column(ForeignKey("organization.id"))
+    candidate_unit_id: Mapped[Optional[int]] = mapped_column(ForeignKey("unit.id"))
+    assignee_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"), index=True)
+    status: Mapped[TaskStatus] = mapped_column(
+        str_enum(TaskStatus), default=TaskStatus.READY
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    signed_at: Mapped[Optional[datetime]]
+    completed_at: Mapped[Optional[datetime]]
+    completed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
+    due_at: Mapped[Optional[datetime]]
+    due_provisional: Mapped[bool] = mapped_column(default=False)
+    context: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    topic: Mapped[Topic] = relationship()
+    candidate_org: Mapped[Optional[Organization]] = relationship()
+    candidate_unit: Mapped[Optional[Unit]] = relationship()
+    assignee: Mapped[Optional[User]] = relationship(foreign_keys=[assignee_id])
+    completed_by: Mapped[Optional[User]] = relationship(foreign_keys=[completed_by_id])
