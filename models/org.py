@@ -45,7 +45,7 @@ class Organization(Base):
     kind: Mapped[OrgKind] = mapped_column(str_enum(OrgKind))
     parent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("organization.id"), index=True)
 
-    parent: Mapped[Optional["Organization"]] = relationship(remote_side=[id])
+    parent: Mapped[Optional["Organization"]] = relationship(remote_side="Organization.id")
 
     def lineage(self) -> list["Organization"]:
         """Return this organization and its ancestors, nearest first."""

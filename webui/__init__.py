@@ -1,1 +1,51 @@
-"""webui"""
+"""The Flask application: configuration, the database session per request, and the blueprints."""
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g
+from sqlalchemy.orm import Session
+
+from models.database import make_engine, make_session_factory
+
+DEFAULT_DATABASE = Path("instance") / "shangliang.sqlite3"
+
+
+def default_database_url() -> str:
+    """Return the database URL from SHANGLIANG_DATABASE_URL, else the embedded SQLite file."""
+    return os.environ.get("SHANGLIANG_DATABASE_URL") or f"sqlite:///{DEFAULT_DATABASE.resolve()}"
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the application; ``config`` overrides the defaults (tests pass their database)."""
+    app = Flask(__name__)
+    app.config.update(
+        DATABASE_URL=default_database_url(),
+        MAX_CONTENT_LENGTH=25 * 1024 * 1024,
+        JSON_SORT_KEYS=False,
+    )
+    app.config.update(config or {})
+    engine = make_engine(app.config["DATABASE_URL"])
+    app.extensions["db_engine"] = engine
+    app.extensions["db_sessions"] = make_session_factory(engine)
+    app.teardown_appcontext(_close_session)
+
+    from . import api
+
+    app.register_blueprint(api.bp)
+    return app
+
+
+def db_session() -> Session:
+    """Return this request's database session, opening it on first use."""
+    from flask import current_app
+
+    if "db" not in g:
+        g.db = current_app.extensions["db_sessions"]()
+    return g.db
+
+
+def _close_session(_exc: BaseException | None) -> None:
+    session = g.pop("db", None)
+    if session is not None:
+        session.close()

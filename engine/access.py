@@ -1,0 +1,55 @@
+"""Server-side permission checks: may this user act on this task, or see this topic?"""
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import Organization, Role, TaskItem, Topic, User
+from workflows.roles import covers
+
+from .errors import Forbidden, NotFound
+
+SEE_ALL_IN_SCOPE = (Role.CPPCC_OFFICE, Role.CHAIR, Role.SUPERVISOR, Role.PROCESS_ADMIN, Role.COMMITTEE)
+
+
+def lineage_ids(org: Organization | None) -> list[int]:
+    """Return the ids of an organization and of every organization above it."""
+    return [o.id for o in org.lineage()] if org is not None else []
+
+
+def may_act(user: User, item: TaskItem) -> bool:
+    """Tell whether the user holds the task's role where the task belongs."""
+    lineage = lineage_ids(item.candidate_org) if item.candidate_unit_id is None else []
+    return any(a.role is item.role and covers(a, lineage, item.candidate_unit_id) for a in user.roles)
+
+
+def may_see(session: Session, user: User, topic: Topic) -> bool:
+    """Tell whether the topic lies in the user's scope, or one of the user's units has a task in it."""
+    lineage = set(lineage_ids(topic.platform))
+    if any(a.role in SEE_ALL_IN_SCOPE and a.organization_id in lineage for a in user.roles):
+        return True
+    unit_ids = {a.unit_id for a in user.roles if a.unit_id is not None}
+    if not unit_ids:
+        return False
+    hit = session.scalar(select(TaskItem.id).where(
+        TaskItem.topic_id == topic.id, TaskItem.candidate_unit_id.in_(unit_ids)).limit(1))
+    return hit is not None
+
+
+def require_topic(session: Session, user: User, topic_id: int) -> Topic:
+    """Return the topic, or NotFound both when it does not exist and when the user may not see it."""
+    topic = session.get(Topic, topic_id)
+    if topic is None or not may_see(session, user, topic):
+        raise NotFound(f"no topic {topic_id} that you can see")
+    return topic
+
+
+def require_task(session: Session, user: User, task_item_id: int) -> TaskItem:
+    """Return a task the user may act on: NotFound if unseen, Forbidden if seen but not theirs."""
+    item = session.get(TaskItem, task_item_id)
+    if item is None or not may_see(session, user, item.topic):
+        raise NotFound(f"no task {task_item_id} that you can see")
+    if not may_act(user, item):
+        raise Forbidden(f"task {task_item_id} needs the role {item.role.value} of its organization or unit")
+    return item
+
+

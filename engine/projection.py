@@ -1,0 +1,108 @@
+"""Keeping the task_item read-model in step with a workflow after every change.
+
+Called by the topic service inside the same transaction that stores the workflow state, so
+inboxes and overdue lists are plain indexed queries that never deserialize a workflow.
+"""
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from SpiffWorkflow import TaskState
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.task import Task
+
+from models import Event, TaskItem, TaskStatus, Topic, Unit
+from workflows.roles import LANE_ROLES, resolve_candidate
+
+from .calendar import SHANGHAI, WorkCalendar, parse_clock
+from .diagrams import STAGES
+
+
+def ready_user_tasks(workflow: BpmnWorkflow) -> dict[str, Task]:
+    """Return the workflow's ready user tasks, subprocesses included, by task id."""
+    return {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
+
+
+def task_properties(task: Task) -> dict[str, Any]:
+    """Return the spiffworkflow properties of a task's spec (stage, form, candidate, clock …)."""
+    return dict(task.task_spec.extensions.get("properties", {}))
+
+
+def bpmn_id(task: Task) -> str:
+    """Return the BPMN element id of a task (a multi-instance child reports its parent's id)."""
+    return task.task_spec.bpmn_id or task.task_spec.name
+
+
+def sync(
+    session: Session, topic: Topic, workflow: BpmnWorkflow, now: datetime, calendar: WorkCalendar
+) -> list[TaskItem]:
+    """Create rows for newly ready tasks, cancel rows whose task vanished; return the new rows."""
+    ready = ready_user_tasks(workflow)
+    open_items = session.scalars(
+        select(TaskItem).where(TaskItem.topic_id == topic.id, TaskItem.status == TaskStatus.READY)
+    ).all()
+    for item in open_items:
+        if item.task_uuid not in ready:
+            item.status = TaskStatus.CANCELLED
+            item.completed_at = now
+            session.add(Event(topic_id=topic.id, task_item_id=item.id, kind="task_cancelled", at=now))
+    known = {item.task_uuid for item in open_items}
+    created = [_new_item(session, topic, task, now, calendar) for uuid, task in ready.items() if uuid not in known]
+    session.flush()
+    topic.stage = current_stage(topic, [*(i for i in open_items if i.task_uuid in ready), *created])
+    return created
+
+
+def current_stage(topic: Topic, open_items: list[TaskItem]) -> str:
+    """Return the earliest stage among the open tasks (the topic's stage when none are open)."""
+    stages = [i.stage for i in open_items if i.stage in STAGES]
+    return min(stages, key=STAGES.index) if stages else topic.stage
+
+
+def _new_item(session: Session, topic: Topic, task: Task, now: datetime, calendar: WorkCalendar) -> TaskItem:
+    props = task_properties(task)
+    candidate = resolve_candidate(props.get("candidate", "platform"), topic, task.data)
+    unit = session.scalar(select(Unit).where(Unit.code == candidate.unit_code)) if candidate.unit_code else None
+    start = _clock_start(session, topic, bpmn_id(task), props, now)
+    due = parse_clock(props["clock"]).due_from(calendar, start.astimezone(SHANGHAI).date()) if props.get("clock") else None
+    item = TaskItem(
+        topic=topic,
+        task_uuid=str(task.id),
+        bpmn_id=bpmn_id(task),
+        name=task.task_spec.bpmn_name or bpmn_id(task),
+        process_id=task.workflow.spec.name,
+        stage=props.get("stage", topic.stage),
+        role=LANE_ROLES[task.task_spec.lane],
+        candidate_org_id=unit.organization_id if unit else candidate.organization.id if candidate.organization else None,
+        candidate_unit_id=unit.id if unit else None,
+        created_at=now,
+        due_at=due.end_at() if due else None,
+        due_provisional=due.provisional if due else False,
+        context=_context(props, task),
+    )
+    session.add(item)
+    return item
+
+
+def _clock_start(session: Session, topic: Topic, task_id: str, props: dict[str, Any], now: datetime) -> datetime:
+    """Return when the task's clock starts: now, or when the lead unit signed for the topic.
+
+    A task that runs again (re-handling after an unsatisfied rating) starts a fresh clock.
+    """
+    if props.get("clock_start") != "signed":
+        return now
+    finished = select(TaskItem.completed_at).where(
+        TaskItem.topic_id == topic.id, TaskItem.status == TaskStatus.COMPLETED
+    ).order_by(TaskItem.completed_at.desc()).limit(1)
+    if session.scalar(finished.where(TaskItem.bpmn_id == task_id)) is not None:
+        return now
+    return session.scalar(finished.where(TaskItem.bpmn_id == "sign_receipt")) or now
+
+
+def _context(props: dict[str, Any], task: Task) -> dict[str, Any]:
+    """Keep what a list needs to show without the workflow: the form key and the clock."""
+    context = {k: props[k] for k in ("form", "clock", "warn", "candidate") if k in props}
+    if props.get("candidate") == "assist_unit":
+        context["assisting_unit"] = task.data.get("assisting_unit")
+    return context

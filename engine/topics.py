@@ -1,0 +1,173 @@
+"""Starting topics and completing their tasks: each call is one database transaction.
+
+Used by the CLI and the web API (and later the web pages and the scheduler). Every change
+writes the workflow state, the task rows and the events together, or nothing at all.
+"""
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+from SpiffWorkflow import TaskState
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
+
+from models import (
+    CalendarDay, Event, Organization, OrgKind, PlatformLevel, Role, TaskItem, TaskStatus, Topic,
+    TopicCategory, TopicSource, TopicStatus, Unit, User, WorkflowState, utcnow,
+)
+from workflows.forms import FORMS, FormInvalid, validate
+
+from . import processes, projection, state
+from .access import lineage_ids, require_task
+from .calendar import WorkCalendar
+from .errors import Conflict, Forbidden, InvalidInput, NotFound
+
+PROCESS_FOR_LEVEL = {PlatformLevel.DISTRICT: "topic_district", PlatformLevel.TOWN: "topic_town"}
+TOPIC_FIELDS = ("title", "description", "category", "source", "platform_level", "district", "town")
+
+
+def load_calendar(session: Session) -> WorkCalendar:
+    """Return the working-day calendar with the staff-entered days applied."""
+    rows = session.scalars(select(CalendarDay)).all()
+    return WorkCalendar({r.day: r.is_workday for r in rows}, official_years={r.day.year for r in rows})
+
+
+def start_topic(session: Session, actor: User, fields: Mapping[str, Any], now: datetime | None = None) -> Topic:
+    """Create a topic on the process versions bound for its district, and run it to its first task."""
+    now = now or utcnow()
+    topic = _new_topic(session, fields)
+    if not any(a.role is Role.CPPCC_OFFICE and a.organization_id in lineage_ids(topic.platform) for a in actor.roles):
+        raise Forbidden("only the CPPCC office of the topic's platform may start a topic there")
+    main = processes.bound_version(session, PROCESS_FOR_LEVEL[topic.platform_level], topic.district)
+    called = processes.resolve_called(session, main, topic.district)
+    topic.process_version = main
+    topic.created_by = actor
+    topic.created_at = now
+    session.add(topic)
+    session.flush()
+    workflow = state.new_workflow(*processes.specs_of(main, called))
+    workflow.do_engine_steps()
+    session.add(WorkflowState(
+        topic_id=topic.id, state_json=state.dump(workflow), serializer_version=state.SERIALIZER_VERSION,
+        subprocess_versions={pid: v.id for pid, v in called.items()},
+    ))
+    session.add(Event(topic_id=topic.id, actor_id=actor.id, kind="topic_started", at=now,
+                      payload={"title": topic.title, "process": main.label}))
+    projection.sync(session, topic, workflow, now, load_calendar(session))
+    session.commit()
+    return topic
+
+
+def _new_topic(session: Session, fields: Mapping[str, Any]) -> Topic:
+    """Check the fields of a new topic and build it (not yet added to the session)."""
+    errors: dict[str, str] = {f: "not a field of a topic" for f in set(fields) - set(TOPIC_FIELDS)}
+    title = str(fields.get("title") or "").strip()
+    if not title or len(title) > 200:
+        errors["title"] = "required, at most 200 characters"
+    enums = {"category": TopicCategory, "source": TopicSource, "platform_level": PlatformLevel}
+    values: dict[str, Any] = {}
+    for name, kind in enums.items():
+        try:
+            values[name] = kind(fields.get(name))
+        except ValueError:
+            errors[name] = f"must be one of {', '.join(m.value for m in kind)}"
+    district = _org(session, fields.get("district"), (OrgKind.DISTRICT,))
+    if district is None:
+        errors["district"] = "unknown district code"
+    town = _org(session, fields.get("town"), (OrgKind.TOWN, OrgKind.STREET, OrgKind.PARK))
+    if values.get("platform_level") is PlatformLevel.TOWN and (town is None or town.district() is not district):
+        errors["town"] = "a town-platform topic needs a town, street or park of its district"
+    if errors:
+        raise InvalidInput("the topic is incomplete", errors)
+    description = str(fields.get("description") or "")[:20_000]
+    if values["platform_level"] is PlatformLevel.DISTRICT:
+        town = None
+    return Topic(title=title, description=description, district=district, town=town, **values)
+
+
+def _org(session: Session, code: Any, kinds: tuple[OrgKind, ...]) -> Organization | None:
+    if not isinstance(code, str):
+        return None
+    org = session.scalar(select(Organization).where(Organization.code == code))
+    return org if org is not None and org.kind in kinds else None
+
+
+def complete_task(
+    session: Session, actor: User, task_item_id: int, data: Mapping[str, Any], now: datetime | None = None
+) -> TaskItem:
+    """Submit a task's form and move the topic on; a lost race raises Conflict and changes nothing."""
+    now = now or utcnow()
+    item = require_task(session, actor, task_item_id)
+    if item.status is not TaskStatus.READY:
+        raise Conflict(f"task {item.id} is already {item.status.value}")
+    form = FORMS[item.context.get("form", item.bpmn_id)]
+    try:
+        cleaned = validate(form, data, lambda code: _unit_exists(session, code))
+    except FormInvalid as exc:
+        raise InvalidInput(f"the form {form.key} has errors", exc.errors) from None
+    topic = item.topic
+    stored = session.get(WorkflowState, topic.id)
+    assert stored is not None, "every topic has a workflow state"
+    workflow = _restore(session, topic, stored)
+    task = workflow.get_task_from_id(UUID(item.task_uuid))
+    if task is None or task.state != TaskState.READY:
+        raise Conflict(f"task {item.id} is no longer waiting for input")
+    task.data.update(cleaned)
+    task.run()
+    workflow.do_engine_steps()
+    item.status, item.completed_at, item.completed_by = TaskStatus.COMPLETED, now, actor
+    item.assignee = item.assignee or actor
+    stored.state_json = state.dump(workflow)
+    session.add(Event(topic_id=topic.id, task_item_id=item.id, actor_id=actor.id, kind="task_completed",
+                      at=now, payload={"task": item.bpmn_id, "data": cleaned}))
+    projection.sync(session, topic, workflow, now, load_calendar(session))
+    _finish_if_done(session, topic, workflow, actor, now)
+    _commit(session, f"task {item.id} was completed by someone else at the same time")
+    return item
+
+
+def _restore(session: Session, topic: Topic, stored: WorkflowState) -> BpmnWorkflow:
+    called = {pid: processes.version_by_id(session, vid) for pid, vid in stored.subprocess_versions.items()}
+    return state.restore(stored.state_json, *processes.specs_of(topic.process_version, called))
+
+
+def _unit_exists(session: Session, code: str) -> bool:
+    return session.scalar(select(Unit.id).where(Unit.code == code)) is not None
+
+
+def _finish_if_done(session: Session, topic: Topic, workflow: BpmnWorkflow, actor: User, now: datetime) -> None:
+    """Close or reject the topic when its workflow has ended, by the end event it reached."""
+    if not workflow.is_completed():
+        return
+    ends = [t for t in workflow.get_tasks(state=TaskState.COMPLETED, spec_class=EndEvent) if t.workflow is workflow]
+    rejected = any((t.task_spec.bpmn_id or "").startswith("rejected") for t in ends)
+    topic.status = TopicStatus.REJECTED if rejected else TopicStatus.CLOSED
+    topic.status_reason = str(workflow.data.get("opinion") or "") if rejected else ""
+    topic.closed_at = now
+    kind = "topic_rejected" if rejected else "topic_closed"
+    session.add(Event(topic_id=topic.id, actor_id=actor.id, kind=kind, at=now, payload={"reason": topic.status_reason}))
+
+
+def _commit(session: Session, conflict_message: str) -> None:
+    try:
+        session.commit()
+    except StaleDataError:
+        session.rollback()
+        raise Conflict(conflict_message) from None
+
+
+def history(session: Session, topic: Topic) -> list[Event]:
+    """Return the topic's events, oldest first."""
+    return list(session.scalars(select(Event).where(Event.topic_id == topic.id).order_by(Event.at, Event.id)))
+
+
+def get_topic(session: Session, topic_id: int) -> Topic:
+    """Return a topic by id or raise NotFound."""
+    topic = session.get(Topic, topic_id)
+    if topic is None:
+        raise NotFound(f"no topic {topic_id}")
+    return topic
