@@ -28,15 +28,16 @@ MAX_DIAGRAM_BYTES = 2 * 1024 * 1024
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 NS = {"bpmn": BPMN, "spiffworkflow": SPIFF}
+DTD_REFUSED = "a DOCTYPE or entity declaration is not allowed in a diagram"
 STAGES = ("proposal", "approval", "research", "consultation", "minutes", "handling", "feedback", "reinspection")
 
 SUPPORTED = {
     "startEvent", "endEvent", "userTask", "manualTask", "task", "exclusiveGateway",
     "parallelGateway", "inclusiveGateway", "callActivity", "sequenceFlow", "laneSet",
     "textAnnotation", "association", "extensionElements", "documentation",
-    "intermediateCatchEvent", "boundaryEvent",
+    "intermediateCatchEvent", "boundaryEvent", "property",
 }
-FLOW_NODES = SUPPORTED - {"sequenceFlow", "laneSet", "textAnnotation", "association", "extensionElements", "documentation"}
+FLOW_NODES = SUPPORTED - {"sequenceFlow", "laneSet", "textAnnotation", "association", "extensionElements", "documentation", "property"}
 EXPRESSION_TAGS = ("conditionExpression", "timeDate", "timeDuration", "timeCycle", "loopCardinality", "completionCondition")
 SCRIPT_TAGS = (f"{{{BPMN}}}script", f"{{{SPIFF}}}preScript", f"{{{SPIFF}}}postScript", f"{{{SPIFF}}}serviceTaskOperator")
 
@@ -77,6 +78,8 @@ def parse_xml(data: bytes) -> etree._Element:
     """Parse bytes as XML with every external or expanding feature off; refuse any DTD."""
     if len(data) > MAX_DIAGRAM_BYTES:
         raise DiagramRejected([Problem(f"the file is larger than {MAX_DIAGRAM_BYTES // 1024 // 1024} MB")])
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        raise DiagramRejected([Problem(DTD_REFUSED)])
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False, huge_tree=False
     )
@@ -85,7 +88,7 @@ def parse_xml(data: bytes) -> etree._Element:
     except etree.XMLSyntaxError as exc:
         raise DiagramRejected([Problem(f"not well-formed XML: {exc}")]) from None
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
-        raise DiagramRejected([Problem("a DOCTYPE or entity declaration is not allowed in a diagram")])
+        raise DiagramRejected([Problem(DTD_REFUSED)])
     root = tree.getroot()
     if root.tag != f"{{{BPMN}}}definitions":
         raise DiagramRejected([Problem("the root element is not bpmn:definitions")])

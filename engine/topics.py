@@ -19,12 +19,13 @@ from models import (
     CalendarDay, Event, Organization, OrgKind, PlatformLevel, Role, TaskItem, TaskStatus, Topic,
     TopicCategory, TopicSource, TopicStatus, Unit, User, WorkflowState, utcnow,
 )
+from models.database import writing
 from workflows.forms import FORMS, FormInvalid, validate
 
 from . import processes, projection, state
 from .access import lineage_ids, require_task
 from .calendar import WorkCalendar
-from .errors import Conflict, Forbidden, InvalidInput, NotFound
+from .errors import Conflict, Forbidden, InvalidInput
 
 PROCESS_FOR_LEVEL = {PlatformLevel.DISTRICT: "topic_district", PlatformLevel.TOWN: "topic_town"}
 TOPIC_FIELDS = ("title", "description", "category", "source", "platform_level", "district", "town")
@@ -39,26 +40,25 @@ def load_calendar(session: Session) -> WorkCalendar:
 def start_topic(session: Session, actor: User, fields: Mapping[str, Any], now: datetime | None = None) -> Topic:
     """Create a topic on the process versions bound for its district, and run it to its first task."""
     now = now or utcnow()
-    topic = _new_topic(session, fields)
-    if not any(a.role is Role.CPPCC_OFFICE and a.organization_id in lineage_ids(topic.platform) for a in actor.roles):
-        raise Forbidden("only the CPPCC office of the topic's platform may start a topic there")
-    main = processes.bound_version(session, PROCESS_FOR_LEVEL[topic.platform_level], topic.district)
-    called = processes.resolve_called(session, main, topic.district)
-    topic.process_version = main
-    topic.created_by = actor
-    topic.created_at = now
-    session.add(topic)
-    session.flush()
-    workflow = state.new_workflow(*processes.specs_of(main, called))
-    workflow.do_engine_steps()
-    session.add(WorkflowState(
-        topic_id=topic.id, state_json=state.dump(workflow), serializer_version=state.SERIALIZER_VERSION,
-        subprocess_versions={pid: v.id for pid, v in called.items()},
-    ))
-    session.add(Event(topic_id=topic.id, actor_id=actor.id, kind="topic_started", at=now,
-                      payload={"title": topic.title, "process": main.label}))
-    projection.sync(session, topic, workflow, now, load_calendar(session))
-    session.commit()
+    with writing(session):
+        topic = _new_topic(session, fields)
+        if not any(a.role is Role.CPPCC_OFFICE and a.organization_id in lineage_ids(topic.platform)
+                   for a in actor.roles):
+            raise Forbidden("only the CPPCC office of the topic's platform may start a topic there")
+        main = processes.bound_version(session, PROCESS_FOR_LEVEL[topic.platform_level], topic.district)
+        called = processes.resolve_called(session, main, topic.district)
+        topic.process_version, topic.created_by, topic.created_at = main, actor, now
+        session.add(topic)
+        session.flush()
+        workflow = state.new_workflow(*processes.specs_of(main, called))
+        workflow.do_engine_steps()
+        session.add(WorkflowState(
+            topic_id=topic.id, state_json=state.dump(workflow), serializer_version=state.SERIALIZER_VERSION,
+            subprocess_versions={pid: v.id for pid, v in called.items()},
+        ))
+        session.add(Event(topic_id=topic.id, actor_id=actor.id, kind="topic_started", at=now,
+                          payload={"title": topic.title, "process": main.label}))
+        projection.sync(session, topic, workflow, now, load_calendar(session))
     return topic
 
 
@@ -101,6 +101,14 @@ def complete_task(
 ) -> TaskItem:
     """Submit a task's form and move the topic on; a lost race raises Conflict and changes nothing."""
     now = now or utcnow()
+    try:
+        with writing(session):
+            return _complete(session, actor, task_item_id, data, now)
+    except StaleDataError:
+        raise Conflict(f"task {task_item_id} was completed by someone else at the same time") from None
+
+
+def _complete(session: Session, actor: User, task_item_id: int, data: Mapping[str, Any], now: datetime) -> TaskItem:
     item = require_task(session, actor, task_item_id)
     if item.status is not TaskStatus.READY:
         raise Conflict(f"task {item.id} is already {item.status.value}")
@@ -126,7 +134,7 @@ def complete_task(
                       at=now, payload={"task": item.bpmn_id, "data": cleaned}))
     projection.sync(session, topic, workflow, now, load_calendar(session))
     _finish_if_done(session, topic, workflow, actor, now)
-    _commit(session, f"task {item.id} was completed by someone else at the same time")
+    session.flush()
     return item
 
 
@@ -152,22 +160,6 @@ def _finish_if_done(session: Session, topic: Topic, workflow: BpmnWorkflow, acto
     session.add(Event(topic_id=topic.id, actor_id=actor.id, kind=kind, at=now, payload={"reason": topic.status_reason}))
 
 
-def _commit(session: Session, conflict_message: str) -> None:
-    try:
-        session.commit()
-    except StaleDataError:
-        session.rollback()
-        raise Conflict(conflict_message) from None
-
-
 def history(session: Session, topic: Topic) -> list[Event]:
     """Return the topic's events, oldest first."""
     return list(session.scalars(select(Event).where(Event.topic_id == topic.id).order_by(Event.at, Event.id)))
-
-
-def get_topic(session: Session, topic_id: int) -> Topic:
-    """Return a topic by id or raise NotFound."""
-    topic = session.get(Topic, topic_id)
-    if topic is None:
-        raise NotFound(f"no topic {topic_id}")
-    return topic

@@ -1,4 +1,6 @@
 """Connecting to the database and bringing its schema up to date; used by every entry point."""
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -16,7 +18,7 @@ def make_engine(url: str, **kwargs: object) -> Engine:
         return create_engine(url, pool_pre_ping=True, **kwargs)
     engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S}, **kwargs)
     event.listen(engine, "connect", _sqlite_on_connect)
-    event.listen(engine, "begin", _sqlite_begin_immediate)
+    event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 
@@ -30,10 +32,36 @@ def _sqlite_on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-un
     cursor.close()
 
 
-def _sqlite_begin_immediate(connection) -> None:  # type: ignore[no-untyped-def]
-    # Taking the write lock up front means two writers queue on the busy timeout instead of one
-    # failing later with "database is locked" when it upgrades a read transaction.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+def _sqlite_begin(connection) -> None:  # type: ignore[no-untyped-def]
+    # Readers begin deferred and never block anyone (WAL); writers ask for IMMEDIATE through
+    # begin_write, so two writers queue on the busy timeout instead of one failing later with
+    # "database is locked" when it upgrades a read transaction.
+    connection.exec_driver_sql("BEGIN " + connection.get_execution_options().get("sqlite_begin", ""))
+
+
+def begin_write(session: Session) -> None:
+    """Start the session's transaction as a writer: on SQLite it takes the write lock at once.
+
+    A read-only transaction already open is committed first (it has nothing to write), so the
+    write sees everything committed before it took the lock.
+    """
+    if session.in_transaction():
+        if session.new or session.dirty or session.deleted:
+            raise RuntimeError("begin_write called with unflushed changes in the session")
+        session.commit()
+    session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+
+
+@contextmanager
+def writing(session: Session) -> Iterator[Session]:
+    """Run the block as one write transaction: commit at the end, roll back on any error."""
+    begin_write(session)
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

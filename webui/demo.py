@@ -116,11 +116,16 @@ def load(session: Session, now: datetime) -> None:
     """Load every demo row and topics at every stage, unless organizations exist already."""
     if session.scalar(select(Organization.id).limit(1)) is not None:
         return
+    load_world(session)
+    _topics(session, now)
+
+
+def load_world(session: Session) -> None:
+    """Load the organizations, units, users and diagrams, without topics, and commit."""
     _organizations(session)
     _users(session)
-    deploy_bundled(session)
+    deploy_bundled(session, session.scalar(select(User).where(User.username == "admin")))
     session.commit()
-    _topics(session, now)
 
 
 def deploy_bundled(session: Session, admin: User | None = None) -> None:

@@ -1,0 +1,35 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything they need is installed here.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export SHANGLIANG_DATABASE_URL ?= sqlite:///$(CURDIR)/instance/shangliang.sqlite3
+
+.PHONY: install run test test-sqlite serve db demo lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): setup.cfg pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(STAMP)
+
+db: install
+	$(BIN)/shangliang init-db
+
+demo: db
+	$(BIN)/shangliang demo
+
+run: demo
+	$(BIN)/shangliang serve --host 127.0.0.1 --port 5000
+
+test: test-sqlite
+
+test-sqlite: install
+	$(BIN)/pytest -p no:cacheprovider
+
+clean:
+	rm -rf instance/*.sqlite3* test-artifacts

@@ -1,0 +1,1 @@
+"""Diagram path tests: the engine driven through bpmn/ without the web app."""
