@@ -1,4 +1,5 @@
 """SQLAlchemy 2.0 models of shangliang; importing this package registers every table on Base.metadata."""
+from .audit import AuditEntry
 from .base import Base, utcnow
 from .calendar import CalendarDay
 from .event import Event
@@ -10,6 +11,7 @@ from .topic import PlatformLevel, Topic, TopicCategory, TopicSource, TopicStatus
 from .workflow import WorkflowState
 
 __all__ = [
+    "AuditEntry",
     "Base",
     "CalendarDay",
     "Event",

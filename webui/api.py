@@ -12,7 +12,7 @@ from flask import Blueprint, Response, g, jsonify, request
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
-from engine import inbox, processes, topics
+from engine import audit, inbox, processes, topics
 from engine.access import require_task, require_topic
 from engine.errors import Forbidden, InvalidInput, ShangliangError
 from models import ProcessVersion, Role, TaskItem, TaskStatus, Topic, User
@@ -155,6 +155,8 @@ def deploy_process() -> tuple[Response, int]:
     session = db_session()
     version = processes.deploy(session, request.get_data(), source_name=request.args.get("name", "upload.bpmn"),
                                note=request.args.get("note", ""), deployed_by=g.user)
+    audit.record(session, "deploy", g.user, target=f"process_version:{version.id}", address=request.remote_addr or "",
+                 process=version.definition.process_id, number=version.number)
     session.commit()
     return jsonify(version_json(version)), 201
 
