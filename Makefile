@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export SHANGLIANG_DATABASE_URL ?= sqlite:///$(CURDIR)/instance/shangliang.sqlite3
 
-.PHONY: install run test test-sqlite serve db demo lint clean
+.PHONY: install run test test-sqlite test-postgres bench serve db demo lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,10 +26,15 @@ demo: db
 run: demo
 	$(BIN)/shangliang serve --host 127.0.0.1 --port 5000
 
-test: test-sqlite
+# The whole suite twice: on SQLite files, then on a private PostgreSQL server (tests/pg.sh).
+test: test-sqlite test-postgres
 
 test-sqlite: install
 	$(BIN)/pytest -p no:cacheprovider
 
+test-postgres: install
+	PG_FAST=1 tests/pg.sh run $(BIN)/pytest -p no:cacheprovider
+
 clean:
-	rm -rf instance/*.sqlite3* test-artifacts
+	-tests/pg.sh stop
+	rm -rf instance/*.sqlite3* test-artifacts .pg

@@ -1,9 +1,9 @@
-"""Fixtures shared by every test: a real database file with the demo world, and its sessions.
+"""Fixtures shared by every test: a real database with the demo world, and its sessions.
 
 The schema is migrated and the demo organizations, users and diagrams are loaded once per
-test run into a template file; each test gets its own copy of that file.
+test run into a template database; each test gets its own copy. SHANGLIANG_TEST_DATABASE_URL
+runs the suite on a PostgreSQL server instead of SQLite files (tests/databases.py).
 """
-import shutil
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -12,31 +12,27 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from models.database import make_engine, make_session_factory, migrate
-from webui import demo
+from models.database import make_engine, make_session_factory
+from tests.databases import PostgresTemplates, SqliteTemplates, server_url
 
 NOW = datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc)  # a Monday, 09:00 in Shanghai
 
 
 @pytest.fixture(scope="session")
-def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Return a database file migrated to head with the demo world (no topics) loaded."""
-    path = tmp_path_factory.mktemp("template") / "world.sqlite3"
-    url = f"sqlite:///{path}"
-    migrate(url)
-    engine = make_engine(url)
-    with make_session_factory(engine)() as session:
-        demo.load_world(session)
-    engine.dispose()
-    return path
+def templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SqliteTemplates | PostgresTemplates]:
+    """Return the template database with the demo world (no topics), on SQLite or PostgreSQL."""
+    server = server_url()
+    store = PostgresTemplates(server) if server else SqliteTemplates(tmp_path_factory.mktemp("template"))
+    yield store
+    store.close()
 
 
 @pytest.fixture
-def db_url(template_db: Path, tmp_path: Path) -> str:
-    """Return the URL of this test's own copy of the template database."""
-    path = tmp_path / "test.sqlite3"
-    shutil.copy(template_db, path)
-    return f"sqlite:///{path}"
+def db_url(templates: SqliteTemplates | PostgresTemplates, tmp_path: Path) -> Iterator[str]:
+    """Return the URL of this test's own copy of the template database, dropped afterwards."""
+    url = templates.copy(tmp_path)
+    yield url
+    templates.drop(url)
 
 
 @pytest.fixture

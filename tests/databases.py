@@ -1,0 +1,87 @@
+"""Test databases on SQLite or PostgreSQL: one template with the demo world, one fresh copy per test.
+
+Used by tests/conftest.py. SHANGLIANG_TEST_DATABASE_URL chooses PostgreSQL (a server URL, whose
+own database is only used to create and drop others); without it every database is a SQLite file.
+"""
+import itertools
+import os
+import shutil
+from pathlib import Path
+
+from sqlalchemy import Engine, make_url, text
+
+from models.database import make_engine, make_session_factory, migrate
+from webui import demo
+
+SERVER_URL_VARIABLE = "SHANGLIANG_TEST_DATABASE_URL"
+
+
+def server_url() -> str:
+    """Return the PostgreSQL server the tests use, or "" for SQLite."""
+    return os.environ.get(SERVER_URL_VARIABLE, "")
+
+
+def load_template(url: str) -> None:
+    """Migrate the database at ``url`` to head and load the demo world (no topics)."""
+    migrate(url)
+    engine = make_engine(url)
+    with make_session_factory(engine)() as session:
+        demo.load_world(session)
+    engine.dispose()
+
+
+class SqliteTemplates:
+    """Template and copies as files in a temporary directory."""
+
+    def __init__(self, directory: Path) -> None:
+        self.template = directory / "world.sqlite3"
+        load_template(f"sqlite:///{self.template}")
+
+    def copy(self, directory: Path) -> str:
+        """Return the URL of a fresh copy of the template."""
+        path = directory / "test.sqlite3"
+        shutil.copy(self.template, path)
+        return f"sqlite:///{path}"
+
+    def drop(self, url: str) -> None:
+        """Nothing to do: the test's temporary directory goes away by itself."""
+
+    def close(self) -> None:
+        """Nothing to do: the template lies in pytest's temporary directory."""
+
+
+class PostgresTemplates:
+    """Template and copies as databases on one server, named after this process (xdist workers differ)."""
+
+    def __init__(self, url: str) -> None:
+        self.server = make_url(url)
+        self.admin: Engine = make_engine(url, isolation_level="AUTOCOMMIT")
+        self.prefix = f"shangliang_test_{os.getpid()}"
+        self.template = f"{self.prefix}_template"
+        self.counter = itertools.count(1)
+        self._execute(f'DROP DATABASE IF EXISTS "{self.template}" WITH (FORCE)')
+        self._execute(f'CREATE DATABASE "{self.template}"')
+        load_template(self.url_of(self.template))
+
+    def url_of(self, database: str) -> str:
+        """Return the URL of a database on the test server."""
+        return self.server.set(database=database).render_as_string(hide_password=False)
+
+    def copy(self, _directory: Path) -> str:
+        """Create a database from the template (a file-level copy) and return its URL."""
+        name = f"{self.prefix}_{next(self.counter)}"
+        self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}" STRATEGY FILE_COPY')
+        return self.url_of(name)
+
+    def drop(self, url: str) -> None:
+        """Drop a test's database, closing connections a failed test may have left."""
+        self._execute(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
+
+    def close(self) -> None:
+        """Drop the template and let go of the server."""
+        self._execute(f'DROP DATABASE IF EXISTS "{self.template}" WITH (FORCE)')
+        self.admin.dispose()
+
+    def _execute(self, sql: str) -> None:
+        with self.admin.connect() as connection:
+            connection.execute(text(sql))
