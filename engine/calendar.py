@@ -27,6 +27,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -189,26 +190,12 @@ class WorkCalendar:
 
     def _build_year(self, year: int) -> _Year:
         """Apply the overrides of ``year`` over its official or provisional base."""
-        base = self._base_rule(year)
+        base = _base_workdays(year, year in self._official_years)
         overrides = self._overrides.get(year, {})
         first = dt.date(year, 1, 1).toordinal()
         last = dt.date(year, 12, 31).toordinal()
-        ordinals = tuple(
-            o
-            for o in range(first, last + 1)
-            if overrides.get(o, base(dt.date.fromordinal(o)))
-        )
+        ordinals = tuple(o for o in range(first, last + 1) if overrides.get(o, o in base))
         return _Year(self.is_provisional(year), ordinals, frozenset(ordinals))
-
-    def _base_rule(self, year: int) -> Callable[[dt.date], bool]:
-        """Pick the rule that decides a day of ``year`` before overrides."""
-        if year in PACKAGE_YEARS:
-            return _package_is_workday
-        if year in self._official_years:
-            # Staff entered this year's schedule as overrides over weekends.
-            return _is_weekday
-        holidays = statutory_holidays(year)
-        return lambda d: _is_weekday(d) and d not in holidays
 
     def _next_workday_from(self, d: dt.date) -> dt.date:
         """Return ``d`` if it is a working day, else the next working day."""
@@ -230,6 +217,30 @@ class WorkCalendar:
             self._year(y).provisional for y in range(first.year, due.year + 1)
         )
         return Due(due, provisional)
+
+
+@lru_cache(maxsize=64)
+def _base_workdays(year: int, official: bool) -> frozenset[int]:
+    """Return the ordinals of ``year``'s working days before overrides, computed once per process.
+
+    Asking the packaged schedule day by day costs milliseconds a year, and a calendar is built
+    for every task that gets a deadline.
+    """
+    rule = _base_rule(year, official)
+    first = dt.date(year, 1, 1).toordinal()
+    last = dt.date(year, 12, 31).toordinal()
+    return frozenset(o for o in range(first, last + 1) if rule(dt.date.fromordinal(o)))
+
+
+def _base_rule(year: int, official: bool) -> Callable[[dt.date], bool]:
+    """Pick the rule that decides a day of ``year`` before overrides."""
+    if year in PACKAGE_YEARS:
+        return _package_is_workday
+    if official:
+        # Staff entered this year's schedule as overrides over weekends.
+        return _is_weekday
+    holidays = statutory_holidays(year)
+    return lambda d: _is_weekday(d) and d not in holidays
 
 
 def _days_in_month(year: int, month: int) -> int:

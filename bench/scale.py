@@ -1,0 +1,162 @@
+"""Measurements against one database: load, inboxes, the dashboard, the sweep, completions, bytes.
+
+Used by bench/__main__.py, once for SQLite and once for PostgreSQL, with the same snapshots
+and the same seed, so both databases hold the same cases.
+"""
+import time
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, func, select, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from engine import topics
+from engine.dashboard import DEFAULT_WARN, overdue_counts
+from engine.inbox import inbox
+from models import Organization, TaskItem, TaskStatus, Topic, User
+from models.database import make_engine, make_session_factory, migrate
+from webui.demo import load_world, user_named
+
+from . import synthetic
+from .floor import REPLY
+from .timing import Stats, measure, stats
+
+BATCH = 2000
+BUSY_UNIT_USER = "housing_tianning"  # 天宁区住建局: lead unit of every 天宁 district topic
+SUPERVISOR = "supervisor_tianning"
+
+
+class Database:
+    """One benchmark database and its session factory."""
+
+    def __init__(self, url: str) -> None:
+        migrate(url)
+        self.url = url
+        self.engine: Engine = make_engine(url)
+        self.sessions: sessionmaker[Session] = make_session_factory(self.engine)
+        with self.sessions() as session:
+            load_world(session)
+
+    @property
+    def name(self) -> str:
+        """Return ``sqlite`` or ``postgresql``."""
+        return self.engine.dialect.name
+
+    def world_key(self) -> list[tuple[int, str]]:
+        """Return the ids and codes of the organizations and users (must match across databases)."""
+        with self.sessions() as session:
+            orgs = session.execute(select(Organization.id, Organization.code).order_by(Organization.id)).tuples()
+            users = session.execute(select(User.id, User.username).order_by(User.id)).tuples()
+            return [*orgs, *users]
+
+    def add_cases(self, snapshots: list[synthetic.Snapshot], count: int, seed: int) -> float:
+        """Insert ``count`` synthetic cases in batches; return the seconds it took."""
+        began = time.perf_counter()
+        with self.engine.begin() as connection:
+            ids = synthetic.start_ids(connection)
+        batch = []
+        for case in synthetic.cases(snapshots, count, ids, seed):
+            batch.append(case)
+            if len(batch) == BATCH:
+                self._insert(batch)
+                batch = []
+        if batch:
+            self._insert(batch)
+        with self.engine.begin() as connection:
+            synthetic.reset_sequences(connection)
+            connection.execute(text("ANALYZE"))
+        return time.perf_counter() - began
+
+    def _insert(self, batch: list[dict[str, list[dict[str, Any]]]]) -> None:
+        with self.engine.begin() as connection:
+            synthetic.insert(connection, batch)
+
+    def counts(self) -> dict[str, int]:
+        """Return how many topics and open tasks the database holds."""
+        with self.sessions() as session:
+            return {"topics": session.scalar(select(func.count()).select_from(Topic)) or 0,
+                    "open_tasks": session.scalar(select(func.count()).select_from(TaskItem).where(
+                        TaskItem.status == TaskStatus.READY)) or 0}
+
+    def timed_in_session(self, fn: Callable[[Session], object], repeat: int) -> Stats:
+        """Time ``fn`` with a fresh session each run, as a web request would have."""
+        def once() -> None:
+            with self.sessions() as session:
+                fn(session)
+        return measure(once, repeat)
+
+    def inbox_stats(self, repeat: int) -> Stats:
+        """Time the inbox of the busiest handling unit (its user loaded per request)."""
+        return self.timed_in_session(lambda s: inbox(s, user_named(s, BUSY_UNIT_USER)), repeat)
+
+    def dashboard_stats(self, now: datetime, repeat: int) -> Stats:
+        """Time the city-wide overdue dashboard."""
+        return self.timed_in_session(lambda s: overdue_counts(s, now), repeat)
+
+    def sweep_seconds(self, now: datetime, repeat: int = 3) -> float:
+        """Time a sweep-shaped pass over every open task with a due date (median of ``repeat``)."""
+        return measure(lambda: self._sweep_shaped(now), repeat, warmup=1).median_ms / 1000
+
+    def _sweep_shaped(self, now: datetime) -> tuple[int, int]:
+        """Read every open task with a due date and decide its level, as deadlines.sweep must."""
+        yellow = red = 0
+        with self.sessions() as session:
+            rows = session.execute(select(TaskItem.id, TaskItem.due_at, TaskItem.context).where(
+                TaskItem.status == TaskStatus.READY, TaskItem.due_at.is_not(None)))
+            for _id, due_at, _context in rows:
+                if due_at < now:
+                    red += 1
+                elif due_at < now + DEFAULT_WARN:
+                    yellow += 1
+        return yellow, red
+
+    def completion_stats(self, snapshot: synthetic.Snapshot, count: int, now: datetime, seed: int) -> Stats:
+        """Complete write_reply on ``count`` clones of ``snapshot`` through the engine service."""
+        item_ids = self.reply_items(snapshot, count, seed)
+        with self.sessions() as session:
+            user_id = user_named(session, BUSY_UNIT_USER).id
+        samples = []
+        for item_id in item_ids:
+            with self.sessions() as session:
+                user = session.get(User, user_id)
+                assert user is not None and user.roles
+                began = time.perf_counter()
+                topics.complete_task(session, user, item_id, REPLY, now=now)
+                samples.append(time.perf_counter() - began)
+        return stats(samples[3:])
+
+    def reply_items(self, snapshot: synthetic.Snapshot, count: int, seed: int) -> list[int]:
+        """Insert ``count`` clones of a topic waiting for write_reply; return their task ids."""
+        with self.engine.begin() as connection:
+            ids = synthetic.start_ids(connection)
+            first = ids.next_id["task_item"]
+            batch = list(synthetic.cases([snapshot], count, ids, seed))
+            synthetic.insert(connection, batch)
+            synthetic.reset_sequences(connection)
+        return [r["id"] for case in batch for r in case["task_item"]
+                if r["bpmn_id"] == "write_reply" and r["status"] is TaskStatus.READY and r["id"] >= first]
+
+
+def bytes_per_case(url: str, snapshot: synthetic.Snapshot, count: int, seed: int) -> float:
+    """Return the database bytes (rows, indexes, TOAST) each clone of ``snapshot`` adds, in a fresh database."""
+    database = Database(url)
+    before = _size(database.engine)
+    with database.engine.begin() as connection:
+        synthetic.insert(connection, list(synthetic.cases([snapshot], count, synthetic.start_ids(connection), seed)))
+    after = _size(database.engine)
+    database.engine.dispose()
+    return (after - before) / count
+
+
+def _size(engine: Engine) -> int:
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("CHECKPOINT"))
+            return int(connection.scalar(text(
+                "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind = 'r'")))
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        return int(connection.exec_driver_sql("PRAGMA page_count").scalar()) * int(
+            connection.exec_driver_sql("PRAGMA page_size").scalar())
+
