@@ -35,6 +35,11 @@ test-sqlite: install
 test-postgres: install
 	PG_FAST=1 tests/pg.sh run $(BIN)/pytest -p no:cacheprovider
 
+# One table and bench/results.json: the engine floor, completions, queries at 10,000 and 100,000 cases.
+BENCH_ARGS ?=
+bench: install
+	tests/pg.sh run $(BIN)/python -m bench $(BENCH_ARGS)
+
 clean:
 	-tests/pg.sh stop
-	rm -rf instance/*.sqlite3* test-artifacts .pg
+	rm -rf instance/*.sqlite3* test-artifacts .pg bench/work

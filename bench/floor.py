@@ -17,7 +17,7 @@ from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
 from webui.demo import BPMN_DIR, district_path
 
-from .timing import to_reply
+from .timing import to_reply, with_loops
 
 SERIALIZER = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
 REPLY = {"reply_class": "B", "reply": "已制定实施方案，年内完成首批改造。"}
@@ -86,3 +86,14 @@ def full_round(loops: int) -> tuple[Callable[[], None], int]:
         SERIALIZER.serialize_json(restored)
 
     return once, len(text.encode())
+
+
+def closed_state_bytes(loops: int) -> int:
+    """Return the stock full JSON size of a district topic closed after ``loops`` re-handling loops."""
+    spec, subprocess_specs = parse()
+    workflow = BpmnWorkflow(spec, subprocess_specs)
+    workflow.do_engine_steps()
+    for bpmn_id, _user, data in with_loops(district_path("tianning"), loops):
+        complete(workflow, bpmn_id, data)
+    assert workflow.is_completed()
+    return len(SERIALIZER.serialize_json(workflow).encode())

@@ -1,0 +1,153 @@
+"""`make bench`: measure shangliang against the bare engine floor and print one table.
+
+    python -m bench [--cases 10000,100000] [--completions 200] [--seed 7] [--out bench/results.json]
+
+PostgreSQL is measured when SHANGLIANG_TEST_DATABASE_URL names a server (the Makefile starts
+one with tests/pg.sh); its databases shangliang_bench* are dropped and created anew.
+"""
+import argparse
+import json
+import os
+import shutil
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import make_url, text
+
+from models.database import make_engine
+
+from . import api, floor, report, synthetic
+from .engine_path import engine_round
+from .scale import Database, bytes_per_case
+from .timing import measure
+
+NOW = datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc)  # a Monday, 09:00 in Shanghai
+HERE = Path(__file__).resolve().parent
+LOOPS = 20
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run every measurement and write the results file."""
+    options = _options(argv)
+    began = time.perf_counter()
+    sizes = sorted({int(n) for n in options.cases.split(",")})
+    work = HERE / "work"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir()
+    results: dict[str, Any] = {"cases": sizes, "seed": options.seed, "measured_at": NOW.isoformat()}
+    _say("engine floor (SpiffWorkflow alone)")
+    results["floor"] = _floor(options.repeat)
+    urls = {"sqlite": (f"sqlite:///{work / 'bench.sqlite3'}", f"sqlite:///{work / 'bytes.sqlite3'}")}
+    server = os.environ.get("SHANGLIANG_TEST_DATABASE_URL")
+    if server:
+        urls["postgresql"] = (_fresh_database(server, "shangliang_bench"), _fresh_database(server, "shangliang_bench_bytes"))
+    snapshots: dict[str, Any] = {}
+    results["databases"] = {}
+    for name, (url, bytes_url) in urls.items():
+        results["databases"][name] = _database(name, url, bytes_url, sizes, options, snapshots)
+    results["engine"] = _engine(snapshots, options.repeat)
+    results["state"] = _state(snapshots, results["floor"])
+    results["elapsed_s"] = round(time.perf_counter() - began, 1)
+    summary = report.summarize(results)
+    options.out.write_text(json.dumps({**summary, "details": results}, indent=2, ensure_ascii=False) + "\n")
+    print(report.table(results, summary))
+    print(f"\nwrote {options.out} in {results['elapsed_s']} s")
+    return 0
+
+
+def _options(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--cases", default="10000,100000", help="case counts to measure at, comma-separated")
+    parser.add_argument("--completions", type=int, default=200, help="completions per database and path")
+    parser.add_argument("--repeat", type=int, default=200, help="runs of each in-memory and query measurement")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--out", type=Path, default=HERE / "results.json")
+    return parser.parse_args(argv)
+
+
+def _say(message: str) -> None:
+    print(f"... {message}", file=sys.stderr, flush=True)
+
+
+def _fresh_database(server: str, name: str) -> str:
+    admin = make_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(server).set(database=name).render_as_string(hide_password=False)
+
+
+def _floor(repeat: int) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, round_of, loops in (("instance", floor.instance_round, 0), ("full_json", floor.full_round, 0),
+                                 ("instance_20_loops", floor.instance_round, LOOPS)):
+        once, size = round_of(loops)
+        out[key] = {**measure(once, repeat).as_json(), "state_bytes": size}
+    out["closed_3_loops_state_bytes"] = floor.closed_state_bytes(3)
+    return out
+
+
+def _database(name: str, url: str, bytes_url: str, sizes: list[int], options: argparse.Namespace,
+              snapshots: dict[str, Any]) -> dict[str, Any]:
+    _say(f"{name}: demo world and snapshot topics")
+    database = Database(url)
+    if not snapshots:
+        with database.sessions() as session:
+            snapshots["population"] = synthetic.population(session, NOW)
+            snapshots["reply_0"] = synthetic.at_reply(session, 0, NOW)
+            snapshots[f"reply_{LOOPS}"] = synthetic.at_reply(session, LOOPS, NOW)
+            snapshots["closed_3"] = synthetic.closed(session, 3, NOW)
+        snapshots["world"] = database.world_key()
+    elif database.world_key() != snapshots["world"]:
+        raise RuntimeError(f"{name}: the demo world got other ids than on the first database")
+    out: dict[str, Any] = {"by_size": {}}
+    loaded = 0
+    for size in sizes:
+        _say(f"{name}: loading cases up to {size}")
+        seconds = database.add_cases(snapshots["population"], size - loaded, options.seed + size)
+        loaded = size
+        _say(f"{name}: inbox, dashboard, sweep at {size}")
+        out["by_size"][str(size)] = {
+            "load_s": round(seconds, 1), **database.counts(),
+            "inbox": database.inbox_stats(options.repeat).as_json(),
+            "dashboard": database.dashboard_stats(NOW, options.repeat).as_json(),
+            "sweep_s": round(database.sweep_seconds(NOW), 3),
+        }
+    _say(f"{name}: completions through the service and the HTTP API")
+    count = options.completions
+    out["service"] = database.completion_stats(snapshots["reply_0"], count, NOW, options.seed).as_json()
+    out[f"service_{LOOPS}_loops"] = database.completion_stats(
+        snapshots[f"reply_{LOOPS}"], count, NOW, options.seed + 1).as_json()
+    item_ids = database.reply_items(snapshots["reply_0"], count, options.seed + 2)
+    database.engine.dispose()
+    with api.server(url) as port:
+        out["api"] = api.completion_stats(port, item_ids).as_json()
+    _say(f"{name}: bytes per closed case")
+    out["bytes_per_closed_case"] = round(bytes_per_case(bytes_url, snapshots["closed_3"], 500, options.seed))
+    return out
+
+
+def _engine(snapshots: dict[str, Any], repeat: int) -> dict[str, Any]:
+    out = {}
+    for key in ("reply_0", f"reply_{LOOPS}"):
+        once, size = engine_round(snapshots[key])
+        out[key] = {**measure(once, repeat).as_json(), "state_bytes": size}
+    return out
+
+
+def _state(snapshots: dict[str, Any], floor_results: dict[str, Any]) -> dict[str, Any]:
+    sizes = {k: len(snapshots[k].rows["workflow_state"][0]["state_json"].encode()) for k in ("reply_0", f"reply_{LOOPS}")}
+    return {
+        "bytes_at_0_loops": sizes["reply_0"], f"bytes_at_{LOOPS}_loops": sizes[f"reply_{LOOPS}"],
+        "bytes_per_loop": round((sizes[f"reply_{LOOPS}"] - sizes["reply_0"]) / LOOPS),
+        "floor_bytes_per_loop": round((floor_results["instance_20_loops"]["state_bytes"]
+                                       - floor_results["instance"]["state_bytes"]) / LOOPS),
+    }
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,80 @@
+"""Completions through the real HTTP API: gunicorn on 127.0.0.1, one kept-alive client connection.
+
+Used by bench/__main__.py. The server is the production one (gunicorn, threaded worker so the
+connection stays open between requests), started on a free port and stopped by its pid.
+"""
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from webui.demo import demo_token
+
+from .floor import REPLY
+from .scale import BUSY_UNIT_USER
+from .timing import Stats, stats
+
+READY_TIMEOUT_S = 30
+
+
+def free_port() -> int:
+    """Return a port nobody listens on at the moment."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def server(database_url: str) -> Iterator[int]:
+    """Run gunicorn with one worker on the database; yield its port."""
+    port = free_port()
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    process = subprocess.Popen(
+        [str(gunicorn), "--bind", f"127.0.0.1:{port}", "--workers", "1", "--worker-class", "gthread",
+         "--threads", "2", "--keep-alive", "60", "--log-level", "warning", "webui:create_app()"],
+        env={**os.environ, "SHANGLIANG_DATABASE_URL": database_url},
+    )
+    try:
+        _wait_until_listening(port, process)
+        yield port
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+def _wait_until_listening(port: int, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + READY_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with status {process.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"gunicorn did not listen on port {port} within {READY_TIMEOUT_S} s")
+
+
+def completion_stats(port: int, item_ids: list[int]) -> Stats:
+    """POST each task's completion over one connection; return the client-side latencies."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    headers = {"Authorization": f"Bearer {demo_token(BUSY_UNIT_USER)}", "Content-Type": "application/json"}
+    body = json.dumps({"data": REPLY})
+    samples = []
+    for item_id in item_ids:
+        began = time.perf_counter()
+        connection.request("POST", f"/api/v1/tasks/{item_id}/complete", body=body, headers=headers)
+        response = connection.getresponse()
+        payload = response.read()
+        samples.append(time.perf_counter() - began)
+        if response.status != 200:
+            raise RuntimeError(f"task {item_id}: HTTP {response.status} {payload[:300]!r}")
+    connection.close()
+    return stats(samples[3:])
