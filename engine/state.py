@@ -2,7 +2,8 @@
 
 SpiffWorkflow embeds the whole spec (about 21 KB) in every serialized workflow. Specs are
 immutable per process version and already stored there, so the state keeps only the instance;
-on load the live spec objects of the pinned versions are put back in place.
+on load the live spec objects of the pinned versions are put back in place. Finished history
+is dropped before every save (engine/history.py); the event log keeps it.
 """
 import json
 from typing import Any
@@ -13,6 +14,7 @@ from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
+from . import history
 from .expressions import SCRIPT_ENGINE
 
 
@@ -38,7 +40,8 @@ def new_workflow(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessS
 
 
 def dump(workflow: BpmnWorkflow) -> str:
-    """Serialize the instance part of a workflow to compact JSON."""
+    """Drop the workflow's finished history, then serialize its instance part to compact JSON."""
+    history.prune(workflow)
     return SERIALIZER.serialize_json(workflow)
 
 
