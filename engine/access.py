@@ -1,7 +1,7 @@
 """Server-side permission checks: may this user act on this task, or see this topic?"""
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from models import Organization, Role, TaskItem, Topic, User
 from workflows.roles import covers
@@ -24,8 +24,8 @@ def may_act(user: User, item: TaskItem) -> bool:
 
 def may_see(session: Session, user: User, topic: Topic) -> bool:
     """Tell whether the topic lies in the user's scope, or one of the user's units has a task in it."""
-    lineage = set(lineage_ids(topic.platform))
-    if any(a.role in SEE_ALL_IN_SCOPE and a.organization_id in lineage for a in user.roles):
+    scoped = [a.organization_id for a in user.roles if a.role in SEE_ALL_IN_SCOPE]
+    if scoped and set(scoped) & set(lineage_ids(topic.platform)):  # lineage costs queries: only when it can matter
         return True
     unit_ids = {a.unit_id for a in user.roles if a.unit_id is not None}
     if not unit_ids:
@@ -45,7 +45,7 @@ def require_topic(session: Session, user: User, topic_id: int) -> Topic:
 
 def require_task(session: Session, user: User, task_item_id: int) -> TaskItem:
     """Return a task the user may act on: NotFound if unseen, Forbidden if seen but not theirs."""
-    item = session.get(TaskItem, task_item_id)
+    item = session.get(TaskItem, task_item_id, options=[joinedload(TaskItem.topic)])
     if item is None or not may_see(session, user, item.topic):
         raise NotFound(f"no task {task_item_id} that you can see")
     if not may_act(user, item):

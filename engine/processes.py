@@ -13,6 +13,8 @@ from models import Organization, ProcessBinding, ProcessDefinition, ProcessVersi
 from . import diagrams
 from .errors import NotFound
 
+_BY_SHA256: dict[str, diagrams.Diagram] = {}  # parsed diagrams by the sha256 of their bytes
+
 
 def deploy(
     session: Session, data: bytes, *, source_name: str = "", note: str = "", deployed_by: User | None = None
@@ -86,7 +88,25 @@ def resolve_called(session: Session, version: ProcessVersion, district: Organiza
 
 def diagram_of(version: ProcessVersion) -> diagrams.Diagram:
     """Return the parsed diagram of a stored version (parsed once per process, then cached)."""
-    return diagrams.load(version.bpmn_xml, version.source_name)
+    diagram = diagrams.load(version.bpmn_xml, version.source_name)
+    _BY_SHA256[version.sha256] = diagram
+    return diagram
+
+
+def pinned_specs(
+    session: Session, main_id: int, called_ids: dict[str, int]
+) -> tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]:
+    """Return the live specs of a topic's pinned versions, reading a diagram's bytes only once per process.
+
+    Versions are immutable, so a version whose sha256 was parsed before is that same diagram.
+    """
+    ids = {main_id, *called_ids.values()}
+    digests = dict(session.execute(select(ProcessVersion.id, ProcessVersion.sha256).where(
+        ProcessVersion.id.in_(ids))).tuples().all())
+    if ids - set(digests):
+        raise NotFound(f"process versions {sorted(ids - set(digests))} are missing")
+    found = {vid: _BY_SHA256.get(digest) or diagram_of(version_by_id(session, vid)) for vid, digest in digests.items()}
+    return found[main_id].spec, {pid: found[vid].spec for pid, vid in called_ids.items()}
 
 
 def specs_of(main: ProcessVersion, called: dict[str, ProcessVersion]) -> tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]:

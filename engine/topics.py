@@ -139,8 +139,8 @@ def _complete(session: Session, actor: User, task_item_id: int, data: Mapping[st
 
 
 def _restore(session: Session, topic: Topic, stored: WorkflowState) -> BpmnWorkflow:
-    called = {pid: processes.version_by_id(session, vid) for pid, vid in stored.subprocess_versions.items()}
-    return state.restore(stored.state_json, *processes.specs_of(topic.process_version, called))
+    specs = processes.pinned_specs(session, topic.process_version_id, stored.subprocess_versions)
+    return state.restore(stored.state_json, *specs)
 
 
 def _unit_exists(session: Session, code: str) -> bool:
