@@ -21,7 +21,7 @@ from models.database import make_engine
 
 from . import api, floor, report, synthetic
 from .engine_path import engine_round
-from .scale import Database, bytes_per_case
+from .scale import Database, bytes_per_case, load_cases
 from .timing import measure
 
 NOW = datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc)  # a Monday, 09:00 in Shanghai
@@ -44,10 +44,20 @@ def main(argv: list[str] | None = None) -> int:
     server = os.environ.get("SHANGLIANG_TEST_DATABASE_URL")
     if server:
         urls["postgresql"] = (_fresh_database(server, "shangliang_bench"), _fresh_database(server, "shangliang_bench_bytes"))
-    snapshots: dict[str, Any] = {}
-    results["databases"] = {}
-    for name, (url, bytes_url) in urls.items():
-        results["databases"][name] = _database(name, url, bytes_url, sizes, options, snapshots)
+    _say("demo world and the topics the load is cloned from")
+    databases = {name: Database(url) for name, (url, _bytes) in urls.items()}
+    snapshots = _snapshots(databases)
+    results["databases"] = {name: {"by_size": {}} for name in databases}
+    loaded = 0
+    for size in sizes:
+        _say(f"loading cases up to {size}")
+        seconds = load_cases(list(databases.values()), snapshots["population"], size - loaded, options.seed + size)
+        loaded = size
+        for name, database in databases.items():
+            _say(f"{name}: inbox, dashboard, sweep at {size}")
+            results["databases"][name]["by_size"][str(size)] = {"load_s": round(seconds, 1), **_queries(database, options)}
+    for name, database in databases.items():
+        results["databases"][name].update(_completions(name, database, urls[name], snapshots, options))
     results["engine"] = _engine(snapshots, options.repeat)
     results["state"] = _state(snapshots, results["floor"])
     results["elapsed_s"] = round(time.perf_counter() - began, 1)
@@ -91,43 +101,35 @@ def _floor(repeat: int) -> dict[str, Any]:
     return out
 
 
-def _database(name: str, url: str, bytes_url: str, sizes: list[int], options: argparse.Namespace,
-              snapshots: dict[str, Any]) -> dict[str, Any]:
-    _say(f"{name}: demo world and snapshot topics")
-    database = Database(url)
-    if not snapshots:
-        with database.sessions() as session:
-            snapshots["population"] = synthetic.population(session, NOW)
-            snapshots["reply_0"] = synthetic.at_reply(session, 0, NOW)
-            snapshots[f"reply_{LOOPS}"] = synthetic.at_reply(session, LOOPS, NOW)
-            snapshots["closed_3"] = synthetic.closed(session, 3, NOW)
-        snapshots["world"] = database.world_key()
-    elif database.world_key() != snapshots["world"]:
-        raise RuntimeError(f"{name}: the demo world got other ids than on the first database")
-    out: dict[str, Any] = {"by_size": {}}
-    loaded = 0
-    for size in sizes:
-        _say(f"{name}: loading cases up to {size}")
-        seconds = database.add_cases(snapshots["population"], size - loaded, options.seed + size)
-        loaded = size
-        _say(f"{name}: inbox, dashboard, sweep at {size}")
-        out["by_size"][str(size)] = {
-            "load_s": round(seconds, 1), **database.counts(),
-            "inbox": database.inbox_stats(options.repeat).as_json(),
+def _snapshots(databases: dict[str, Database]) -> dict[str, Any]:
+    first, *others = databases.values()
+    for other in others:
+        if other.world_key() != first.world_key():
+            raise RuntimeError("the demo world got other ids on each database; the clones would not fit")
+    with first.sessions() as session:
+        return {"population": synthetic.population(session, NOW), "reply_0": synthetic.at_reply(session, 0, NOW),
+                f"reply_{LOOPS}": synthetic.at_reply(session, LOOPS, NOW), "closed_3": synthetic.closed(session, 3, NOW)}
+
+
+def _queries(database: Database, options: argparse.Namespace) -> dict[str, Any]:
+    return {**database.counts(), "inbox": database.inbox_stats(options.repeat).as_json(),
             "dashboard": database.dashboard_stats(NOW, options.repeat).as_json(),
-            "sweep_s": round(database.sweep_seconds(NOW), 3),
-        }
+            "sweep_s": round(database.sweep_seconds(NOW), 3)}
+
+
+def _completions(name: str, database: Database, urls: tuple[str, str], snapshots: dict[str, Any],
+                 options: argparse.Namespace) -> dict[str, Any]:
     _say(f"{name}: completions through the service and the HTTP API")
-    count = options.completions
+    count, out = options.completions, {}
     out["service"] = database.completion_stats(snapshots["reply_0"], count, NOW, options.seed).as_json()
     out[f"service_{LOOPS}_loops"] = database.completion_stats(
         snapshots[f"reply_{LOOPS}"], count, NOW, options.seed + 1).as_json()
     item_ids = database.reply_items(snapshots["reply_0"], count, options.seed + 2)
     database.engine.dispose()
-    with api.server(url) as port:
+    with api.server(urls[0]) as port:
         out["api"] = api.completion_stats(port, item_ids).as_json()
     _say(f"{name}: bytes per closed case")
-    out["bytes_per_closed_case"] = round(bytes_per_case(bytes_url, snapshots["closed_3"], 500, options.seed))
+    out["bytes_per_closed_case"] = round(bytes_per_case(urls[1], snapshots["closed_3"], 500, options.seed))
     return out
 
 
@@ -140,7 +142,7 @@ def _engine(snapshots: dict[str, Any], repeat: int) -> dict[str, Any]:
 
 
 def _state(snapshots: dict[str, Any], floor_results: dict[str, Any]) -> dict[str, Any]:
-    sizes = {k: len(snapshots[k].rows["workflow_state"][0]["state_json"].encode()) for k in ("reply_0", f"reply_{LOOPS}")}
+    sizes = {k: len(snapshots[k].state_json().encode()) for k in ("reply_0", f"reply_{LOOPS}")}
     return {
         "bytes_at_0_loops": sizes["reply_0"], f"bytes_at_{LOOPS}_loops": sizes[f"reply_{LOOPS}"],
         "bytes_per_loop": round((sizes[f"reply_{LOOPS}"] - sizes["reply_0"]) / LOOPS),

@@ -24,9 +24,10 @@ def specs() -> tuple[object, dict[str, object]]:
 
 def engine_round(snapshot: Snapshot) -> tuple[Callable[[], None], int]:
     """Return one in-memory completion of the snapshot's ready write_reply, and the state's size."""
-    state_json = snapshot.rows["workflow_state"][0]["state_json"]
-    task_uuid = next(r["task_uuid"] for r in snapshot.rows["task_item"]
-                     if r["bpmn_id"] == "write_reply" and r["status"].value == "ready")
+    state_json = snapshot.state_json()
+    task_uuid = next(snapshot.column("task_item", r, "task_uuid") for r in snapshot.rows["task_item"]
+                     if snapshot.column("task_item", r, "bpmn_id") == "write_reply"
+                     and snapshot.column("task_item", r, "status") == "ready")
     spec, subprocess_specs = specs()
 
     def once() -> None:

@@ -109,8 +109,9 @@ def table(results: dict[str, Any], summary: dict[str, Any]) -> str:
                      "", "< 2 s" if size == sizes[-1] else "",
                      _ok(summary["sweep_s"][size] < SWEEP_LIMIT_S) if size == sizes[-1] else ""))
     for size in sizes:
-        rows.append((f"  cases / open tasks at {size}", *per_db(
-            lambda db: f"{db['by_size'][size]['topics']} / {db['by_size'][size]['open_tasks']}"), "", "", ""))
+        rows.append((f"  cases / open tasks / tally rows at {size}", *per_db(
+            lambda db: f"{db['by_size'][size]['topics']} / {db['by_size'][size]['open_tasks']} / "
+                       f"{db['by_size'][size]['tally_rows']}"), "", "", ""))
     return _render(("figure", LABELS["sqlite"], LABELS["postgresql"], "baseline (same run)", "target", "met"), rows)
 
 

@@ -3,22 +3,24 @@
 Used by bench/__main__.py, once for SQLite and once for PostgreSQL, with the same snapshots
 and the same seed, so both databases hold the same cases.
 """
+import itertools
 import time
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import topics
+from engine import tally, topics
 from engine.dashboard import DEFAULT_WARN, overdue_counts
 from engine.inbox import inbox
-from models import Organization, TaskItem, TaskStatus, Topic, User
+from models import OpenTaskTally, Organization, TaskItem, TaskStatus, Topic, User
 from models.database import make_engine, make_session_factory, migrate
 from webui.demo import load_world, user_named
 
-from . import synthetic
+from . import bulk
+from .bulk import Cloner
+from .synthetic import Snapshot
 from .floor import REPLY
 from .timing import Stats, measure, stats
 
@@ -50,32 +52,19 @@ class Database:
             users = session.execute(select(User.id, User.username).order_by(User.id)).tuples()
             return [*orgs, *users]
 
-    def add_cases(self, snapshots: list[synthetic.Snapshot], count: int, seed: int) -> float:
-        """Insert ``count`` synthetic cases in batches; return the seconds it took."""
-        began = time.perf_counter()
+    def recount(self) -> None:
+        """Rebuild the open task tally after bulk writes, then refresh the planner's statistics."""
+        with self.sessions() as session:
+            tally.rebuild(session)
+            session.commit()
         with self.engine.begin() as connection:
-            ids = synthetic.start_ids(connection)
-        batch = []
-        for case in synthetic.cases(snapshots, count, ids, seed):
-            batch.append(case)
-            if len(batch) == BATCH:
-                self._insert(batch)
-                batch = []
-        if batch:
-            self._insert(batch)
-        with self.engine.begin() as connection:
-            synthetic.reset_sequences(connection)
             connection.execute(text("ANALYZE"))
-        return time.perf_counter() - began
-
-    def _insert(self, batch: list[dict[str, list[dict[str, Any]]]]) -> None:
-        with self.engine.begin() as connection:
-            synthetic.insert(connection, batch)
 
     def counts(self) -> dict[str, int]:
         """Return how many topics and open tasks the database holds."""
         with self.sessions() as session:
             return {"topics": session.scalar(select(func.count()).select_from(Topic)) or 0,
+                    "tally_rows": session.scalar(select(func.count()).select_from(OpenTaskTally)) or 0,
                     "open_tasks": session.scalar(select(func.count()).select_from(TaskItem).where(
                         TaskItem.status == TaskStatus.READY)) or 0}
 
@@ -111,7 +100,7 @@ class Database:
                     yellow += 1
         return yellow, red
 
-    def completion_stats(self, snapshot: synthetic.Snapshot, count: int, now: datetime, seed: int) -> Stats:
+    def completion_stats(self, snapshot: Snapshot, count: int, now: datetime, seed: int) -> Stats:
         """Complete write_reply on ``count`` clones of ``snapshot`` through the engine service."""
         item_ids = self.reply_items(snapshot, count, seed)
         with self.sessions() as session:
@@ -126,24 +115,45 @@ class Database:
                 samples.append(time.perf_counter() - began)
         return stats(samples[3:])
 
-    def reply_items(self, snapshot: synthetic.Snapshot, count: int, seed: int) -> list[int]:
+    def reply_items(self, snapshot: Snapshot, count: int, seed: int) -> list[int]:
         """Insert ``count`` clones of a topic waiting for write_reply; return their task ids."""
         with self.engine.begin() as connection:
-            ids = synthetic.start_ids(connection)
-            first = ids.next_id["task_item"]
-            batch = list(synthetic.cases([snapshot], count, ids, seed))
-            synthetic.insert(connection, batch)
-            synthetic.reset_sequences(connection)
-        return [r["id"] for case in batch for r in case["task_item"]
-                if r["bpmn_id"] == "write_reply" and r["status"] is TaskStatus.READY and r["id"] >= first]
+            batch = list(Cloner([connection], seed).cases([snapshot], count))
+            bulk.insert(connection, snapshot.columns, batch)
+            bulk.reset_sequences(connection)
+        self.recount()
+        columns = snapshot.columns["task_item"]
+        at = {c: columns.index(c) for c in ("id", "bpmn_id", "status")}
+        return [r[at["id"]] for case in batch for r in case["task_item"]
+                if r[at["bpmn_id"]] == "write_reply" and r[at["status"]] == TaskStatus.READY.value]
 
 
-def bytes_per_case(url: str, snapshot: synthetic.Snapshot, count: int, seed: int) -> float:
+def load_cases(databases: list[Database], snapshots: list[Snapshot], count: int, seed: int) -> float:
+    """Add ``count`` cases to every database alike, in batches; return the seconds it took."""
+    began = time.perf_counter()
+    connections = [d.engine.connect() for d in databases]
+    cloner = Cloner(connections, seed)
+    for connection in connections:
+        connection.close()
+    columns = snapshots[0].columns
+    cases = cloner.cases(snapshots, count)
+    while batch := list(itertools.islice(cases, BATCH)):
+        for database in databases:
+            with database.engine.begin() as connection:
+                bulk.insert(connection, columns, batch)
+    for database in databases:
+        with database.engine.begin() as connection:
+            bulk.reset_sequences(connection)
+        database.recount()
+    return time.perf_counter() - began
+
+
+def bytes_per_case(url: str, snapshot: Snapshot, count: int, seed: int) -> float:
     """Return the database bytes (rows, indexes, TOAST) each clone of ``snapshot`` adds, in a fresh database."""
     database = Database(url)
     before = _size(database.engine)
     with database.engine.begin() as connection:
-        synthetic.insert(connection, list(synthetic.cases([snapshot], count, synthetic.start_ids(connection), seed)))
+        bulk.insert(connection, snapshot.columns, list(Cloner([connection], seed).cases([snapshot], count)))
     after = _size(database.engine)
     database.engine.dispose()
     return (after - before) / count

@@ -1,8 +1,10 @@
 """The supervisors' overdue dashboard: open, yellow and red task counts by district, unit and stage.
 
-Called by the web pages (and by `make bench`). One grouped query over the open rows of
-task_item, never a workflow. Yellow and red are computed from ``due_at`` and a warning window
-in ``warning_levels``; when warning levels are stored on the rows, only that function changes.
+Called by the web pages (and by `make bench`). One grouped query over open_task_tally (kept by
+engine/tally.py), never over the tasks themselves, so its cost follows the number of districts,
+units, stages and due days, not the number of topics. Yellow and red are computed from the due
+time and a warning window in ``warning_levels``; when warning levels are stored, only that
+function and the tally's key change.
 """
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -11,7 +13,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
-from models import Organization, TaskItem, TaskStatus, Topic, Unit
+from models import OpenTaskTally, Organization, Unit
+from models.tally import NO_UNIT
 
 DEFAULT_WARN = timedelta(days=3)  # 黄牌: due within three days; 红牌: past due
 
@@ -29,9 +32,9 @@ class DashboardRow:
 
 
 def warning_levels(now: datetime, warn: timedelta) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
-    """Return the SQL conditions for a yellow and a red open task at ``now``."""
-    red = TaskItem.due_at < now
-    yellow = and_(TaskItem.due_at >= now, TaskItem.due_at < now + warn)
+    """Return the SQL conditions for yellow and red tally rows at ``now`` (no deadline is never late)."""
+    red = OpenTaskTally.due_at < now
+    yellow = and_(OpenTaskTally.due_at >= now, OpenTaskTally.due_at < now + warn)
     return yellow, red
 
 
@@ -40,21 +43,21 @@ def overdue_counts(
 ) -> list[DashboardRow]:
     """Count open tasks by district, unit and stage, with how many are yellow and red at ``now``."""
     yellow, red = warning_levels(now, warn)
+    tally = OpenTaskTally
+    count = tally.open_count
+    groups = (tally.district_id, tally.candidate_unit_id, tally.candidate_org_id, tally.stage)
     query = (
-        select(
-            Topic.district_id, TaskItem.candidate_unit_id, TaskItem.candidate_org_id, TaskItem.stage,
-            func.count(), func.sum(case((yellow, 1), else_=0)), func.sum(case((red, 1), else_=0)),
-        )
-        .join(Topic, Topic.id == TaskItem.topic_id)
-        .where(TaskItem.status == TaskStatus.READY)
-        .group_by(Topic.district_id, TaskItem.candidate_unit_id, TaskItem.candidate_org_id, TaskItem.stage)
+        select(*groups, func.sum(count), func.sum(case((yellow, count), else_=0)), func.sum(case((red, count), else_=0)))
+        .where(count > 0)
+        .group_by(*groups)
+        .having(func.sum(count) > 0)
     )
     if district_ids is not None:
-        query = query.where(Topic.district_id.in_(list(district_ids)))
+        query = query.where(tally.district_id.in_(list(district_ids)))
     orgs = dict(session.execute(select(Organization.id, Organization.code)).tuples().all())
     units = dict(session.execute(select(Unit.id, Unit.code)).tuples().all())
     rows = [
-        DashboardRow(orgs[district], units[unit] if unit is not None else orgs.get(org or 0, "-"), stage,
+        DashboardRow(orgs[district], units[unit] if unit != NO_UNIT else orgs.get(org, "-"), stage,
                      int(count), int(yellow_count or 0), int(red_count or 0))
         for district, unit, org, stage, count, yellow_count, red_count in session.execute(query)
     ]

@@ -6,6 +6,7 @@ from .event import Event
 from .org import Organization, OrgKind, Unit, UnitKind
 from .people import Role, RoleAssignment, User
 from .process import ProcessBinding, ProcessDefinition, ProcessVersion
+from .tally import OpenTaskTally
 from .task_item import TaskItem, TaskStatus
 from .topic import PlatformLevel, Topic, TopicCategory, TopicSource, TopicStatus
 from .workflow import WorkflowState
@@ -16,6 +17,7 @@ __all__ = [
     "CalendarDay",
     "Event",
     "Organization",
+    "OpenTaskTally",
     "OrgKind",
     "PlatformLevel",
     "ProcessBinding",

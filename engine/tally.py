@@ -1,0 +1,97 @@
+"""Keeping open_task_tally in step with task_item, in the transaction that changes the tasks.
+
+Installed on every Session when the engine package is imported, so any write through the ORM
+(the topic service, the scheduler, the web pages) counts, whoever wrote it. Changes are
+collected at each flush and written just before commit, in key order, so two transactions
+never wait on each other's counters in opposite orders. Bulk writes that bypass the ORM call
+``rebuild`` afterwards; ``rebuild`` also drops the rows whose count fell to zero.
+"""
+from collections import Counter
+from typing import Any
+
+from sqlalchemy import delete, event, func, insert, inspect, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from models import OpenTaskTally, TaskItem, TaskStatus, Topic
+from models.tally import NO_DEADLINE, NO_UNIT
+
+Key = tuple[int, int, int, str, Any]
+KEY_COLUMNS = ("district_id", "candidate_unit_id", "candidate_org_id", "stage", "due_at")
+PENDING = "open_task_tally"  # session.info key of the changes not yet written
+
+
+def _key(session: Session, item: TaskItem, values: dict[str, Any]) -> Key | None:
+    """Return the tally key of a task with these values, or None when it is not open."""
+    if values["status"] is not TaskStatus.READY:
+        return None
+    topic = item.topic if "topic" in item.__dict__ else session.get(Topic, values["topic_id"])
+    assert topic is not None, "a task belongs to a topic"
+    return (topic.district_id, values["candidate_unit_id"] or NO_UNIT, values["candidate_org_id"] or NO_UNIT,
+            values["stage"], values["due_at"] or NO_DEADLINE)
+
+
+def _values(item: TaskItem, before: bool) -> dict[str, Any]:
+    """Return the columns a key is made of, as they are now or as they were loaded."""
+    state = inspect(item)
+    out = {}
+    for name in ("status", "topic_id", *KEY_COLUMNS[1:]):
+        history = state.attrs[name].history
+        out[name] = (history.deleted[0] if history.deleted else getattr(item, name)) if before else getattr(item, name)
+    return out
+
+
+@event.listens_for(Session, "before_flush")
+def _collect(session: Session, _context: object, _instances: object) -> None:
+    changes: Counter[Key] = session.info.setdefault(PENDING, Counter())
+    with session.no_autoflush:
+        for item in session.new:
+            if isinstance(item, TaskItem):
+                values = _values(item, before=False)
+                values["status"] = values["status"] or TaskStatus.READY  # the column default, not yet applied
+                if key := _key(session, item, values):
+                    changes[key] += 1
+        for item in session.dirty:
+            if isinstance(item, TaskItem) and session.is_modified(item):
+                if old := _key(session, item, _values(item, before=True)):
+                    changes[old] -= 1
+                if new := _key(session, item, _values(item, before=False)):
+                    changes[new] += 1
+        for item in session.deleted:
+            if isinstance(item, TaskItem) and (key := _key(session, item, _values(item, before=True))):
+                changes[key] -= 1
+
+
+@event.listens_for(Session, "before_commit")
+def _write(session: Session) -> None:
+    session.flush()
+    changes: Counter[Key] = session.info.pop(PENDING, Counter())
+    for key, delta in sorted(changes.items(), key=lambda kv: (kv[0][:4], str(kv[0][4]))):
+        if delta:
+            _upsert(session, key, delta)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget(session: Session) -> None:
+    session.info.pop(PENDING, None)
+
+
+def _upsert(session: Session, key: Key, delta: int) -> None:
+    dialect = session.get_bind().dialect.name
+    make = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = make(OpenTaskTally).values({**dict(zip(KEY_COLUMNS, key)), "open_count": delta})
+    statement = statement.on_conflict_do_update(
+        index_elements=list(KEY_COLUMNS), set_={"open_count": OpenTaskTally.open_count + statement.excluded.open_count})
+    session.execute(statement)
+
+
+def rebuild(session: Session) -> int:
+    """Count every open task again from task_item (after bulk writes); return how many rows the tally has."""
+    keys = (Topic.district_id, func.coalesce(TaskItem.candidate_unit_id, NO_UNIT),
+            func.coalesce(TaskItem.candidate_org_id, NO_UNIT), TaskItem.stage,
+            func.coalesce(TaskItem.due_at, NO_DEADLINE))
+    counts = (select(*keys, func.count()).join(Topic, Topic.id == TaskItem.topic_id)
+              .where(TaskItem.status == TaskStatus.READY).group_by(*keys))
+    session.execute(delete(OpenTaskTally))
+    session.execute(insert(OpenTaskTally).from_select([*KEY_COLUMNS, "open_count"], counts))
+    return session.scalar(select(func.count()).select_from(OpenTaskTally)) or 0
