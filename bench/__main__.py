@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     work = HERE / "work"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir()
-    results: dict[str, Any] = {"cases": sizes, "seed": options.seed, "measured_at": NOW.isoformat()}
+    results: dict[str, Any] = {"cases": sizes, "seed": options.seed, "load_average_at_start": os.getloadavg()}
     _say("engine floor (SpiffWorkflow alone)")
     results["floor"] = _floor(options.repeat)
     urls = {"sqlite": (f"sqlite:///{work / 'bench.sqlite3'}", f"sqlite:///{work / 'bytes.sqlite3'}")}
@@ -59,6 +59,10 @@ def main(argv: list[str] | None = None) -> int:
     for name, database in databases.items():
         results["databases"][name].update(_completions(name, database, urls[name], snapshots, options))
     results["engine"] = _engine(snapshots, options.repeat)
+    _say("engine floor again (the lower median of both runs is the floor)")
+    again = _floor(options.repeat)
+    results["floor"] = min(results["floor"], again, key=lambda f: f["instance"]["median_ms"])
+    results["load_average_at_end"] = os.getloadavg()
     results["state"] = _state(snapshots, results["floor"])
     results["elapsed_s"] = round(time.perf_counter() - began, 1)
     summary = report.summarize(results)

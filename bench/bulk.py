@@ -9,6 +9,7 @@ import random
 import re
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, func, select, text
@@ -98,6 +99,7 @@ def insert(connection: Connection, columns: dict[str, list[str]], batch: list[Ca
                                [[_sqlite_text(v) if i in stamps else v for i, v in enumerate(row)] for row in rows])
 
 
+@lru_cache(maxsize=100_000)
 def _sqlite_text(value: datetime | None) -> str | None:
     """Return a timestamp as the text SQLAlchemy's SQLite dialect writes (UTC, microseconds)."""
     return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f") if value is not None else None

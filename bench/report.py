@@ -112,6 +112,8 @@ def table(results: dict[str, Any], summary: dict[str, Any]) -> str:
         rows.append((f"  cases / open tasks / tally rows at {size}", *per_db(
             lambda db: f"{db['by_size'][size]['topics']} / {db['by_size'][size]['open_tasks']} / "
                        f"{db['by_size'][size]['tally_rows']}"), "", "", ""))
+    load = " / ".join(f"{x:.1f}" for x in (*results["load_average_at_start"][:1], *results["load_average_at_end"][:1]))
+    rows.append(("machine load average at start / end (2 cores)", load, "", "", "", ""))
     return _render(("figure", LABELS["sqlite"], LABELS["postgresql"], "baseline (same run)", "target", "met"), rows)
 
 

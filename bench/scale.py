@@ -4,6 +4,7 @@ Used by bench/__main__.py, once for SQLite and once for PostgreSQL, with the sam
 and the same seed, so both databases hold the same cases.
 """
 import itertools
+from concurrent.futures import Future, ThreadPoolExecutor
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -51,6 +52,11 @@ class Database:
             orgs = session.execute(select(Organization.id, Organization.code).order_by(Organization.id)).tuples()
             users = session.execute(select(User.id, User.username).order_by(User.id)).tuples()
             return [*orgs, *users]
+
+    def insert(self, columns: dict[str, list[str]], batch: list[bulk.Case]) -> None:
+        """Write a batch of cloned cases in one transaction."""
+        with self.engine.begin() as connection:
+            bulk.insert(connection, columns, batch)
 
     def recount(self) -> None:
         """Rebuild the open task tally after bulk writes, then refresh the planner's statistics."""
@@ -129,18 +135,24 @@ class Database:
 
 
 def load_cases(databases: list[Database], snapshots: list[Snapshot], count: int, seed: int) -> float:
-    """Add ``count`` cases to every database alike, in batches; return the seconds it took."""
+    """Add ``count`` cases to every database alike; return the seconds it took.
+
+    Each database writes a batch in its own thread while the next batch is being cloned.
+    """
     began = time.perf_counter()
     connections = [d.engine.connect() for d in databases]
     cloner = Cloner(connections, seed)
     for connection in connections:
         connection.close()
-    columns = snapshots[0].columns
     cases = cloner.cases(snapshots, count)
-    while batch := list(itertools.islice(cases, BATCH)):
-        for database in databases:
-            with database.engine.begin() as connection:
-                bulk.insert(connection, columns, batch)
+    pending: list[Future[None]] = []
+    with ThreadPoolExecutor(max_workers=len(databases)) as pool:
+        while batch := list(itertools.islice(cases, BATCH)):
+            for future in pending:
+                future.result()
+            pending = [pool.submit(d.insert, snapshots[0].columns, batch) for d in databases]
+        for future in pending:
+            future.result()
     for database in databases:
         with database.engine.begin() as connection:
             bulk.reset_sequences(connection)
