@@ -14,9 +14,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import ClockOverride, TaskItem, WarningLevel
+from models import (
+    ClockOverride, Organization, ProcessBinding, ProcessDefinition, ProcessVersion, Role, TaskItem, User,
+    WarningLevel, utcnow,
+)
 
+from . import processes
 from .calendar import SHANGHAI, Clock, Due, WorkCalendar, parse_clock
+from .errors import Forbidden, InvalidInput, NotFound
 
 
 @dataclass(frozen=True)
@@ -111,3 +116,93 @@ def recompute(calendar: WorkCalendar, item: TaskItem) -> Deadline | None:
         return None
     clock = TaskClock(parse_clock(item.context["clock"]), warn, item.context.get("clock_source", "diagram"))
     return deadline_from(calendar, clock, item.clock_started_at)
+
+
+@dataclass(frozen=True)
+class ClockRow:
+    """One user task's clock as the process administrator sees it."""
+
+    process_id: str
+    bpmn_id: str
+    name: str
+    diagram_clock: str
+    diagram_warn: str
+    clock_start: str
+    override: ClockOverride | None
+
+    @property
+    def effective(self) -> tuple[str, str]:
+        """Return the clock and warning window in force."""
+        return (self.override.clock, self.override.warn) if self.override else (self.diagram_clock, self.diagram_warn)
+
+
+def clock_table(session: Session, district: Organization | None = None) -> list[ClockRow]:
+    """List every user task's clock in the versions bound for ``district`` (or the defaults)."""
+    overrides = {} if district is None else {
+        (o.process_id, o.bpmn_id): o for o in session.scalars(select(ClockOverride).where(
+            ClockOverride.district_id == district.id))}
+    rows = []
+    for definition in session.scalars(select(ProcessDefinition).order_by(ProcessDefinition.process_id)):
+        version = _version_for(session, definition.process_id, district)
+        if version is None:
+            continue
+        for spec in processes.diagram_of(version).spec.task_specs.values():
+            props = spec.extensions.get("properties", {}) if getattr(spec, "manual", False) else {}
+            if props.get("clock"):
+                rows.append(ClockRow(definition.process_id, spec.bpmn_id, spec.bpmn_name or spec.bpmn_id,
+                                     props["clock"], props.get("warn", ""), props.get("clock_start", "ready"),
+                                     overrides.get((definition.process_id, spec.bpmn_id))))
+    return rows
+
+
+def set_override(session: Session, actor: User, district: Organization, process_id: str, bpmn_id: str,
+                 clock: Any, warn: Any, note: str = "") -> ClockOverride:
+    """Give one district its own clock for one task (the caller commits); new tasks use it."""
+    _require_admin(actor)
+    if not any(r.process_id == process_id and r.bpmn_id == bpmn_id for r in clock_table(session, district)):
+        raise NotFound(f"no user task {bpmn_id!r} with a clock in process {process_id!r} for {district.code}")
+    errors = {}
+    for name, value in (("clock", clock), ("warn", warn)):
+        try:
+            parse_clock(value)
+        except ValueError as exc:
+            errors[name] = str(exc)
+    if errors:
+        raise InvalidInput("the clock is not valid", errors)
+    row = session.scalar(select(ClockOverride).where(ClockOverride.district_id == district.id,
+                                                     ClockOverride.process_id == process_id,
+                                                     ClockOverride.bpmn_id == bpmn_id))
+    if row is None:
+        row = ClockOverride(district_id=district.id, process_id=process_id, bpmn_id=bpmn_id)
+        session.add(row)
+    row.clock, row.warn, row.note = str(parse_clock(clock)), str(parse_clock(warn)), str(note or "")[:200]
+    row.updated_at, row.updated_by_id = utcnow(), actor.id
+    session.flush()
+    return row
+
+
+def remove_override(session: Session, actor: User, district: Organization, process_id: str, bpmn_id: str) -> None:
+    """Return one district's task to the diagram's clock (the caller commits)."""
+    _require_admin(actor)
+    row = session.scalar(select(ClockOverride).where(ClockOverride.district_id == district.id,
+                                                     ClockOverride.process_id == process_id,
+                                                     ClockOverride.bpmn_id == bpmn_id))
+    if row is None:
+        raise NotFound(f"{district.code} has no clock of its own for {process_id}/{bpmn_id}")
+    session.delete(row)
+
+
+def _version_for(session: Session, process_id: str, district: Organization | None) -> ProcessVersion | None:
+    try:
+        if district is not None:
+            return processes.bound_version(session, process_id, district)
+        default = session.scalar(select(ProcessBinding).where(ProcessBinding.process_id == process_id,
+                                                              ProcessBinding.district_id.is_(None)))
+        return default.version if default else None
+    except NotFound:
+        return None
+
+
+def _require_admin(actor: User) -> None:
+    if not actor.has_role(Role.PROCESS_ADMIN):
+        raise Forbidden("only a process administrator may change task clocks")

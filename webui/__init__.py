@@ -30,9 +30,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["db_sessions"] = make_session_factory(engine)
     app.teardown_appcontext(_close_session)
 
-    from . import api
+    from . import api, deadlines_api
 
     app.register_blueprint(api.bp)
+    app.register_blueprint(deadlines_api.bp)
+    if app.config.get("SCHEDULER") == "embedded":
+        from engine import scheduler
+
+        scheduler.start_embedded(app.extensions["db_sessions"], app.config, os.environ)
     return app
 
 
