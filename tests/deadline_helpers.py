@@ -20,11 +20,11 @@ def sh(day: date, hour: int = 9, minute: int = 0) -> datetime:
 
 
 def topic_waiting_for_signature(session: Session, title: str = "老旧小区加装电梯", assisting: bool = False,
-                                district: str = "tianning") -> tuple[Topic, TaskItem]:
-    """Start a topic on 2 March 2026 and drive it to the lead unit's signing task (opened that day)."""
-    topic = start_topic(session, NOW, district=district, title=title)
+                                district: str = "tianning", start: datetime = NOW) -> tuple[Topic, TaskItem]:
+    """Start a topic (on Monday 2 March 2026 09:00) and drive it to the lead unit's signing task, opened that day."""
+    topic = start_topic(session, start, district=district, title=title)
     path = district_path(district, assisting=assisting)
-    drive(session, topic, path[: [s[0] for s in path].index("sign_receipt")], NOW)
+    drive(session, topic, path[: [s[0] for s in path].index("sign_receipt")], start)
     return topic, open_task(session, topic, "sign_receipt")
 
 
