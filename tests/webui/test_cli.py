@@ -30,7 +30,7 @@ def test_a_topic_goes_from_proposal_to_closed_through_the_cli(shangliang):
     topic_id = re.search(r"topic (\d+) started", out).group(1)
     for task_id, username, data in district_path("tianning"):
         listing = shangliang("tasks", "--as", username)
-        line = next(row for row in listing.splitlines() if f"topic {topic_id}\t{task_id}\t" in l)
+        line = next(row for row in listing.splitlines() if f"topic {topic_id}\t{task_id}\t" in row)
         task = line.split("\t")[0].removeprefix("task ")
         shangliang("complete", task, "--as", username, "--data", json.dumps(data, ensure_ascii=False))
     history = shangliang("history", topic_id, "--as", "office_tianning")
