@@ -203,3 +203,6 @@ def _calendar() -> WorkCalendar:
 
 
 cli_deadlines.register(main)
+
+if __name__ == "__main__":
+    main()
