@@ -15,8 +15,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import (
-    ClockOverride, Organization, ProcessBinding, ProcessDefinition, ProcessVersion, Role, TaskItem, User,
-    WarningLevel, utcnow,
+    ClockOverride,
+    Organization,
+    ProcessBinding,
+    ProcessDefinition,
+    ProcessVersion,
+    Role,
+    TaskItem,
+    User,
+    WarningLevel,
+    utcnow,
 )
 
 from . import processes

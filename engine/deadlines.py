@@ -42,7 +42,7 @@ class SweepSettings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> "SweepSettings":
-        """Read SHANGLIANG_REMIND_AFTER_WD, SHANGLIANG_ESCALATE_AFTER_WD, SHANGLIANG_SWEEP_BATCH, SHANGLIANG_BASE_URL."""
+        """Read SHANGLIANG_REMIND_AFTER_WD, _ESCALATE_AFTER_WD, _SWEEP_BATCH and _BASE_URL."""
         names = {"remind_after_wd": "REMIND_AFTER_WD", "escalate_after_wd": "ESCALATE_AFTER_WD",
                  "batch": "SWEEP_BATCH", "base_url": "BASE_URL"}
         values: dict[str, Any] = {}
@@ -74,7 +74,8 @@ def sweep(session: Session, now: datetime, settings: SweepSettings = SweepSettin
     report = SweepReport()
     ready = select(TaskItem).where(TaskItem.status == TaskStatus.READY)
     to_yellow = ready.where(TaskItem.warning == WarningLevel.NORMAL, TaskItem.warn_at <= now, TaskItem.due_at >= now)
-    report.yellow = _in_batches(session, to_yellow, settings.batch, lambda rows: _mark(session, rows, WarningLevel.YELLOW, now))
+    report.yellow = _in_batches(session, to_yellow, settings.batch,
+                                lambda rows: _mark(session, rows, WarningLevel.YELLOW, now))
     to_red = ready.where(TaskItem.warning.in_((WarningLevel.NORMAL, WarningLevel.YELLOW)), TaskItem.due_at < now)
     report.red = _in_batches(session, to_red, settings.batch, lambda rows: _mark(session, rows, WarningLevel.RED, now))
     recipients = Recipients(session)

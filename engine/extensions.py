@@ -13,14 +13,22 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import (
-    Chase, Event, ExtensionRequest, ExtensionState, Role, TaskItem, TaskStatus, User, utcnow,
+    Chase,
+    Event,
+    ExtensionRequest,
+    ExtensionState,
+    Role,
+    TaskItem,
+    TaskStatus,
+    User,
+    utcnow,
 )
 from models.database import writing
 
 from . import clocks
 from .access import lineage_ids, require_task
 from .calendar import parse_clock
-from .errors import Conflict, Forbidden, InvalidInput, NotFound
+from .errors import Conflict, InvalidInput, NotFound
 from .notify import Message, Recipients, notify
 
 MAX_REASON = 2000

@@ -29,7 +29,8 @@ class Recipients:
         """Return the active users holding ``role`` at exactly this unit or organization."""
         key = (role, unit_id, org_id)
         if key not in self._users:
-            place = RoleAssignment.unit_id == unit_id if unit_id is not None else RoleAssignment.organization_id == org_id
+            place = (RoleAssignment.unit_id == unit_id if unit_id is not None
+                     else RoleAssignment.organization_id == org_id)
             query = select(User).join(RoleAssignment).where(RoleAssignment.role == role, place, User.active.is_(True))
             self._users[key] = list(self.session.scalars(query.order_by(User.id)).unique())
         return self._users[key]
@@ -50,7 +51,8 @@ class Recipients:
 
     def leaders(self, item: TaskItem) -> list[User]:
         """Return the leaders (负责人) of the task's unit, or of its organization."""
-        return self.users(Role.LEADER, item.candidate_unit_id, None if item.candidate_unit_id else item.candidate_org_id)
+        org_id = None if item.candidate_unit_id else item.candidate_org_id
+        return self.users(Role.LEADER, item.candidate_unit_id, org_id)
 
     def supervising(self, topic: Topic) -> tuple[Organization | None, list[User]]:
         """Return the nearest level above the topic's platform that has supervisors, and them."""

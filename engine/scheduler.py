@@ -11,7 +11,7 @@ import atexit
 import logging
 import threading
 from collections.abc import Callable, Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
@@ -44,16 +44,17 @@ def run_once(sessions: Callable[[], Session], sweep_settings: SweepSettings, del
 
 
 def build(sessions: Callable[[], Session], *, interval_seconds: int = DEFAULT_INTERVAL_SECONDS, blocking: bool = False,
-          sweep_settings: SweepSettings | None = None, delivery_settings: DeliverySettings | None = None) -> BaseScheduler:
+          sweep_settings: SweepSettings | None = None,
+          delivery_settings: DeliverySettings | None = None) -> BaseScheduler:
     """Return a scheduler holding the sweep job (not started); the first run is immediate."""
     if interval_seconds < 1:
         raise ValueError("the sweep interval must be at least 1 second")
     kind = BlockingScheduler if blocking else BackgroundScheduler
-    scheduler = kind(timezone=timezone.utc, job_defaults={
+    scheduler = kind(timezone=UTC, job_defaults={
         "coalesce": True, "max_instances": 1, "misfire_grace_time": None})
     scheduler.add_job(
         run_once, "interval", seconds=interval_seconds, id=JOB_ID, name="deadline sweep", replace_existing=True,
-        next_run_time=datetime.now(timezone.utc),
+        next_run_time=datetime.now(UTC),
         kwargs={"sessions": sessions, "sweep_settings": sweep_settings or SweepSettings.from_env(),
                 "delivery_settings": delivery_settings or DeliverySettings.from_env()})
     return scheduler

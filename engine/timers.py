@@ -4,14 +4,15 @@ The projection calls ``sync`` after every save, so the sweep finds due timers wi
 query on ``timer_due`` instead of loading every workflow; the sweep then fires them through the
 topic service (``topics.fire_timers``), the same path a person's action takes.
 """
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
-    CycleTimerEventDefinition, TimerEventDefinition,
+    CycleTimerEventDefinition,
+    TimerEventDefinition,
 )
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from models import TimerDue, Topic
 
@@ -28,7 +29,7 @@ def waiting_timers(workflow: BpmnWorkflow) -> dict[str, tuple[str, datetime]]:
             value = value.get("next") if value.get("cycles") != 0 else None
         if not isinstance(value, str):
             continue
-        fires_at = TimerEventDefinition.get_datetime(value).astimezone(timezone.utc)
+        fires_at = TimerEventDefinition.get_datetime(value).astimezone(UTC)
         found[str(task.id)] = (task.task_spec.bpmn_id or task.task_spec.name, fires_at)
     return found
 

@@ -84,13 +84,14 @@ def enter_year(session: Session, actor: User, year: int, entries: list[DayEntry]
     now = now or utcnow()
     _require_admin(actor)
     if year not in PROVISIONAL_YEARS:
-        raise InvalidInput("no such calendar year", {"year": f"must be {PROVISIONAL_YEARS.start}-{PROVISIONAL_YEARS.stop - 1}"})
+        span = f"{PROVISIONAL_YEARS.start}-{PROVISIONAL_YEARS.stop - 1}"
+        raise InvalidInput("no such calendar year", {"year": f"must be {span}"})
     errors = {e.day.isoformat(): f"is not in {year}" for e in entries if e.day.year != year}
     errors.update({d.isoformat(): "appears twice" for d in _duplicates(entries)})
     if errors:
         raise InvalidInput(f"the days do not fit the year {year}", errors)
     with writing(session):
-        session.execute(delete(CalendarDay).where(CalendarDay.day >= date(year, 1, 1), CalendarDay.day <= date(year, 12, 31)))
+        session.execute(delete(CalendarDay).where(CalendarDay.day.between(date(year, 1, 1), date(year, 12, 31))))
         session.add_all(CalendarDay(day=e.day, is_workday=e.is_workday, note=e.note) for e in entries)
         entered = session.get(CalendarYear, year)
         if official and entered is None:

@@ -6,7 +6,7 @@ named user (``--as``) where the action needs a role, and fail with one line and 
 import json
 import logging
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -47,12 +47,12 @@ def _district(session: Session, code: str) -> Organization:
 def sweep(at: str | None) -> None:
     """Run one deadline sweep and deliver what is due, then print what changed."""
     try:
-        now = datetime.fromisoformat(at) if at else datetime.now(timezone.utc)
+        now = datetime.fromisoformat(at) if at else datetime.now(UTC)
     except ValueError:
         click.echo(f"error: --now {at!r} is not an ISO date-time", err=True)
         sys.exit(2)
     if now.tzinfo is None:
-        now = now.replace(tzinfo=timezone.utc)
+        now = now.replace(tzinfo=UTC)
     swept, delivered = scheduler.run_once(_sessions(), *_settings(), now=now)
     click.echo(f"swept {json.dumps(vars(swept))}; delivered {json.dumps(vars(delivered))}")
 
@@ -113,7 +113,8 @@ def clocks_group(ctx: click.Context, district: str | None) -> None:
         for row in clocks.clock_table(session, org):
             clock, warn = row.effective
             origin = "district" if row.override else "diagram"
-            click.echo(f"{row.process_id}\t{row.bpmn_id}\t{row.name}\t{clock}\twarn {warn}\tfrom {row.clock_start}\t{origin}")
+            columns = (row.process_id, row.bpmn_id, row.name, clock, f"warn {warn}", f"from {row.clock_start}", origin)
+            click.echo("\t".join(columns))
 
 
 @clocks_group.command("set")

@@ -11,7 +11,17 @@ from engine import clocks, extensions, handling, notify, routes, topics, workday
 from engine.access import may_see
 from engine.calendar import PACKAGE_YEARS
 from engine.errors import Forbidden, InvalidInput, NotFound, ShangliangError
-from models import Delivery, DeliveryAttempt, DeliveryStatus, Notification, Organization, OrgKind, Role, TaskItem, utcnow
+from models import (
+    Delivery,
+    DeliveryAttempt,
+    DeliveryStatus,
+    Notification,
+    Organization,
+    OrgKind,
+    Role,
+    TaskItem,
+    utcnow,
+)
 
 from . import db_session
 from .api import _domain_error, json_body, task_json, token_required
@@ -242,7 +252,8 @@ def _visible_task(task_id: int) -> TaskItem:
 
 
 def _district(code: str) -> Organization:
-    org = db_session().scalar(select(Organization).where(Organization.code == code, Organization.kind == OrgKind.DISTRICT))
+    query = select(Organization).where(Organization.code == code, Organization.kind == OrgKind.DISTRICT)
+    org = db_session().scalar(query)
     if org is None:
         raise NotFound(f"no district {code!r}")
     return org

@@ -4,7 +4,7 @@ from typing import Any
 from engine.clocks import ClockRow
 from models import CalendarDay, CalendarYear, Delivery, DeliveryAttempt, ExtensionRequest, Notification, NotifyRoute
 
-from .openapi import OPENAPI, _JSON_OBJECT, _op, _path_id
+from .openapi import _JSON_OBJECT, OPENAPI, _op, _path_id
 
 
 def _iso(value: Any) -> str | None:
@@ -79,7 +79,8 @@ OPENAPI["paths"].update({
         "put": _op("Give a district its own clock for a task", body=_BODY),
         "delete": _op("Return a district's task to the diagram's clock")},
     "/tasks/{task_id}/sign": {"post": _op("Sign for a topic (签收)", params=[_path_id("task_id")])},
-    "/tasks/{task_id}/return": {"post": _op("Return a misassigned topic (退回)", body=_BODY, params=[_path_id("task_id")])},
+    "/tasks/{task_id}/return": {"post": _op("Return a misassigned topic (退回)", body=_BODY,
+                                            params=[_path_id("task_id")])},
     "/tasks/{task_id}/extensions": {
         "get": _op("A task's extension requests", params=[_path_id("task_id")]),
         "post": _op("Request an extension (延期申请)", "201", _BODY, [_path_id("task_id")])},

@@ -5,10 +5,22 @@ from datetime import date
 import pytest
 from sqlalchemy import event, func, select
 
-from engine.deadlines import SweepReport, SweepSettings, overdue_cutoff
 from engine.calendar import WorkCalendar
-from models import Chase, DeadlineAction, Delivery, Event, Notification, NotifyRoute, Organization, TaskItem, Unit, User, WarningLevel
-from tests.deadline_helpers import SETTINGS, kinds, sh, sweep_at, topic_waiting_for_signature
+from engine.deadlines import SweepReport, SweepSettings, overdue_cutoff
+from models import (
+    Chase,
+    DeadlineAction,
+    Delivery,
+    Event,
+    Notification,
+    NotifyRoute,
+    Organization,
+    TaskItem,
+    Unit,
+    User,
+    WarningLevel,
+)
+from tests.deadline_helpers import kinds, sh, sweep_at, topic_waiting_for_signature
 
 
 def counts(session, item) -> tuple[str, str]:

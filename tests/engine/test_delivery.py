@@ -12,10 +12,10 @@ from engine.delivery import DeliverySettings, SmtpSettings, deliver_due, owner_i
 from engine.notify import Message, notify
 from models import Channel, Delivery, DeliveryAttempt, DeliveryStatus, NotifyRoute
 from tests.conftest import NOW
-from tests.receivers import mailbox, robot  # noqa: F401 (fixtures)
 from webui.demo import user_named
 
-MESSAGE = Message("reminder", "【催办】签收已逾期 2 个工作日：老旧小区加装电梯", "议题：老旧小区加装电梯\n已逾期：2 个工作日")
+MESSAGE = Message("reminder", "【催办】签收已逾期 2 个工作日：老旧小区加装电梯",
+                  "议题：老旧小区加装电梯\n已逾期：2 个工作日")
 
 
 def queue(session, channel, address, secret="", key="action:1") -> Delivery:
@@ -28,7 +28,8 @@ def queue(session, channel, address, secret="", key="action:1") -> Delivery:
 
 
 def settings(port=0, **kwargs) -> DeliverySettings:
-    return DeliverySettings(smtp=SmtpSettings(host="127.0.0.1" if port else "", port=port, sender="noreply@cppcc.example"),
+    smtp = SmtpSettings(host="127.0.0.1" if port else "", port=port, sender="noreply@cppcc.example")
+    return DeliverySettings(smtp=smtp,
                             **kwargs)
 
 

@@ -4,14 +4,13 @@ import signal
 import subprocess
 import sys
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
 from engine import scheduler
 from models import DeadlineAction, Delivery, DeliveryAttempt, DeliveryStatus, Event, NotifyRoute, Organization, Unit
 from tests.deadline_helpers import topic_waiting_for_signature
-from tests.receivers import mailbox  # noqa: F401 (fixture)
 
 
 def test_one_job_with_a_fixed_id_coalesced_one_at_a_time_without_a_grace_limit(sessions):
@@ -81,7 +80,7 @@ def start_scheduler(db_url: str, port: int) -> subprocess.Popen:
 
 def test_killing_the_scheduler_mid_sweep_and_restarting_it_sends_nothing_twice(sessions, db_url, mailbox):
     box, port = mailbox
-    started = datetime.now(timezone.utc) - timedelta(days=60)  # the real clock runs in the scheduler process
+    started = datetime.now(UTC) - timedelta(days=60)  # the real clock runs in the scheduler process
     with sessions() as session:
         session.add_all([
             NotifyRoute(unit=session.scalar(select(Unit).where(Unit.code == "tianning-housing")), purpose="reminder",

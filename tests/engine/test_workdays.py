@@ -79,7 +79,8 @@ def test_hostile_files_are_refused(session):
         workdays.parse_csv(b"\xff\xfe2\x000\x00")
     admin = user_named(session, "admin")
     with pytest.raises(InvalidInput) as caught:
-        workdays.enter_year(session, admin, 2027, workdays.parse_csv("2026-12-31,false\n2027-01-01,false\n2027-01-01,true"))
+        entries = workdays.parse_csv("2026-12-31,false\n2027-01-01,false\n2027-01-01,true")
+        workdays.enter_year(session, admin, 2027, entries)
     assert caught.value.fields == {"2026-12-31": "is not in 2027", "2027-01-01": "appears twice"}
     with pytest.raises(InvalidInput):
         workdays.enter_year(session, admin, 3000, [])

@@ -52,7 +52,8 @@ def test_clocks_routes_and_a_sweep(run):
     set_ = run("clocks", "set", "--as", "admin", "--district", "wujin", "--process", "topic_path", "--task",
                "write_reply", "--clock", "2m", "--warn", "10wd")
     assert set_.exit_code == 0
-    assert "write_reply\t办理并书面答复\t2m\twarn 10wd\tfrom signed\tdistrict" in run("clocks", "--district", "wujin").output
+    wujin = run("clocks", "--district", "wujin").output
+    assert "write_reply\t办理并书面答复\t2m\twarn 10wd\tfrom signed\tdistrict" in wujin
     assert run("clocks", "--district", "nowhere").exit_code == 2
     route = run("route", "add", "--as", "admin", "--unit", "wujin-housing", "--purpose", "reminder",
                 "--channel", "email", "--address", "leader@wujin.example")

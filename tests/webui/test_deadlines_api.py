@@ -1,5 +1,5 @@
 """The deadline API: authentication, permissions, bad and hostile input answered with 4xx."""
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -60,7 +60,8 @@ def test_days_are_set_and_cleared(client):
     assert set_.status_code == 200
     assert client.put("/api/v1/calendar/days/2026-03-10", json={"is_workday": "no"},
                       headers=auth("admin")).status_code == 422
-    assert client.put("/api/v1/calendar/days/tomorrow", json={"is_workday": True}, headers=auth("admin")).status_code == 422
+    tomorrow = client.put("/api/v1/calendar/days/tomorrow", json={"is_workday": True}, headers=auth("admin"))
+    assert tomorrow.status_code == 422
     assert client.delete("/api/v1/calendar/days/2026-03-10", headers=auth("admin")).status_code == 200
 
 
@@ -83,7 +84,7 @@ def test_clocks_are_shown_and_overridden_per_district(client):
 
 def test_sign_return_and_extension_through_the_api(client, sessions):
     with sessions() as session:  # the API runs on the real clock, so the topic starts now
-        _, item = topic_waiting_for_signature(session, start=datetime.now(timezone.utc))
+        _, item = topic_waiting_for_signature(session, start=datetime.now(UTC))
         task_id = item.id
     unit = auth("housing_tianning")
     assert client.post(f"/api/v1/tasks/{task_id}/return", json={"reason": ""}, headers=unit).status_code == 422
@@ -102,7 +103,8 @@ def test_sign_return_and_extension_through_the_api(client, sessions):
     assert client.post(decision, json={"approve": "yes"}, headers=auth("office_tianning")).status_code == 422
     approved = client.post(decision, json={"approve": True, "note": "同意"}, headers=auth("office_tianning"))
     assert approved.status_code == 200 and approved.json["task"]["extended_to"] == approved.json["granted_to"]
-    assert client.post(decision, json={"approve": False, "note": "x"}, headers=auth("office_tianning")).status_code == 409
+    again = client.post(decision, json={"approve": False, "note": "x"}, headers=auth("office_tianning"))
+    assert again.status_code == 409
     listed = client.get(f"/api/v1/tasks/{task_id}/extensions", headers=unit).json["extensions"]
     assert [e["state"] for e in listed] == ["approved"]
     signed = client.post(f"/api/v1/tasks/{task_id}/sign", json={"note": "收到"}, headers=unit)
@@ -123,11 +125,14 @@ def test_notifications_and_their_owner(client, sessions):
     assert (task["warning"], task["chase"]) == ("red", "escalated")
 
 
+HOUSING = {"unit": "tianning-housing", "purpose": "reminder"}
+
+
 @pytest.mark.parametrize("route, field", [
-    ({"unit": "tianning-housing", "purpose": "reminder", "channel": "wecom", "address": "file:///etc/passwd"}, "address"),
-    ({"unit": "tianning-housing", "purpose": "reminder", "channel": "dingtalk", "address": "javascript:alert(1)"}, "address"),
-    ({"unit": "tianning-housing", "purpose": "reminder", "channel": "email", "address": "a@b.c\r\nBcc: x@y.z"}, "address"),
-    ({"unit": "tianning-housing", "purpose": "spam", "channel": "email", "address": "a@b.example"}, "purpose"),
+    ({**HOUSING, "channel": "wecom", "address": "file:///etc/passwd"}, "address"),
+    ({**HOUSING, "channel": "dingtalk", "address": "javascript:alert(1)"}, "address"),
+    ({**HOUSING, "channel": "email", "address": "a@b.c\r\nBcc: x@y.z"}, "address"),
+    ({**HOUSING, "purpose": "spam", "channel": "email", "address": "a@b.example"}, "purpose"),
     ({"purpose": "reminder", "channel": "email", "address": "a@b.example"}, "unit"),
     ({"unit": "tianning-housing", "purpose": "reminder", "channel": "fax", "address": "1"}, "channel"),
 ])

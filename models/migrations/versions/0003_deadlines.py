@@ -9,12 +9,12 @@ Revision ID: 0003_deadlines
 Revises: 0002_audit
 Create Date: 2026-11-25 22:51:40.222350
 """
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from alembic import op
 import sqlalchemy as sa
-import models.base
+from alembic import op
 
+import models.base
 
 revision = '0003_deadlines'
 down_revision = '0002_audit'
@@ -193,7 +193,7 @@ def _record_years_already_entered() -> None:
     years = sorted({d.year if hasattr(d, "year") else int(str(d)[:4]) for d in days})
     table = sa.table("calendar_year", sa.column("year", sa.Integer), sa.column("entered_at", models.base.UtcDateTime()),
                      sa.column("source", sa.String))
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     if years:
         op.bulk_insert(table, [{"year": y, "entered_at": now, "source": "entered before 0003_deadlines"} for y in years])
 
