@@ -1,13 +1,15 @@
 """SQLAlchemy 2.0 models of shangliang; importing this package registers every table on Base.metadata."""
 from .audit import AuditEntry
 from .base import Base, utcnow
-from .calendar import CalendarDay
+from .calendar import CalendarDay, CalendarYear
+from .deadline import ClockOverride, DeadlineAction, ExtensionRequest, ExtensionState, TimerDue
 from .event import Event
+from .notification import Channel, Delivery, DeliveryAttempt, DeliveryStatus, Notification, NotifyRoute
 from .org import Organization, OrgKind, Unit, UnitKind
 from .people import Role, RoleAssignment, User
 from .process import ProcessBinding, ProcessDefinition, ProcessVersion
 from .tally import OpenTaskTally
-from .task_item import TaskItem, TaskStatus
+from .task_item import Chase, TaskItem, TaskStatus, WarningLevel
 from .topic import PlatformLevel, Topic, TopicCategory, TopicSource, TopicStatus
 from .workflow import WorkflowState
 
@@ -15,7 +17,19 @@ __all__ = [
     "AuditEntry",
     "Base",
     "CalendarDay",
+    "CalendarYear",
+    "Channel",
+    "Chase",
+    "ClockOverride",
+    "DeadlineAction",
+    "Delivery",
+    "DeliveryAttempt",
+    "DeliveryStatus",
     "Event",
+    "ExtensionRequest",
+    "ExtensionState",
+    "Notification",
+    "NotifyRoute",
     "Organization",
     "OpenTaskTally",
     "OrgKind",
@@ -27,6 +41,7 @@ __all__ = [
     "RoleAssignment",
     "TaskItem",
     "TaskStatus",
+    "TimerDue",
     "Topic",
     "TopicCategory",
     "TopicSource",
@@ -34,6 +49,7 @@ __all__ = [
     "Unit",
     "UnitKind",
     "User",
+    "WarningLevel",
     "WorkflowState",
     "utcnow",
 ]
