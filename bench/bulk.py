@@ -8,7 +8,7 @@ here bypass the ORM, so the caller rebuilds the open task tally afterwards.
 import random
 import re
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -19,7 +19,6 @@ from models import Event, TaskItem, Topic
 from .synthetic import TABLES, Snapshot
 
 UUID_RE = re.compile(r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})")
-DATETIMES = ("created_at", "closed_at", "updated_at", "signed_at", "completed_at", "due_at", "at")
 MAX_SHIFT_DAYS = 120
 Case = dict[str, list[list[Any]]]
 
@@ -56,13 +55,9 @@ class Cloner:
         case: Case = {}
         for table, rows in snapshot.rows.items():
             at = {c: i for i, c in enumerate(snapshot.columns[table])}
-            moved = [at[c] for c in DATETIMES if c in at]
             case[table] = []
             for row in rows:
-                new = list(row)
-                for i in moved:
-                    if new[i] is not None:
-                        new[i] = new[i] + shift
+                new = [v + shift if isinstance(v, date) else v for v in row]  # datetimes are dates too
                 new[at["id" if table == "topic" else "topic_id"]] = topic_id
                 if table == "task_item":
                     items[row[at["id"]]] = new[at["id"]] = self.take("task_item")
@@ -76,7 +71,7 @@ class Cloner:
         return case
 
     def _uuid(self) -> str:
-        digits = "%032x" % self.rng.getrandbits(128)
+        digits = f"{self.rng.getrandbits(128):032x}"
         return f"{digits[:8]}-{digits[8:12]}-4{digits[13:16]}-{digits[16:20]}-{digits[20:]}"
 
 
@@ -93,16 +88,17 @@ def insert(connection: Connection, columns: dict[str, list[str]], batch: list[Ca
                 for row in rows:
                     copy.write_row(row)
         else:
-            stamps = {i for i, c in enumerate(columns[table.name]) if c in DATETIMES}
             marks = ", ".join("?" * len(columns[table.name]))
             driver.executemany(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})',
-                               [[_sqlite_text(v) if i in stamps else v for i, v in enumerate(row)] for row in rows])
+                               [[_sqlite_text(v) if isinstance(v, date) else v for v in row] for row in rows])
 
 
 @lru_cache(maxsize=100_000)
-def _sqlite_text(value: datetime | None) -> str | None:
-    """Return a timestamp as the text SQLAlchemy's SQLite dialect writes (UTC, microseconds)."""
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f") if value is not None else None
+def _sqlite_text(value: date) -> str:
+    """Return a date or timestamp as the text SQLAlchemy's SQLite dialect writes (UTC, microseconds)."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return value.isoformat()
 
 
 def reset_sequences(connection: Connection) -> None:
@@ -110,5 +106,6 @@ def reset_sequences(connection: Connection) -> None:
     if connection.dialect.name != "postgresql":
         return
     for table in ("topic", "task_item", "event"):
-        connection.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
+        sequence = f"pg_get_serial_sequence('{table}', 'id')"
+        connection.execute(text(f"SELECT setval({sequence}, (SELECT max(id) FROM {table}))"))
 

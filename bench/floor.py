@@ -16,6 +16,7 @@ from SpiffWorkflow.spiff.parser import SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
 from webui.demo import BPMN_DIR, district_path
+from workflows.forms import FORMS, validate
 
 from .timing import to_reply, with_loops
 
@@ -31,9 +32,13 @@ def parse() -> tuple[Any, dict[str, Any]]:
 
 
 def complete(workflow: BpmnWorkflow, bpmn_id: str, data: dict[str, Any]) -> None:
-    """Complete the first ready user task with this BPMN id and run the engine on."""
+    """Complete the first ready user task with this BPMN id and run the engine on.
+
+    The data is the form's cleaned data, defaults filled in, as the service would hand it over.
+    """
     task = next(t for t in workflow.get_tasks(state=TaskState.READY, manual=True) if t.task_spec.bpmn_id == bpmn_id)
-    task.data.update(data)
+    form = FORMS[task.task_spec.extensions.get("properties", {}).get("form", bpmn_id)]
+    task.data.update(validate(form, data, lambda _code: True))
     task.run()
     workflow.do_engine_steps()
 

@@ -4,25 +4,27 @@ Used by bench/__main__.py, once for SQLite and once for PostgreSQL, with the sam
 and the same seed, so both databases hold the same cases.
 """
 import itertools
-from concurrent.futures import Future, ThreadPoolExecutor
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, case, func, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import tally, topics
-from engine.dashboard import DEFAULT_WARN, overdue_counts
+from engine import deadlines, tally, topics
+from engine.dashboard import overdue_counts
+from engine.deadlines import SweepSettings, overdue_cutoff
 from engine.inbox import inbox
-from models import OpenTaskTally, Organization, TaskItem, TaskStatus, Topic, User
+from models import Chase, OpenTaskTally, Organization, TaskItem, TaskStatus, Topic, User, WarningLevel
 from models.database import make_engine, make_session_factory, migrate
 from webui.demo import load_world, user_named
 
 from . import bulk
 from .bulk import Cloner
-from .synthetic import Snapshot
 from .floor import REPLY
+from .synthetic import Snapshot
 from .timing import Stats, measure, stats
 
 BATCH = 2000
@@ -89,22 +91,31 @@ class Database:
         """Time the city-wide overdue dashboard."""
         return self.timed_in_session(lambda s: overdue_counts(s, now), repeat)
 
-    def sweep_seconds(self, now: datetime, repeat: int = 3) -> float:
-        """Time a sweep-shaped pass over every open task with a due date (median of ``repeat``)."""
-        return measure(lambda: self._sweep_shaped(now), repeat, warmup=1).median_ms / 1000
-
-    def _sweep_shaped(self, now: datetime) -> tuple[int, int]:
-        """Read every open task with a due date and decide its level, as deadlines.sweep must."""
-        yellow = red = 0
+    def settle(self, yesterday: datetime) -> None:
+        """Give every open task the warning and chase step the sweeps up to ``yesterday`` left (bulk SQL)."""
+        settings = SweepSettings()
         with self.sessions() as session:
-            rows = session.execute(select(TaskItem.id, TaskItem.due_at, TaskItem.context).where(
-                TaskItem.status == TaskStatus.READY, TaskItem.due_at.is_not(None)))
-            for _id, due_at, _context in rows:
-                if due_at < now:
-                    red += 1
-                elif due_at < now + DEFAULT_WARN:
-                    yellow += 1
-        return yellow, red
+            calendar = topics.load_calendar(session)
+            remind = min(yesterday, overdue_cutoff(calendar, yesterday, settings.remind_after_wd))
+            escalate = min(yesterday, overdue_cutoff(calendar, yesterday, settings.escalate_after_wd))
+            due = TaskItem.due_at
+            session.execute(update(TaskItem).where(TaskItem.status == TaskStatus.READY, due.is_not(None)).values(
+                warning=case((due < yesterday, WarningLevel.RED.value), (TaskItem.warn_at <= yesterday,
+                             WarningLevel.YELLOW.value), else_=WarningLevel.NORMAL.value),
+                chase=case((due < escalate, Chase.ESCALATED.value), (due < remind, Chase.REMINDED.value),
+                           else_=Chase.NONE.value)))
+            session.commit()
+
+    def sweep(self, now: datetime) -> dict[str, Any]:
+        """Time one deadline sweep at ``now`` and a second one right after it (nothing left to do)."""
+        out: dict[str, Any] = {}
+        for key in ("sweep_s", "idle_sweep_s"):
+            with self.sessions() as session:
+                began = time.perf_counter()
+                report = deadlines.sweep(session, now)
+                out[key] = round(time.perf_counter() - began, 3)
+            out.setdefault("changed", vars(report))
+        return out
 
     def completion_stats(self, snapshot: Snapshot, count: int, now: datetime, seed: int) -> Stats:
         """Complete write_reply on ``count`` clones of ``snapshot`` through the engine service."""

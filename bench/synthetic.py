@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from engine import topics
 from engine.inbox import open_tasks
 from models import Event, TaskItem, Topic, WorkflowState
-from webui.demo import TOWNS, DISTRICTS, district_path, town_path, user_named
+from webui.demo import DISTRICTS, TOWNS, district_path, town_path, user_named
 
 from .timing import Steps, to_reply, with_loops
 

@@ -47,7 +47,8 @@ def overdue_counts(
     count = tally.open_count
     groups = (tally.district_id, tally.candidate_unit_id, tally.candidate_org_id, tally.stage)
     query = (
-        select(*groups, func.sum(count), func.sum(case((yellow, count), else_=0)), func.sum(case((red, count), else_=0)))
+        select(*groups, func.sum(count),
+               func.sum(case((yellow, count), else_=0)), func.sum(case((red, count), else_=0)))
         .where(count > 0)
         .group_by(*groups)
         .having(func.sum(count) > 0)

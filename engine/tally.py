@@ -79,7 +79,7 @@ def _forget(session: Session) -> None:
 def _upsert(session: Session, key: Key, delta: int) -> None:
     dialect = session.get_bind().dialect.name
     make = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = make(OpenTaskTally).values({**dict(zip(KEY_COLUMNS, key)), "open_count": delta})
+    statement = make(OpenTaskTally).values({**dict(zip(KEY_COLUMNS, key, strict=True)), "open_count": delta})
     statement = statement.on_conflict_do_update(
         index_elements=list(KEY_COLUMNS), set_={"open_count": OpenTaskTally.open_count + statement.excluded.open_count})
     session.execute(statement)

@@ -1,5 +1,5 @@
 """Open task counts by district, unit, stage and due time: what the overdue dashboard reads."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from .base import Base
 
 NO_UNIT = 0  # candidate_unit_id / candidate_org_id of a task that names none
-NO_DEADLINE = datetime(9999, 12, 31, tzinfo=timezone.utc)  # due_at of a task without a clock
+NO_DEADLINE = datetime(9999, 12, 31, tzinfo=UTC)  # due_at of a task without a clock
 
 
 class OpenTaskTally(Base):

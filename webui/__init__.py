@@ -1,10 +1,12 @@
 """The Flask application: configuration, the database session per request, and the blueprints."""
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, g
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from models.database import make_engine, make_session_factory
 
@@ -40,6 +42,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
         scheduler.start_embedded(app.extensions["db_sessions"], app.config, os.environ)
     return app
+
+
+@contextmanager
+def database_sessions() -> Iterator[sessionmaker[Session]]:
+    """Yield a session factory on SHANGLIANG_DATABASE_URL for a command, closing its connections after."""
+    engine = make_engine(default_database_url())
+    try:
+        yield make_session_factory(engine)
+    finally:
+        engine.dispose()
 
 
 def db_session() -> Session:

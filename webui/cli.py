@@ -5,6 +5,8 @@ run it can read the database anyway; the API and the web pages authenticate inst
 """
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,13 +19,15 @@ from engine.access import require_topic
 from engine.calendar import SHANGHAI, WorkCalendar
 from engine.errors import ShangliangError
 from models import utcnow
-from models.database import make_engine, make_session_factory, migrate
+from models.database import migrate
 
-from . import cli_deadlines, create_app, default_database_url, demo
+from . import cli_deadlines, create_app, database_sessions, default_database_url, demo
 
 
-def _session() -> Session:
-    return make_session_factory(make_engine(default_database_url()))()
+@contextmanager
+def _session() -> Iterator[Session]:
+    with database_sessions() as sessions, sessions() as session:
+        yield session
 
 
 def _fail(message: str) -> None:

@@ -6,6 +6,8 @@ named user (``--as``) where the action needs a role, and fail with one line and 
 import json
 import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,13 +19,14 @@ from engine import clocks, routes, scheduler, workdays
 from engine.deadlines import SweepSettings
 from engine.delivery import DeliverySettings
 from models import Organization, OrgKind
-from models.database import make_engine, make_session_factory
 
-from . import default_database_url, demo
+from . import database_sessions, demo
 
 
-def _sessions() -> "make_session_factory":
-    return make_session_factory(make_engine(default_database_url()))
+@contextmanager
+def _session() -> Iterator[Session]:
+    with database_sessions() as sessions, sessions() as session:
+        yield session
 
 
 def _settings() -> tuple[SweepSettings, DeliverySettings]:
@@ -53,7 +56,8 @@ def sweep(at: str | None) -> None:
         sys.exit(2)
     if now.tzinfo is None:
         now = now.replace(tzinfo=UTC)
-    swept, delivered = scheduler.run_once(_sessions(), *_settings(), now=now)
+    with database_sessions() as sessions:
+        swept, delivered = scheduler.run_once(sessions, *_settings(), now=now)
     click.echo(f"swept {json.dumps(vars(swept))}; delivered {json.dumps(vars(delivered))}")
 
 
@@ -65,8 +69,9 @@ def run_scheduler(interval: int) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     sweep_settings, delivery_settings = _settings()
     click.echo(f"scheduler started: sweeping every {interval} s", err=True)
-    scheduler.build(_sessions(), interval_seconds=interval, blocking=True, sweep_settings=sweep_settings,
-                    delivery_settings=delivery_settings).start()
+    with database_sessions() as sessions:
+        scheduler.build(sessions, interval_seconds=interval, blocking=True, sweep_settings=sweep_settings,
+                        delivery_settings=delivery_settings).start()
 
 
 @click.group()
@@ -82,7 +87,7 @@ def calendar() -> None:
 @click.option("--source", default="", help="the notice it comes from, e.g. 国办发明电〔2026〕N号")
 def import_year(path: Path, year: int, username: str, provisional: bool, source: str) -> None:
     """Enter a year's holidays and make-up days from a CSV file (date,is_workday,note)."""
-    with _sessions()() as session:
+    with _session() as session:
         entries = workdays.parse_csv(path.read_bytes())
         moved = workdays.enter_year(session, demo.user_named(session, username), year, entries,
                                     official=not provisional, source=source)
@@ -94,7 +99,7 @@ def import_year(path: Path, year: int, username: str, provisional: bool, source:
 @click.argument("year", type=int)
 def show_year(year: int) -> None:
     """Print a year's staff-entered days."""
-    with _sessions()() as session:
+    with _session() as session:
         official = {y.year for y in workdays.official_years(session)}
         click.echo(f"{year}: {'official (entered)' if year in official else 'package or provisional'}")
         for day in workdays.days_of(session, year):
@@ -108,7 +113,7 @@ def clocks_group(ctx: click.Context, district: str | None) -> None:
     """List every user task's clock, or change one district's."""
     if ctx.invoked_subcommand is not None:
         return
-    with _sessions()() as session:
+    with _session() as session:
         org = _district(session, district) if district else None
         for row in clocks.clock_table(session, org):
             clock, warn = row.effective
@@ -127,7 +132,7 @@ def clocks_group(ctx: click.Context, district: str | None) -> None:
 @click.option("--note", default="")
 def set_clock(username: str, district: str, process_id: str, bpmn_id: str, clock: str, warn: str, note: str) -> None:
     """Give one district its own clock for one task (new tasks use it)."""
-    with _sessions()() as session:
+    with _session() as session:
         row = clocks.set_override(session, demo.user_named(session, username), _district(session, district),
                                   process_id, bpmn_id, clock, warn, note)
         session.commit()
@@ -150,7 +155,7 @@ def route_group() -> None:
 @click.option("--label", default="")
 def add_route(username: str, **fields: str) -> None:
     """Add a route for a unit or an organization."""
-    with _sessions()() as session:
+    with _session() as session:
         route = routes.add(session, demo.user_named(session, username), {k: v for k, v in fields.items() if v})
         session.commit()
         click.echo(f"route {route.id}: {route.purpose} via {route.channel.value} to {route.address}")

@@ -120,12 +120,14 @@ def path_v2() -> bytes:
     </bpmn:userTask>
     <bpmn:endEvent id="closed" """
     xml = xml.replace('<bpmn:endEvent id="closed" ', task, 1)
-    xml = xml.replace('sourceRef="close_decision" targetRef="closed"', 'sourceRef="close_decision" targetRef="publish_result"')
+    xml = xml.replace('sourceRef="close_decision" targetRef="closed"',
+                      'sourceRef="close_decision" targetRef="publish_result"')
     xml = xml.replace("<bpmn:incoming>flow_close_to_end</bpmn:incoming>\n    </bpmn:endEvent>",
                       "<bpmn:incoming>flow_publish_to_end</bpmn:incoming>\n    </bpmn:endEvent>")
     xml = xml.replace('<bpmn:flowNodeRef>follow_up</bpmn:flowNodeRef>',
                       '<bpmn:flowNodeRef>follow_up</bpmn:flowNodeRef><bpmn:flowNodeRef>publish_result</bpmn:flowNodeRef>')
-    flow = '<bpmn:sequenceFlow id="flow_publish_to_end" sourceRef="publish_result" targetRef="closed" />\n  </bpmn:process>'
+    flow = ('<bpmn:sequenceFlow id="flow_publish_to_end" sourceRef="publish_result" targetRef="closed" />\n'
+            "  </bpmn:process>")
     return xml.replace("</bpmn:process>", flow, 1).encode()
 
 
