@@ -7,9 +7,10 @@ never wait on each other's counters in opposite orders. Bulk writes that bypass 
 ``rebuild`` afterwards; ``rebuild`` also drops the rows whose count fell to zero.
 """
 from collections import Counter
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import delete, event, func, insert, inspect, select
+from sqlalchemy import Insert, delete, event, func, insert, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -66,9 +67,10 @@ def _collect(session: Session, _context: object, _instances: object) -> None:
 def _write(session: Session) -> None:
     session.flush()
     changes: Counter[Key] = session.info.pop(PENDING, Counter())
-    for key, delta in sorted(changes.items(), key=lambda kv: (kv[0][:4], str(kv[0][4]))):
-        if delta:
-            _upsert(session, key, delta)
+    rows = [{**dict(zip(KEY_COLUMNS, key, strict=True)), "open_count": delta}
+            for key, delta in sorted(changes.items(), key=lambda kv: (kv[0][:4], str(kv[0][4]))) if delta]
+    if rows:
+        session.execute(_upsert(session.get_bind().dialect.name), rows)
 
 
 @event.listens_for(Session, "after_rollback")
@@ -76,13 +78,13 @@ def _forget(session: Session) -> None:
     session.info.pop(PENDING, None)
 
 
-def _upsert(session: Session, key: Key, delta: int) -> None:
-    dialect = session.get_bind().dialect.name
+@lru_cache(maxsize=4)
+def _upsert(dialect: str) -> Insert:
+    """Return the statement adding a row's count to the tally (built once per dialect)."""
     make = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = make(OpenTaskTally).values({**dict(zip(KEY_COLUMNS, key, strict=True)), "open_count": delta})
-    statement = statement.on_conflict_do_update(
+    statement = make(OpenTaskTally)
+    return statement.on_conflict_do_update(
         index_elements=list(KEY_COLUMNS), set_={"open_count": OpenTaskTally.open_count + statement.excluded.open_count})
-    session.execute(statement)
 
 
 def rebuild(session: Session) -> int:
