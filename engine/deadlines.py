@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from models import Chase, DeadlineAction, Event, TaskItem, TaskStatus, WarningLevel
@@ -82,12 +82,16 @@ def sweep(session: Session, now: datetime, settings: SweepSettings = SweepSettin
     for before, after, threshold in ((Chase.NONE, Chase.REMINDED, settings.remind_after_wd),
                                      (Chase.REMINDED, Chase.ESCALATED, settings.escalate_after_wd)):
         cutoff = min(now, overdue_cutoff(calendar, now, threshold))
-        due = ready.where(TaskItem.chase == before, TaskItem.due_at < cutoff)
+        due = ready.where(TaskItem.chase == before, TaskItem.due_at < cutoff).options(*_ADDRESSED)
         count = _in_batches(session, due, settings.batch,
                             lambda rows, a=after: _chase(session, rows, a, calendar, recipients, settings, now))
         setattr(report, "reminded" if after is Chase.REMINDED else "escalated", count)
     report.timers = _fire_timers(session, now, settings.batch)
     return report
+
+
+# What a chase message names, loaded for a whole batch at once rather than row by row.
+_ADDRESSED = (selectinload(TaskItem.topic), selectinload(TaskItem.candidate_unit), selectinload(TaskItem.candidate_org))
 
 
 def overdue_cutoff(calendar: WorkCalendar, now: datetime, working_days: int) -> datetime:
@@ -126,16 +130,19 @@ def _chase(session: Session, rows: Sequence[TaskItem], step: Chase, calendar: Wo
     subjects = [f"task:{item.id}" for item in rows]
     done = set(session.execute(select(DeadlineAction.subject, DeadlineAction.deadline).where(
         DeadlineAction.action == action, DeadlineAction.subject.in_(subjects))).tuples())
+    records = []
     for item in rows:
         item.chase = step
         assert item.due_at is not None, "only rows with a deadline are chased"
         if (f"task:{item.id}", item.due_at) in done:
             continue
         overdue = calendar.working_days_between(local_day(item.due_at), local_day(now))
-        record = DeadlineAction(subject=f"task:{item.id}", deadline=item.due_at, action=action, topic_id=item.topic_id,
-                                task_item_id=item.id, done_at=now, payload={"overdue_working_days": overdue})
-        session.add(record)
-        session.flush()
+        records.append((item, overdue, DeadlineAction(
+            subject=f"task:{item.id}", deadline=item.due_at, action=action, topic_id=item.topic_id,
+            task_item_id=item.id, done_at=now, payload={"overdue_working_days": overdue})))
+    session.add_all(record for _item, _overdue, record in records)
+    session.flush()  # once per batch: the notifications are keyed by the records' ids
+    for item, overdue, record in records:
         message, users, routes, to = _addressees(item, step, overdue, recipients, settings)
         notify(session, message, users, routes, f"action:{record.id}", now)
         session.add(Event(topic_id=item.topic_id, task_item_id=item.id, at=now,

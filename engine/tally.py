@@ -42,6 +42,12 @@ def _values(item: TaskItem, before: bool) -> dict[str, Any]:
     return out
 
 
+def _key_changed(item: TaskItem) -> bool:
+    """Tell whether a change touches the task's key or status (a new warning level or chase step does not)."""
+    attrs = inspect(item).attrs
+    return any(attrs[name].history.has_changes() for name in ("status", "topic_id", *KEY_COLUMNS[1:]))
+
+
 @event.listens_for(Session, "before_flush")
 def _collect(session: Session, _context: object, _instances: object) -> None:
     changes: Counter[Key] = session.info.setdefault(PENDING, Counter())
@@ -53,7 +59,7 @@ def _collect(session: Session, _context: object, _instances: object) -> None:
                 if key := _key(session, item, values):
                     changes[key] += 1
         for item in session.dirty:
-            if isinstance(item, TaskItem) and session.is_modified(item):
+            if isinstance(item, TaskItem) and _key_changed(item):
                 if old := _key(session, item, _values(item, before=True)):
                     changes[old] -= 1
                 if new := _key(session, item, _values(item, before=False)):
