@@ -58,12 +58,19 @@ def main(argv: list[str] | None = None) -> int:
             _say(f"{name}: inbox, dashboard, sweep at {size}")
             figures = {"load_s": round(seconds, 1), **_queries(database, options)}
             results["databases"][name]["by_size"][str(size)] = figures
+    rounds = [results["floor"]["instance"]]
     for name, database in databases.items():
+        rounds.append(_floor_round(options.repeat))
         results["databases"][name].update(_completions(name, database, urls[name], snapshots, options))
     results["engine"] = _engine(snapshots, options.repeat)
-    _say("engine floor again (the lower median of both runs is the floor)")
+    _say("engine floor again")
     again = _floor(options.repeat)
-    results["floor"] = min(results["floor"], again, key=lambda f: f["instance"]["median_ms"])
+    if again["instance"]["median_ms"] < results["floor"]["instance"]["median_ms"]:
+        results["floor"] = again
+    rounds.append(again["instance"])
+    # The floor is the lowest median of the rounds taken through the run, whatever else the machine ran.
+    results["floor"]["rounds_median_ms"] = [r["median_ms"] for r in rounds]
+    results["floor"]["instance"] = min(rounds, key=lambda r: r["median_ms"])
     results["load_average_at_end"] = os.getloadavg()
     results["state"] = _state(snapshots, results["floor"])
     results["elapsed_s"] = round(time.perf_counter() - began, 1)
@@ -95,6 +102,12 @@ def _fresh_database(server: str, name: str) -> str:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
     return make_url(server).set(database=name).render_as_string(hide_password=False)
+
+
+def _floor_round(repeat: int) -> dict[str, Any]:
+    _say("engine floor round")
+    once, size = floor.instance_round(0)
+    return {**measure(once, repeat).as_json(), "state_bytes": size}
 
 
 def _floor(repeat: int) -> dict[str, Any]:
