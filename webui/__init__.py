@@ -35,13 +35,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["db_sessions"] = make_session_factory(engine)
     app.teardown_appcontext(_close_session)
 
-    from . import api, auth, i18n, inbox, pages, security, supervision, tasks, topics
+    from . import api, auth, exports, i18n, inbox, pages, security, supervision, tasks, topics
 
     security.init_app(app)
     i18n.init_app(app)
     app.register_blueprint(api.bp)
     security.csrf.exempt(api.bp)
-    for blueprint in (auth.bp, inbox.bp, tasks.bp, topics.bp, supervision.bp):
+    for blueprint in (auth.bp, inbox.bp, tasks.bp, topics.bp, supervision.bp, exports.bp):
         app.register_blueprint(blueprint)
     pages.init_app(app)  # after the API, so its error pages take over for HTML routes
     return app

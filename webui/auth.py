@@ -18,7 +18,7 @@ from models import User
 from models.database import writing
 
 from . import db_session
-from .security import clock, end_session, start_session
+from .security import clock, end_session, safe_next, start_session
 
 bp = Blueprint("auth", __name__)
 LOCALES = ("zh", "en")
@@ -27,14 +27,6 @@ T = TypeVar("T")
 
 def _address() -> str:
     return request.remote_addr or ""
-
-
-def _safe_next(target: str | None) -> str:
-    """Return a local path to go to after login; anything pointing elsewhere goes home."""
-    if not target or urlsplit(target).netloc or urlsplit(target).scheme or not target.startswith("/") \
-            or target.startswith("//"):
-        return url_for("inbox.index")
-    return target
 
 
 def _attempt(action: Callable[[Session], T]) -> T:
@@ -70,7 +62,7 @@ def login() -> Response | str | tuple[str, int]:
     except accounts.LoginRefused as exc:
         return render_template("auth/login.html", error=exc.message, username=username,
                                next=request.form.get("next", "")), 401
-    target = _safe_next(request.form.get("next"))
+    target = safe_next(request.form.get("next"))
     if accounts.needs_second_factor(user):
         session.clear()
         session.update(pending_user=user.id, pending_next=target)
@@ -152,7 +144,7 @@ def set_locale() -> Response:
     if current_user.is_authenticated:
         with writing(db_session()):
             current_user.locale = locale
-    return redirect(_safe_next(request.form.get("next") or request.referrer and urlsplit(request.referrer).path))
+    return redirect(safe_next(request.form.get("next") or request.referrer and urlsplit(request.referrer).path))
 
 
 @bp.route("/password", methods=["GET", "POST"])

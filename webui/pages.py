@@ -7,6 +7,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from engine.attachments import KIND_BY_TASK
 from engine.calendar import SHANGHAI
 from engine.errors import ShangliangError
 from models import Role
@@ -23,6 +24,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http_error)
     app.add_template_filter(local_time, "local")
     app.add_template_filter(local_date, "local_date")
+    app.add_template_filter(lambda task_id: KIND_BY_TASK.get(task_id, ""), "attachment_kind")
     app.context_processor(_navigation)
 
 

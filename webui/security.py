@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import wraps
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, current_app, flash, redirect, request, session, url_for
 from flask_login import LoginManager, current_user, login_user, logout_user
@@ -105,6 +106,14 @@ def _enforce_session_limits() -> Response | None:
         return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
     session["seen_at"] = now
     return None
+
+
+def safe_next(target: str | None, default: str = "inbox.index") -> str:
+    """Return a local path to go to next; anything pointing to another site goes to ``default``."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return url_for(default)
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else url_for(default)
 
 
 def roles_required(*roles: Role) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
