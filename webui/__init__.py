@@ -26,6 +26,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         JSON_SORT_KEYS=False,
         SECRET_KEY=os.environ.get("SHANGLIANG_SECRET_KEY"),
         DEMO=os.environ.get("SHANGLIANG_DEMO") == "1",
+        SESSION_COOKIE_SECURE=None,  # None: Secure unless in demo mode (see webui.security)
         CLOCK=utcnow,
     )
     app.config.update(config or {})

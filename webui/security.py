@@ -32,7 +32,9 @@ def init_app(app: Flask) -> None:
     if not app.config["SECRET_KEY"]:
         # Without a configured key every restart ends all sessions, which is safe but tiresome.
         app.config["SECRET_KEY"] = secrets.token_hex(32)
-    app.config.setdefault("SESSION_COOKIE_SECURE", not app.config.get("DEMO", False))
+    if app.config.get("SESSION_COOKIE_SECURE") is None:
+        # Demo mode runs on plain HTTP at 127.0.0.1; everywhere else cookies travel over TLS only.
+        app.config["SESSION_COOKIE_SECURE"] = not app.config.get("DEMO", False)
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
                       SESSION_COOKIE_NAME="shangliang_session", WTF_CSRF_TIME_LIMIT=None,
                       REMEMBER_COOKIE_DURATION=timedelta(0))

@@ -12,7 +12,7 @@
       textStyle: { fontFamily: "Noto Sans CJK SC, sans-serif" },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
       legend: { top: 0 },
-      grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
+      grid: { left: 8, right: 16, top: 48, bottom: 8, containLabel: true },
       xAxis: { type: "category", data: series.names, axisLabel: { interval: 0, rotate: series.names.length > 5 ? 30 : 0 } },
       yAxis: { type: "value", minInterval: 1 },
       series: ["open", "yellow", "red"].map((level) => ({
