@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from engine import attachments, casefile, inbox, topics
-from engine.access import require_topic
+from engine.access import may_act, require_topic
 from engine.errors import InvalidInput
 from engine.timeleft import warning_level
 from models import Organization, OrgKind, Role, TaskItem, TopicCategory, TopicSource
@@ -65,8 +65,8 @@ def new() -> str | tuple[str, int] | Response:
                                  request.form.get("contact_phone", ""), request.form.get("contact_address", ""))
     except InvalidInput as exc:
         return render_template("topics/new.html", values=request.form, errors=exc.fields, **context), 422
-    return redirect(url_for("tasks.done", task_id=inbox.open_tasks(session, topic)[0].id)
-                    if inbox.open_tasks(session, topic) else url_for("topics.detail", topic_id=topic.id))
+    first = next((i for i in inbox.open_tasks(session, topic) if may_act(current_user, i)), None)
+    return redirect(url_for("tasks.detail", task_id=first.id) if first else url_for("topics.detail", topic_id=topic.id))
 
 
 @bp.get("/<int:topic_id>")
