@@ -15,14 +15,15 @@ from models.database import writing
 from workflows.forms import RATINGS, REPLY_CLASSES
 
 from . import db_session, printing
+from .i18n import N_
 from .lists import STAGE_LABELS
 from .security import clock, roles_required
 
 bp = Blueprint("topics", __name__, url_prefix="/topics")
-CATEGORY_LABELS = {"central_work": "中心工作大事", "reform": "改革发展要事", "livelihood": "民生改善实事",
-                   "governance": "社会治理难事"}
-SOURCE_LABELS = {"assigned": "党委政府点题", "member": "委员荐题", "public": "公开征集"}
-STATUS_LABELS = {"active": "办理中", "closed": "已办结", "rejected": "未通过"}
+CATEGORY_LABELS = {"central_work": N_("中心工作大事"), "reform": N_("改革发展要事"), "livelihood": N_("民生改善实事"),
+                   "governance": N_("社会治理难事")}
+SOURCE_LABELS = {"assigned": N_("党委政府点题"), "member": N_("委员荐题"), "public": N_("公开征集")}
+STATUS_LABELS = {"active": N_("办理中"), "closed": N_("已办结"), "rejected": N_("未通过")}
 LABELS = {"stage_labels": STAGE_LABELS, "category_labels": CATEGORY_LABELS, "source_labels": SOURCE_LABELS,
           "status_labels": STATUS_LABELS, "reply_classes": dict(REPLY_CLASSES), "ratings": dict(RATINGS),
           "kind_labels": attachments.KIND_LABELS}

@@ -152,3 +152,14 @@ def test_changing_the_password_checks_the_policy(web, session):
     session.expire_all()
     assert accounts.HASHER.verify(demo.user_named(session, "office_tianning").password_hash, "Tianning-Office-77")
     assert session.scalar(select(User.failed_logins).where(User.username == "office_tianning")) == 0
+
+
+def test_the_language_switch_is_remembered_on_the_account(web, session):
+    actor = web("office_tianning")
+    assert "我的待办" in actor.get("/").get_data(as_text=True)
+    assert actor.post("/locale", {"locale": "en", "next": "/"}).headers["Location"] == "/"
+    page = actor.get("/").get_data(as_text=True)
+    assert "My tasks" in page and 'lang="en"' in page
+    assert "My tasks" in web("office_tianning").get("/").get_data(as_text=True)  # another session, same user
+    assert actor.post("/locale", {"locale": "fr"}).status_code == 422
+    assert "我的待办" in web("office_wujin").get("/").get_data(as_text=True)
