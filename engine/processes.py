@@ -4,9 +4,9 @@ Deploying stores an immutable version; bindings say which version a district's n
 start on and which version each called process resolves to. A topic pins the versions it
 started with, so later deployments never change a running topic.
 """
+from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 
 from models import Organization, ProcessBinding, ProcessDefinition, ProcessVersion, User
 

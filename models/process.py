@@ -2,7 +2,7 @@
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, intpk, name, utcnow
@@ -47,6 +47,12 @@ class ProcessVersion(Base):
     def label(self) -> str:
         """Return ``process_id v<number>`` for lists and logs."""
         return f"{self.definition.process_id} v{self.number}"
+
+
+@event.listens_for(ProcessVersion, "before_update")
+def _refuse_update(_mapper: object, _connection: object, version: ProcessVersion) -> None:
+    # Running topics are pinned to a version: changing its diagram would change them silently.
+    raise ValueError(f"process version {version.id} is immutable; deploy a new version instead")
 
 
 class ProcessBinding(Base):

@@ -23,7 +23,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(
         DATABASE_URL=default_database_url(),
         MAX_CONTENT_LENGTH=25 * 1024 * 1024,
-        JSON_SORT_KEYS=False,
         SECRET_KEY=os.environ.get("SHANGLIANG_SECRET_KEY"),
         DEMO=os.environ.get("SHANGLIANG_DEMO") == "1",
         SESSION_COOKIE_SECURE=None,  # None: Secure unless in demo mode (see webui.security)
@@ -31,6 +30,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     app.config.update(config or {})
     app.config.setdefault("ATTACHMENT_DIR", str(Path(app.instance_path) / "attachments"))
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Chinese stays readable in responses
+    app.json.sort_keys = False  # type: ignore[attr-defined]
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["db_engine"] = engine
     app.extensions["db_sessions"] = make_session_factory(engine)

@@ -232,3 +232,7 @@ def _calendar() -> WorkCalendar:
             return topics.load_calendar(session)
     except (OperationalError, ProgrammingError):
         return WorkCalendar()
+
+
+if __name__ == "__main__":
+    main()
