@@ -20,10 +20,12 @@ def claim(session: Session, user: User, task_item_id: int, now: datetime | None 
     with writing(session):
         item = _open_task(session, user, task_item_id)
         if item.assignee_id not in (None, user.id):
-            raise Conflict(f"task {item.id} is already claimed by {item.assignee.display_name if item.assignee else '?'}")
+            holder = item.assignee.display_name if item.assignee else "?"
+            raise Conflict(f"task {item.id} is already claimed by {holder}")
         if item.assignee_id is None:
             item.assignee = user
-            session.add(Event(topic_id=item.topic_id, task_item_id=item.id, actor_id=user.id, kind="task_claimed", at=now))
+            session.add(Event(topic_id=item.topic_id, task_item_id=item.id, actor_id=user.id, kind="task_claimed",
+                              at=now))
     return item
 
 
@@ -55,7 +57,8 @@ def transfer(session: Session, user: User, task_item_id: int, to_user_id: int, n
             raise Conflict(f"task {item.id} is claimed by someone else")
         target = session.get(User, to_user_id)
         if target is None or target.id == user.id or not target.active or not may_act(target, item):
-            raise InvalidInput("cannot transfer there", {"to": "只能转给本单位可办理该任务的同事 (only to a colleague who may act)"})
+            raise InvalidInput("cannot transfer there",
+                               {"to": "只能转给本单位可办理该任务的同事 (only to a colleague who may act)"})
         item.assignee = target
         session.add(Event(topic_id=item.topic_id, task_item_id=item.id, actor_id=user.id, kind="task_transferred",
                           at=now, payload={"to": target.username}))

@@ -3,7 +3,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from engine import claims, filters as saved, inbox as engine_inbox, topics, worklist
+from engine import claims, topics, worklist
+from engine import filters as saved
+from engine import inbox as engine_inbox
 from engine.errors import InvalidInput
 
 from . import db_session
@@ -42,7 +44,9 @@ def index() -> str:
 def claim(task_id: int) -> Response:
     """Claim a task for oneself."""
     claims.claim(db_session(), current_user, task_id, now=clock())
-    return redirect(safe_next(request.form.get("next")) if request.form.get("next") else url_for("tasks.detail", task_id=task_id))
+    if request.form.get("next"):
+        return redirect(safe_next(request.form.get("next")))
+    return redirect(url_for("tasks.detail", task_id=task_id))
 
 
 @bp.post("/tasks/<int:task_id>/transfer")

@@ -134,7 +134,8 @@ def done(task_id: int) -> str:
     item = session.get(TaskItem, task_id)
     topic = require_topic(session, current_user, item.topic_id if item else -1)
     calendar = topics.load_calendar(session)
-    following = [(i, warning_level(i, clock(), calendar), may_act(current_user, i)) for i in inbox.open_tasks(session, topic)]
+    following = [(i, warning_level(i, clock(), calendar), may_act(current_user, i))
+                 for i in inbox.open_tasks(session, topic)]
     return render_template("tasks/done.html", item=item, topic=topic, following=following, stage_labels=STAGE_LABELS)
 
 

@@ -1,8 +1,7 @@
 """Topics: the list, starting a topic, and the case page with its live diagram, timeline and files."""
 from pathlib import Path
 
-from flask import (Blueprint, Response, current_app, jsonify, redirect, render_template, request,
-                   send_file, url_for)
+from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 

@@ -5,7 +5,6 @@ from sqlalchemy import select
 
 from engine import accounts
 from models import AuditEntry, User
-from tests.conftest import NOW
 from webui import create_app, demo
 
 
@@ -147,7 +146,8 @@ def test_changing_the_password_checks_the_policy(web, session):
     actor.get("/password")
     weak = actor.post("/password", {"current": "Demo-2026-pass", "new": "weakpass", "confirm": "weakpass"})
     assert weak.status_code == 422 and "三类" in weak.get_data(as_text=True)
-    good = actor.post("/password", {"current": "Demo-2026-pass", "new": "Tianning-Office-77", "confirm": "Tianning-Office-77"})
+    good = actor.post("/password", {"current": "Demo-2026-pass", "new": "Tianning-Office-77",
+                                     "confirm": "Tianning-Office-77"})
     assert good.status_code == 302
     session.expire_all()
     assert accounts.HASHER.verify(demo.user_named(session, "office_tianning").password_hash, "Tianning-Office-77")

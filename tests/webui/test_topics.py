@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from engine import attachments
-from models import AuditEntry, Attachment, ResidentContact, Topic, WorkflowState
+from models import Attachment, AuditEntry, ResidentContact, Topic, WorkflowState
 from tests.conftest import NOW
 from tests.factories import drive, open_task, start_topic
 from webui.demo import district_path
@@ -150,7 +150,8 @@ def test_starting_a_topic_with_a_residents_contact_and_viewing_it_is_audited(web
 def test_bad_new_topics_are_refused_with_field_messages(web):
     actor = web("office_tianning")
     actor.get("/topics/new")
-    response = actor.post("/topics/new", {"title": "", "category": "x", "source": "public", "platform_level": "district",
+    response = actor.post("/topics/new", {"title": "", "category": "x", "source": "public",
+                                          "platform_level": "district",
                                           "district": "wujin", "contact_name": "李四", "contact_phone": "<script>"})
     assert response.status_code in (403, 422)
     bad_phone = actor.post("/topics/new", {"title": "t", "category": "livelihood", "source": "public",
