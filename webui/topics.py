@@ -35,15 +35,16 @@ def index() -> str:
     return render_template("topics/index.html", topics=casefile.visible_topics(db_session(), current_user), **LABELS)
 
 
-def _platforms() -> tuple[list[Organization], list[Organization]]:
-    """Return the districts and towns where the user's CPPCC office may start topics."""
+def _platforms() -> tuple[bool, list[Organization], list[Organization]]:
+    """Return whether the user may start district topics, and the districts and towns open to them."""
     session = db_session()
     offices = [a.organization for a in current_user.roles if a.role is Role.CPPCC_OFFICE and a.organization]
     districts = [o for o in offices if o.kind is OrgKind.DISTRICT]
     towns = [o for o in session.scalars(select(Organization))
              if o.kind.is_grassroots_platform and any(p in offices for p in o.lineage())]
+    may_district = bool(districts)
     districts += [t.district() for t in towns if t.district() not in districts]
-    return districts, towns
+    return may_district, districts, towns
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -51,8 +52,8 @@ def _platforms() -> tuple[list[Organization], list[Organization]]:
 @roles_required(Role.CPPCC_OFFICE)
 def new() -> str | tuple[str, int] | Response:
     """Start a topic (政协办公室): its fields, and optionally the proposing resident's contact."""
-    districts, towns = _platforms()
-    context = dict(districts=districts, towns=towns, categories=TopicCategory, sources=TopicSource, **LABELS)
+    may_district, districts, towns = _platforms()
+    context = dict(may_district=may_district, districts=districts, towns=towns, categories=TopicCategory, sources=TopicSource, **LABELS)
     if request.method == "GET":
         return render_template("topics/new.html", values={}, errors={}, **context)
     fields = {k: request.form.get(k, "") for k in topics.TOPIC_FIELDS}

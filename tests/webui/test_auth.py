@@ -163,3 +163,15 @@ def test_the_language_switch_is_remembered_on_the_account(web, session):
     assert "My tasks" in web("office_tianning").get("/").get_data(as_text=True)  # another session, same user
     assert actor.post("/locale", {"locale": "fr"}).status_code == 422
     assert "我的待办" in web("office_wujin").get("/").get_data(as_text=True)
+
+
+def test_the_live_diagrams_refresh_does_not_keep_a_session_alive(web, session, clock):
+    from tests.factories import start_topic
+
+    topic = start_topic(session, clock())
+    actor = web("office_tianning")
+    for minutes in (10, 10, 8):
+        clock.advance(minutes=minutes)
+        assert actor.get(f"/topics/{topic.id}/marks.json").status_code == 200
+    clock.advance(minutes=3)  # 31 minutes after the last page the user asked for, 3 after the last refresh
+    assert actor.get("/").status_code == 302

@@ -173,3 +173,15 @@ def test_minutes_and_reply_print_as_pdf(web, session):
     assert actor.get(f"/topics/{topic.id}/other.pdf").status_code == 404
     drive(session, topic, path[reply_at:reply_at + 1], NOW)
     assert actor.get(f"/topics/{topic.id}/reply.pdf").data.startswith(b"%PDF")
+
+
+def test_a_town_office_starts_town_topics_only(web, session):
+    actor = web("office_zhenglu")
+    page = actor.get("/topics/new").get_data(as_text=True)
+    assert 'value="district"' not in page and 'value="zhenglu"' in page
+    response = actor.post("/topics/new", {"title": "村道路灯", "category": "livelihood", "source": "public",
+                                          "platform_level": "town", "district": "tianning", "town": "zhenglu"})
+    assert response.status_code == 302
+    refused = actor.post("/topics/new", {"title": "区级议题", "category": "livelihood", "source": "public",
+                                         "platform_level": "district", "district": "tianning"})
+    assert refused.status_code == 403
