@@ -9,7 +9,7 @@ from engine import attachments, casefile, inbox, topics
 from engine.access import may_act, require_topic
 from engine.errors import InvalidInput
 from engine.timeleft import warning_level
-from models import Organization, OrgKind, Role, TaskItem, TopicCategory, TopicSource
+from models import Organization, OrgKind, Role, TaskItem, TopicCategory, TopicSource, Unit
 from models.database import writing
 from workflows.forms import RATINGS, REPLY_CLASSES
 
@@ -137,7 +137,8 @@ def pdf(topic_id: int, kind: str) -> Response:
     entries = casefile.completed_data(session, topic, task)
     if not entries:
         raise InvalidInput(f"the topic has no {kind} yet", {"kind": "尚未形成 (not written yet)"})
-    html = render_template("topics/print.html", topic=topic, kind=kind, entries=entries,
+    units = dict(session.execute(select(Unit.code, Unit.name)).tuples().all())
+    html = render_template("topics/print.html", topic=topic, kind=kind, entries=entries, units=units,
                            ratings_given=casefile.completed_data(session, topic, "rate_reply"), **LABELS)
     return Response(printing.pdf(html), mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="topic-{topic.id}-{kind}.pdf"'})
