@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from models import Event, TaskItem, TaskStatus, Topic, Unit
 from workflows.roles import LANE_ROLES, resolve_candidate
 
-from .calendar import SHANGHAI, WorkCalendar, parse_clock
+from . import clocks, timers
+from .calendar import WorkCalendar
 from .diagrams import STAGES
 
 
@@ -49,6 +50,7 @@ def sync(
             session.add(Event(topic_id=topic.id, task_item_id=item.id, kind="task_cancelled", at=now))
     known = {item.task_uuid for item in open_items}
     created = [_new_item(session, topic, task, now, calendar) for uuid, task in ready.items() if uuid not in known]
+    timers.sync(session, topic, workflow)
     session.flush()
     topic.stage = current_stage(topic, [*(i for i in open_items if i.task_uuid in ready), *created])
     return created
@@ -64,45 +66,48 @@ def _new_item(session: Session, topic: Topic, task: Task, now: datetime, calenda
     props = task_properties(task)
     candidate = resolve_candidate(props.get("candidate", "platform"), topic, task.data)
     unit = session.scalar(select(Unit).where(Unit.code == candidate.unit_code)) if candidate.unit_code else None
-    start = _clock_start(session, topic, bpmn_id(task), props, now)
-    due = parse_clock(props["clock"]).due_from(calendar, start.astimezone(SHANGHAI).date()) if props.get("clock") else None
+    process_id = task.workflow.spec.name
+    clock = clocks.task_clock(session, topic.district_id, process_id, bpmn_id(task), props)
     item = TaskItem(
         topic=topic,
         task_uuid=str(task.id),
         bpmn_id=bpmn_id(task),
         name=task.task_spec.bpmn_name or bpmn_id(task),
-        process_id=task.workflow.spec.name,
+        process_id=process_id,
         stage=props.get("stage", topic.stage),
         role=LANE_ROLES[task.task_spec.lane],
         candidate_org_id=unit.organization_id if unit else candidate.organization.id if candidate.organization else None,
         candidate_unit_id=unit.id if unit else None,
         created_at=now,
-        due_at=due.end_at() if due else None,
-        due_provisional=due.provisional if due else False,
-        context=_context(props, task),
+        context=_context(props, task, clock),
     )
+    if clock is not None:
+        item.clock_started_at = _clock_start(session, topic, item.bpmn_id, props, now)
+        clocks.apply(item, clocks.deadline_from(calendar, clock, item.clock_started_at), now)
     session.add(item)
     return item
 
 
 def _clock_start(session: Session, topic: Topic, task_id: str, props: dict[str, Any], now: datetime) -> datetime:
-    """Return when the task's clock starts: now, or when the lead unit signed for the topic.
+    """Return when the task's clock starts: now, or when the lead unit last signed for the topic.
 
     A task that runs again (re-handling after an unsatisfied rating) starts a fresh clock.
     """
     if props.get("clock_start") != "signed":
         return now
-    finished = select(TaskItem.completed_at).where(
-        TaskItem.topic_id == topic.id, TaskItem.status == TaskStatus.COMPLETED
-    ).order_by(TaskItem.completed_at.desc()).limit(1)
-    if session.scalar(finished.where(TaskItem.bpmn_id == task_id)) is not None:
+    again = select(TaskItem.id).where(TaskItem.topic_id == topic.id, TaskItem.bpmn_id == task_id,
+                                      TaskItem.status == TaskStatus.COMPLETED).limit(1)
+    if session.scalar(again) is not None:
         return now
-    return session.scalar(finished.where(TaskItem.bpmn_id == "sign_receipt")) or now
+    signed = select(TaskItem.signed_at).where(TaskItem.topic_id == topic.id, TaskItem.signed_at.is_not(None))
+    return session.scalar(signed.order_by(TaskItem.signed_at.desc()).limit(1)) or now
 
 
-def _context(props: dict[str, Any], task: Task) -> dict[str, Any]:
-    """Keep what a list needs to show without the workflow: the form key and the clock."""
-    context = {k: props[k] for k in ("form", "clock", "warn", "candidate") if k in props}
+def _context(props: dict[str, Any], task: Task, clock: clocks.TaskClock | None) -> dict[str, Any]:
+    """Keep what a list needs to show without the workflow: the form key and the clock in force."""
+    context = {k: props[k] for k in ("form", "candidate", "signing") if k in props}
+    if clock is not None:
+        context.update(clock=str(clock.clock), warn=str(clock.warn), clock_source=clock.source)
     if props.get("candidate") == "assist_unit":
         context["assisting_unit"] = task.data.get("assisting_unit")
     return context

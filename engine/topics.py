@@ -17,6 +17,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from models import (
     CalendarDay,
+    CalendarYear,
+    DeadlineAction,
     Event,
     Organization,
     OrgKind,
@@ -36,7 +38,7 @@ from models import (
 from models.database import writing
 from workflows.forms import FORMS, FormInvalid, validate
 
-from . import processes, projection, state
+from . import engine_time, handling, processes, projection, state, timers
 from .access import lineage_ids, require_task
 from .calendar import WorkCalendar
 from .errors import Conflict, Forbidden, InvalidInput
@@ -47,8 +49,8 @@ TOPIC_FIELDS = ("title", "description", "category", "source", "platform_level", 
 
 def load_calendar(session: Session) -> WorkCalendar:
     """Return the working-day calendar with the staff-entered days applied."""
-    rows = session.scalars(select(CalendarDay)).all()
-    return WorkCalendar({r.day: r.is_workday for r in rows}, official_years={r.day.year for r in rows})
+    days = session.execute(select(CalendarDay.day, CalendarDay.is_workday)).all()
+    return WorkCalendar(dict(days), official_years=session.scalars(select(CalendarYear.year)))
 
 
 def start_topic(session: Session, actor: User, fields: Mapping[str, Any], now: datetime | None = None) -> Topic:
@@ -65,7 +67,8 @@ def start_topic(session: Session, actor: User, fields: Mapping[str, Any], now: d
         session.add(topic)
         session.flush()
         workflow = state.new_workflow(*processes.specs_of(main, called))
-        workflow.do_engine_steps()
+        with engine_time.at(now):
+            workflow.do_engine_steps()
         session.add(WorkflowState(
             topic_id=topic.id, state_json=state.dump(workflow), serializer_version=state.SERIALIZER_VERSION,
             subprocess_versions={pid: v.id for pid, v in called.items()},
@@ -138,9 +141,11 @@ def _complete(session: Session, actor: User, task_item_id: int, data: Mapping[st
     task = workflow.get_task_from_id(UUID(item.task_uuid))
     if task is None or task.state != TaskState.READY:
         raise Conflict(f"task {item.id} is no longer waiting for input")
+    handling.before_completion(item, cleaned, now)
     task.data.update(cleaned)
-    task.run()
-    workflow.do_engine_steps()
+    with engine_time.at(now):
+        task.run()
+        workflow.do_engine_steps()
     item.status, item.completed_at, item.completed_by = TaskStatus.COMPLETED, now, actor
     item.assignee = item.assignee or actor
     stored.state_json = state.dump(workflow)
@@ -152,6 +157,43 @@ def _complete(session: Session, actor: User, task_item_id: int, data: Mapping[st
     return item
 
 
+def fire_timers(session: Session, topic_id: int, now: datetime) -> list[str]:
+    """Fire the topic's due BPMN timers and move it on, in one write transaction; return their ids.
+
+    Each firing is first claimed by a unique (timer, fires at, fire) key: a second sweep, or a
+    sweep repeated after a crash, finds the key taken and fires nothing again.
+    """
+    with writing(session):
+        topic = session.get(Topic, topic_id)
+        stored = session.get(WorkflowState, topic_id)
+        if topic is None or stored is None or topic.status is not TopicStatus.ACTIVE:
+            return []
+        workflow = _restore(session, topic, stored)
+        # SpiffWorkflow fires a timer strictly after its time; the read-model agrees.
+        due = {uuid: v for uuid, v in timers.waiting_timers(workflow).items() if v[1] < now}
+        fired = [bpmn_id for uuid, (bpmn_id, at) in due.items() if _claim_timer(session, topic, uuid, bpmn_id, at, now)]
+        if due:
+            with engine_time.at(now):
+                workflow.refresh_timers()
+                workflow.do_engine_steps()
+            stored.state_json = state.dump(workflow)
+            _finish_if_done(session, topic, workflow, None, now)
+        projection.sync(session, topic, workflow, now, load_calendar(session))
+        return fired
+
+
+def _claim_timer(session: Session, topic: Topic, uuid: str, bpmn_id: str, fires_at: datetime, now: datetime) -> bool:
+    """Record a timer firing under its unique key; False if it was recorded before."""
+    key = {"subject": f"timer:{uuid}", "deadline": fires_at, "action": "fire"}
+    if session.scalar(select(DeadlineAction.id).filter_by(**key)) is not None:
+        return False
+    session.add(DeadlineAction(**key, topic_id=topic.id, done_at=now, payload={"timer": bpmn_id}))
+    session.add(Event(topic_id=topic.id, kind="timer_fired", at=now,
+                      payload={"timer": bpmn_id, "due_at": fires_at.isoformat()}))
+    session.flush()
+    return True
+
+
 def _restore(session: Session, topic: Topic, stored: WorkflowState) -> BpmnWorkflow:
     called = {pid: processes.version_by_id(session, vid) for pid, vid in stored.subprocess_versions.items()}
     return state.restore(stored.state_json, *processes.specs_of(topic.process_version, called))
@@ -161,7 +203,7 @@ def _unit_exists(session: Session, code: str) -> bool:
     return session.scalar(select(Unit.id).where(Unit.code == code)) is not None
 
 
-def _finish_if_done(session: Session, topic: Topic, workflow: BpmnWorkflow, actor: User, now: datetime) -> None:
+def _finish_if_done(session: Session, topic: Topic, workflow: BpmnWorkflow, actor: User | None, now: datetime) -> None:
     """Close or reject the topic when its workflow has ended, by the end event it reached."""
     if not workflow.is_completed():
         return
@@ -171,7 +213,8 @@ def _finish_if_done(session: Session, topic: Topic, workflow: BpmnWorkflow, acto
     topic.status_reason = str(workflow.data.get("opinion") or "") if rejected else ""
     topic.closed_at = now
     kind = "topic_rejected" if rejected else "topic_closed"
-    session.add(Event(topic_id=topic.id, actor_id=actor.id, kind=kind, at=now, payload={"reason": topic.status_reason}))
+    session.add(Event(topic_id=topic.id, actor_id=actor.id if actor else None, kind=kind, at=now,
+                      payload={"reason": topic.status_reason}))
 
 
 def history(session: Session, topic: Topic) -> list[Event]:
