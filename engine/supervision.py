@@ -3,7 +3,7 @@
 The city guidance group sees every district and its figures are grouped by district; a
 district's supervisors see their own district, grouped by platform (the district and each
 town). Called by the supervision pages; escalation is one transaction leaving an event that
-the case timeline shows, and an audit entry.
+the case timeline shows, in-app notices to the unit, and an audit entry.
 """
 from collections import Counter
 from dataclasses import dataclass, field
@@ -12,12 +12,13 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from models import Event, OrgKind, Role, TaskItem, TaskStatus, Topic, User, utcnow
+from models import Chase, Event, OrgKind, Role, TaskItem, TaskStatus, Topic, User, utcnow
 from models.database import writing
 
 from . import audit
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
 from .inbox import descendants
+from .notify import Message, Recipients, notify
 from .worklist import Row
 
 SUPERVISING_ROLES = (Role.SUPERVISOR, Role.CHAIR, Role.CPPCC_OFFICE)
@@ -130,5 +131,13 @@ def escalate(session: Session, user: User, task_item_id: int, reason: str, now: 
         event = Event(topic_id=item.topic_id, task_item_id=item.id, actor_id=user.id, kind="escalated", at=now,
                       payload={"reason": reason, "due_at": item.due_at.isoformat() if item.due_at else None})
         session.add(event)
+        # The sweep's own escalation then knows this deadline is already escalated.
+        item.chase = Chase.ESCALATED
+        recipients = Recipients(session)
+        title = f"【督办】{item.name}：{item.topic.title}"
+        body = f"督办意见：{reason}\n督办人：{user.display_name}"
+        notify(session, Message("escalation", title, body, item.topic_id, item.id),
+               recipients.leaders(item) + recipients.task_actors(item), [], f"escalated:{item.id}:{now.isoformat()}",
+               now)
         audit.record(session, "escalate", user, target=f"task_item:{item.id}", address=address, now=now)
     return event

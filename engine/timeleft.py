@@ -1,19 +1,20 @@
-"""Time left on a task, in working days, and its warning level (green / yellow / red).
+"""Time left on a task, in working days, and its warning level (normal / yellow / red).
 
-The one place the web pages ask "how urgent is this task?". The level is computed from
-``TaskItem.due_at`` and the ``warn`` clock the diagram gave the task (kept in its context):
-red once the deadline has passed, yellow within the warning window, green before it. When
-the deadline service stores its own levels, ``warning_level`` is the function to switch.
+The one place the web pages ask "how urgent is this task?". The level is the deadline
+service's own rule (engine/clocks.py ``level_at``: red once ``due_at`` has passed, yellow from
+``warn_at``), applied at the moment asked, so a page never shows a level staler than the last
+sweep; the working days left come from the same calendar the deadlines were computed with.
 """
 from dataclasses import dataclass
 from datetime import datetime
 
 from models import TaskItem
 
-from .calendar import SHANGHAI, WorkCalendar, parse_clock
+from .calendar import SHANGHAI, WorkCalendar
+from .clocks import level_at
 
-LEVELS = ("green", "yellow", "red")
-LEVEL_LABELS = {"green": "正常", "yellow": "黄牌预警", "red": "红牌超期", "none": "无时限"}
+LEVELS = ("normal", "yellow", "red")
+LEVEL_LABELS = {"normal": "正常", "yellow": "黄牌预警", "red": "红牌超期", "none": "无时限"}
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,7 @@ class TimeLeft:
     """How long a task has: working days until its due day (negative when overdue) and the level."""
 
     days: int | None
-    level: str  # green | yellow | red | none
+    level: str  # normal | yellow | red | none
 
     @property
     def label(self) -> str:
@@ -38,9 +39,4 @@ def warning_level(item: TaskItem, now: datetime, calendar: WorkCalendar) -> Time
     """Return the time left and warning level of an open task."""
     if item.due_at is None:
         return TimeLeft(None, "none")
-    days = working_days_left(calendar, item.due_at, now)
-    if now > item.due_at:
-        return TimeLeft(days, "red")
-    warn = item.context.get("warn")
-    window = parse_clock(warn).amount if isinstance(warn, str) and warn.endswith("wd") else 0
-    return TimeLeft(days, "yellow" if days <= window else "green")
+    return TimeLeft(working_days_left(calendar, item.due_at, now), level_at(item, now).value)

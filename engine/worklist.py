@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Event, TaskItem, User
+from models import Chase, Event, TaskItem, User
 
 from .calendar import WorkCalendar
 from .timeleft import TimeLeft, warning_level
@@ -58,11 +58,11 @@ class Filters:
 
 
 def rows_for(session: Session, items: Iterable[TaskItem], now: datetime, calendar: WorkCalendar) -> list[Row]:
-    """Attach the time left and the escalation mark to each task."""
+    """Attach the time left and the escalation mark (by a supervisor or by the sweep) to each task."""
     items = list(items)
     escalated = set(session.scalars(select(Event.task_item_id).where(
         Event.kind == "escalated", Event.task_item_id.in_([i.id for i in items])))) if items else set()
-    return [Row(i, warning_level(i, now, calendar), i.id in escalated) for i in items]
+    return [Row(i, warning_level(i, now, calendar), i.id in escalated or i.chase is Chase.ESCALATED) for i in items]
 
 
 def narrow(rows: list[Row], filters: Filters, user: User | None = None) -> list[Row]:

@@ -37,7 +37,20 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["db_sessions"] = make_session_factory(engine)
     app.teardown_appcontext(_close_session)
 
-    from . import api, auth, deadlines_api, exports, i18n, inbox, pages, security, supervision, tasks, topics
+    from . import (
+        api,
+        auth,
+        deadline_pages,
+        deadlines_api,
+        exports,
+        i18n,
+        inbox,
+        pages,
+        security,
+        supervision,
+        tasks,
+        topics,
+    )
 
     security.init_app(app)
     i18n.init_app(app)
@@ -45,7 +58,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(deadlines_api.bp)
     security.csrf.exempt(api.bp)
     security.csrf.exempt(deadlines_api.bp)
-    for blueprint in (auth.bp, inbox.bp, tasks.bp, topics.bp, supervision.bp, exports.bp):
+    for blueprint in (auth.bp, inbox.bp, tasks.bp, topics.bp, supervision.bp, exports.bp, deadline_pages.bp):
         app.register_blueprint(blueprint)
     pages.init_app(app)  # after the APIs, so its error pages take over for HTML routes
     if app.config.get("SCHEDULER") == "embedded":

@@ -3,7 +3,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from engine import claims, topics, worklist
+from engine import claims, extensions, topics, worklist
 from engine import filters as saved
 from engine import inbox as engine_inbox
 from engine.errors import InvalidInput
@@ -35,7 +35,8 @@ def index() -> str:
         template, rows=shown, total=len(kept), pages=pages, filters=filters,
         districts=sorted({(r.item.topic.district.code, r.item.topic.district.name) for r in rows}),
         waiting=worklist.waiting_choices(rows), saved=saved.list_for(db_session(), current_user, "inbox"),
-        list_endpoint="inbox.index", export_endpoint="lists.export", view="inbox", **list_context(),
+        list_endpoint="inbox.index", export_endpoint="lists.export", view="inbox",
+        pending=extensions.pending_for(db_session(), current_user), **list_context(),
     )
 
 

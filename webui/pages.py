@@ -7,11 +7,13 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from engine import notify
 from engine.attachments import KIND_BY_TASK
 from engine.calendar import SHANGHAI
 from engine.errors import ShangliangError
 from models import Role
 
+from . import db_session
 from .i18n import select_locale
 
 SUPERVISING = (Role.SUPERVISOR, Role.CHAIR, Role.CPPCC_OFFICE)
@@ -50,6 +52,7 @@ def local_date(value: datetime | None) -> str:
 def _navigation() -> dict[str, Any]:
     user = current_user
     return {
+        "unread": notify.unread_count(db_session(), user) if user.is_authenticated else 0,
         "locale": select_locale(),
         "may_supervise": user.is_authenticated and any(user.has_role(r) for r in SUPERVISING),
         "may_start_topic": user.is_authenticated and user.has_role(Role.CPPCC_OFFICE),

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
-from engine import attachments, claims, inbox, taskforms, topics
+from engine import attachments, claims, extensions, handling, inbox, taskforms, topics
 from engine.access import may_act, require_task, require_topic
 from engine.errors import InvalidInput
 from engine.timeleft import warning_level
@@ -49,6 +49,7 @@ def _page(item: TaskItem, values: dict[str, Any], errors: dict[str, str], status
         kind_labels=attachments.KIND_LABELS, stage_labels=STAGE_LABELS,
         draft=taskforms.load_draft(session, current_user, item),
         colleagues=claims.colleagues(session, item, exclude=current_user),
+        extension_requests=extensions.of_task(session, item), signing=handling.is_signing(item),
     ), status
 
 

@@ -3,7 +3,8 @@
 An office clerk proposes it, the chairs' meeting approves, the committee researches (with a
 report file), consults and submits minutes, the lead unit signs and replies, the clerk rates the
 reply unsatisfied, the unit replies again; the clock moves on, a supervisor sees the topic red on
-the dashboard and escalates it. A screenshot of every screen is kept in test-artifacts/webui/.
+the dashboard and escalates it, and the clerk finds the escalation among the notifications. A
+screenshot of every screen is kept in test-artifacts/webui/.
 """
 import re
 import threading
@@ -81,7 +82,7 @@ class Story:
     def submit(self, page: Page, name: str, next_step: str | None) -> None:
         """Screenshot the filled form, submit it and check the next step shown."""
         self.shot(page, f"{name}-form")
-        page.get_by_role("button", name="提交").click()
+        page.get_by_role("button", name="提交", exact=True).click()
         expect(page.locator("h1")).to_contain_text("已提交")
         if next_step:
             expect(page.get_by_test_id("next-steps")).to_contain_text(next_step)
@@ -111,7 +112,7 @@ def test_one_topic_from_proposal_to_escalation(browser, server, clock):
 
     chair = story.login("chair_tianning")
     story.open_task(chair, "chairs_review")
-    chair.get_by_role("button", name="提交").click()  # nothing chosen: the server names the field
+    chair.get_by_role("button", name="提交", exact=True).click()  # nothing chosen: the server names the field
     expect(chair.locator("#f-approved-error")).to_be_visible()
     story.shot(chair, "chairs-review-error")
     chair.check('input[name="approved"][value="true"]')
@@ -148,8 +149,9 @@ def test_one_topic_from_proposal_to_escalation(browser, server, clock):
 
     unit = story.login("housing_tianning")
     story.shot(unit, "unit-inbox")
-    story.open_task(unit, "sign_receipt")
-    story.submit(unit, "sign-receipt", "办理并书面答复")
+    unit.locator('tr[data-task="sign_receipt"]', has_text=TITLE).get_by_role("button", name="签收").click()
+    expect(unit.get_by_test_id("next-steps")).to_contain_text("办理并书面答复")
+    story.shot(unit, "signed-from-inbox")
     story.open_task(unit, "write_reply")
     unit.check('input[name="reply_class"][value="B"]')
     unit.fill("#f-reply", "已制定加装电梯实施方案，年内完成首批 10 部。")
@@ -192,6 +194,11 @@ def test_one_topic_from_proposal_to_escalation(browser, server, clock):
     supervisor.locator("a", has_text=TITLE).first.click()
     expect(supervisor.get_by_test_id("timeline")).to_contain_text("已超期，请三日内完成测评。")
     story.shot(supervisor, "case-escalated")
+
+    office = story.login("office_tianning")
+    office.get_by_test_id("notices").click()
+    expect(office.locator(".notice", has_text="【督办】")).to_contain_text("已超期，请三日内完成测评。")
+    story.shot(office, "office-notified")
 
     tablet = story.login("office_tianning", width=820, height=1180)
     story.shot(tablet, "tablet-inbox")

@@ -38,7 +38,7 @@ def test_each_figure_opens_the_list_behind_it(web, session, clock):
     actor = web("supervisor_tianning")
     red = actor.get("/supervision/tasks?warning=red").get_data(as_text=True)
     assert late.title in red and "刚提出的议题" not in red
-    assert "刚提出的议题" in actor.get("/supervision/tasks?warning=green&platform=tianning").get_data(as_text=True)
+    assert "刚提出的议题" in actor.get("/supervision/tasks?warning=normal&platform=tianning").get_data(as_text=True)
     assert actor.get("/supervision/tasks?warning=purple&page=-3").status_code == 200
 
 

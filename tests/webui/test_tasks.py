@@ -30,7 +30,7 @@ def test_every_page_needs_a_login(web, url):
 def test_the_inbox_lists_the_users_tasks_with_time_left(web, topic):
     page = web("office_tianning").get("/").get_data(as_text=True)
     assert "提交议题建议" in page and topic.title in page
-    assert "剩 10 个工作日" in page and "badge-green" in page
+    assert "剩 10 个工作日" in page and "badge-normal" in page
     assert topic.title not in web("office_wujin").get("/").get_data(as_text=True)
 
 
