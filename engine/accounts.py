@@ -3,6 +3,7 @@
 Called by the web login pages and by ``shangliang set-password``. Every attempt, failure and
 lockout is written to the audit log in the caller's transaction.
 """
+import hmac
 from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -127,9 +128,22 @@ def totp_uri(user: User, secret: str) -> str:
     return pyotp.TOTP(secret).provisioning_uri(name=user.username, issuer_name="shangliang")
 
 
-def check_totp(secret: str, code: str, now: datetime | None = None) -> bool:
-    """Tell whether the six-digit code fits the secret now (one step of clock drift allowed)."""
+def totp_step(secret: str, code: str, now: datetime | None = None) -> int | None:
+    """Return the time step a six-digit code belongs to (one step of clock drift allowed), else None."""
     code = (code or "").strip().replace(" ", "")
     if not (code.isdigit() and len(code) == 6):
+        return None
+    totp, moment = pyotp.TOTP(secret), now or utcnow()
+    for offset in (0, -1, 1):
+        if hmac.compare_digest(totp.at(moment, counter_offset=offset), code):
+            return totp.timecode(moment) + offset
+    return None
+
+
+def check_totp(user: User, secret: str, code: str, now: datetime | None = None) -> bool:
+    """Accept a code that fits the secret and is newer than the last one the user gave (no replay)."""
+    step = totp_step(secret, code, now)
+    if step is None or step <= user.totp_last_step:
         return False
-    return pyotp.TOTP(secret).verify(code, for_time=now or utcnow(), valid_window=1)
+    user.totp_last_step = step
+    return True

@@ -42,6 +42,7 @@ class User(Base):
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[Optional[datetime]]
     totp_secret: Mapped[Optional[str]] = mapped_column(String(64))
+    totp_last_step: Mapped[int] = mapped_column(default=0)  # a code is accepted once only
     locale: Mapped[str] = mapped_column(String(16), default="zh")
 
     roles: Mapped[list["RoleAssignment"]] = relationship(

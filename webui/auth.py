@@ -104,8 +104,8 @@ def _finish_second_factor(
     user: User, secret: str, template: str, enrolling: bool = False,
 ) -> Response | tuple[str, int]:
     sess, now = db_session(), clock()
-    ok = accounts.check_totp(secret, request.form.get("code", ""), now)
     with writing(sess):
+        ok = accounts.check_totp(user, secret, request.form.get("code", ""), now)
         locked = user.locked_until is not None and user.locked_until > now
         if ok and not locked:
             user.failed_logins = 0

@@ -175,3 +175,20 @@ def test_the_live_diagrams_refresh_does_not_keep_a_session_alive(web, session, c
         assert actor.get(f"/topics/{topic.id}/marks.json").status_code == 200
     clock.advance(minutes=3)  # 31 minutes after the last page the user asked for, 3 after the last refresh
     assert actor.get("/").status_code == 302
+
+
+def test_a_second_factor_code_is_accepted_once(web, clock):
+    code = pyotp.TOTP(demo.demo_totp_secret("supervisor_tianning")).at(clock())
+    first = web()
+    first.get("/login")
+    first.post("/login", {"username": "supervisor_tianning", "password": "Demo-2026-pass"})
+    first.get("/login/code")
+    assert first.post("/login/code", {"code": code}).status_code == 302
+    replay = web()
+    replay.get("/login")
+    replay.post("/login", {"username": "supervisor_tianning", "password": "Demo-2026-pass"})
+    replay.get("/login/code")
+    assert replay.post("/login/code", {"code": code}).status_code == 401
+    clock.advance(seconds=30)
+    fresh_code = pyotp.TOTP(demo.demo_totp_secret("supervisor_tianning")).at(clock())
+    assert replay.post("/login/code", {"code": fresh_code}).status_code == 302

@@ -75,12 +75,14 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('failed_logins', sa.Integer(), nullable=False, server_default='0'))
         batch_op.add_column(sa.Column('locked_until', models.base.UtcDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('totp_secret', sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column('totp_last_step', sa.Integer(), nullable=False, server_default='0'))
         batch_op.add_column(sa.Column('locale', sa.String(length=16), nullable=False, server_default='zh'))
 
 
 def downgrade() -> None:
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.drop_column('locale')
+        batch_op.drop_column('totp_last_step')
         batch_op.drop_column('totp_secret')
         batch_op.drop_column('locked_until')
         batch_op.drop_column('failed_logins')
