@@ -7,7 +7,7 @@ from models.database import writing
 
 from .errors import InvalidInput, NotFound
 
-VIEWS = ("inbox", "supervision")
+VIEWS = ("inbox", "supervision", "topics")
 MAX_PER_USER = 50
 
 

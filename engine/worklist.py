@@ -1,22 +1,25 @@
 """Task lists as people read them: each open task with its time left, filtered and paged.
 
-Used by the inbox (a user's own tasks) and the supervision lists (every task in a scope).
+Used by the inbox (a user's own tasks), the supervision lists (every task in a scope) and, for
+filters and paging only, the topic list.
 Warning levels come from engine.timeleft; filtering happens after they are computed, since
 a level depends on the working-day calendar, not only on a column.
 """
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Chase, Event, TaskItem, User
+from models import Chase, Event, TaskItem, Topic, User
 
 from .calendar import WorkCalendar
 from .timeleft import TimeLeft, warning_level
 
 PAGE_SIZE = 20
+T = TypeVar("T")
 SCOPES = ("all", "mine", "unclaimed")
 
 
@@ -53,6 +56,7 @@ class Filters:
     waiting: str = ""
     unit: str = ""
     platform: str = ""
+    status: str = ""  # topic lists: active | closed | rejected
     page: int = 1
     extra: dict[str, str] = field(default_factory=dict)
 
@@ -92,7 +96,14 @@ def _urgency(row: Row) -> tuple[bool, float, int]:
     return due is None, due.timestamp() if due else 0.0, row.item.id
 
 
-def page(rows: list[Row], number: int) -> tuple[list[Row], int]:
+def narrow_topics(topics: list[Topic], filters: Filters) -> list[Topic]:
+    """Keep the topics matching the stage, district and status filters (order kept)."""
+    return [t for t in topics if (not filters.stage or t.stage == filters.stage)
+            and (not filters.district or t.district.code == filters.district)
+            and (not filters.status or t.status.value == filters.status)]
+
+
+def page(rows: list[T], number: int) -> tuple[list[T], int]:
     """Return one page of rows and the number of pages."""
     pages = max(1, -(-len(rows) // PAGE_SIZE))
     number = min(max(1, number), pages)

@@ -14,7 +14,7 @@ STAGE_LABELS = {
     "proposal": N_("议题提出"), "approval": N_("审定"), "research": N_("调研"), "consultation": N_("协商"),
     "minutes": N_("成果报送"), "handling": N_("办理"), "feedback": N_("书面反馈"), "reinspection": N_("跟踪问效"),
 }
-FILTER_KEYS = ("scope", "stage", "district", "warning", "waiting", "unit", "platform")
+FILTER_KEYS = ("scope", "stage", "district", "warning", "waiting", "unit", "platform", "status")
 
 
 def filters_from_request() -> Filters:
@@ -29,6 +29,7 @@ def filters_from_request() -> Filters:
         waiting=args.get("waiting", "")[:20],
         unit=args.get("unit", "")[:64],
         platform=args.get("platform", "")[:64],
+        status=args.get("status", "") if args.get("status", "") in ("active", "closed", "rejected") else "",
         page=int(page) if page.isdigit() and len(page) < 6 else 1,
     )
 

@@ -5,17 +5,19 @@ from flask import Blueprint, Response, current_app, jsonify, redirect, render_te
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from engine import attachments, casefile, inbox, topics
+from engine import attachments, casefile, inbox, topics, worklist
+from engine import filters as saved
 from engine.access import may_act, require_topic
 from engine.errors import InvalidInput
 from engine.timeleft import warning_level
-from models import Organization, OrgKind, Role, TaskItem, TopicCategory, TopicSource, Unit
+from engine.worklist import Filters
+from models import Organization, OrgKind, Role, TaskItem, Topic, TopicCategory, TopicSource, Unit
 from models.database import writing
 from workflows.forms import RATINGS, REPLY_CLASSES
 
 from . import db_session, printing
 from .i18n import N_
-from .lists import STAGE_LABELS
+from .lists import STAGE_LABELS, filters_from_request, list_context
 from .security import clock, roles_required
 
 bp = Blueprint("topics", __name__, url_prefix="/topics")
@@ -28,11 +30,24 @@ LABELS = {"stage_labels": STAGE_LABELS, "category_labels": CATEGORY_LABELS, "sou
           "kind_labels": attachments.KIND_LABELS}
 
 
+def topic_rows() -> tuple[list[Topic], list[Topic], Filters]:
+    """Return the topics the user may see, those the filters keep, and the filters."""
+    filters = filters_from_request()
+    visible = casefile.visible_topics(db_session(), current_user)
+    return visible, worklist.narrow_topics(visible, filters), filters
+
+
 @bp.get("/")
 @login_required
 def index() -> str:
-    """List the topics the user may see."""
-    return render_template("topics/index.html", topics=casefile.visible_topics(db_session(), current_user), **LABELS)
+    """List the topics the user may see, filtered by stage, district and status, paged."""
+    visible, kept, filters = topic_rows()
+    shown, pages = worklist.page(kept, filters.page)
+    return render_template(
+        "topics/index.html", topics=shown, total=len(kept), pages=pages, filters=filters,
+        districts=sorted({(t.district.code, t.district.name) for t in visible}),
+        saved=saved.list_for(db_session(), current_user, "topics"), view="topics", list_endpoint="topics.index",
+        export_endpoint="lists.export", **{**LABELS, **list_context()})
 
 
 def _platforms() -> tuple[bool, list[Organization], list[Organization]]:
@@ -53,7 +68,8 @@ def _platforms() -> tuple[bool, list[Organization], list[Organization]]:
 def new() -> str | tuple[str, int] | Response:
     """Start a topic (政协办公室): its fields, and optionally the proposing resident's contact."""
     may_district, districts, towns = _platforms()
-    context = dict(may_district=may_district, districts=districts, towns=towns, categories=TopicCategory, sources=TopicSource, **LABELS)
+    context = dict(may_district=may_district, districts=districts, towns=towns, categories=TopicCategory,
+                   sources=TopicSource, **LABELS)
     if request.method == "GET":
         return render_template("topics/new.html", values={}, errors={}, **context)
     fields = {k: request.form.get(k, "") for k in topics.TOPIC_FIELDS}

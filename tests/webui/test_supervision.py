@@ -73,9 +73,10 @@ def test_rates_count_on_time_replies_and_ratings(web, session):
     rate = next(i for i, s in enumerate(path) if s[0] == "rate_reply")
     unsatisfied = ("rate_reply", "office_tianning", {"rating": "unsatisfied", "rating_note": "不具体"})
     drive(session, topic, path[:rate] + [unsatisfied, path[rate - 1], path[rate]], NOW)
-    page = web("supervisor_tianning").get("/supervision/").get_data(as_text=True)
+    supervisor = web("supervisor_tianning")
+    page = supervisor.get("/supervision/").get_data(as_text=True)
     assert "（2/2）" in page and "50%" in page
-    replies = web("supervisor_tianning").get("/supervision/replies").get_data(as_text=True)
+    replies = supervisor.get("/supervision/replies").get_data(as_text=True)
     assert "不满意" in replies and "不具体" in replies
 
 
@@ -123,3 +124,20 @@ def test_the_json_api_still_answers_without_csrf(app):
                                  "platform_level": "district", "district": "tianning"})
     assert response.status_code == 201
     assert client.get("/api/v1/nothing").get_json()["error"]["status"] == 404
+
+
+def test_the_topic_list_filters_saves_and_exports(web, session):
+    start_topic(session, NOW, title="区级议题")
+    start_topic(session, NOW, level="town", town="zhenglu", title="镇级议题")
+    start_topic(session, NOW, district="wujin", title="武进议题")
+    actor = web("office_tianning")
+    both = actor.get("/topics/").get_data(as_text=True)
+    assert "区级议题" in both and "镇级议题" in both and "武进议题" not in both
+    assert "区级议题" not in actor.get("/topics/?status=closed").get_data(as_text=True)
+    assert actor.get("/topics/?status=<x>&page=99").status_code == 200
+    saved = actor.post("/lists/filters", {"view": "topics", "name": "办理中", "query": "status=active"})
+    assert saved.headers["Location"] == "/topics/?status=active"
+    rows = list(csv.reader(io.StringIO(actor.get("/lists/topics/export.csv?stage=proposal").data.decode("utf-8-sig"))))
+    assert rows[0] == ["编号", "议题", "平台", "类别", "阶段", "状态", "提出时间"]
+    assert sorted(r[1] for r in rows[1:]) == ["区级议题", "镇级议题"]
+    assert load_workbook(io.BytesIO(actor.get("/lists/topics/export.xlsx").data)).active.max_row == 3
