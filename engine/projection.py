@@ -15,7 +15,7 @@ from SpiffWorkflow.task import Task
 from models import Event, TaskItem, TaskStatus, Topic, Unit
 from workflows.roles import LANE_ROLES, resolve_candidate
 
-from .calendar import SHANGHAI, WorkCalendar, parse_clock
+from .calendar import SHANGHAI, Due, WorkCalendar, parse_clock
 from .diagrams import STAGES
 
 
@@ -64,8 +64,7 @@ def _new_item(session: Session, topic: Topic, task: Task, now: datetime, calenda
     props = task_properties(task)
     candidate = resolve_candidate(props.get("candidate", "platform"), topic, task.data)
     unit = session.scalar(select(Unit).where(Unit.code == candidate.unit_code)) if candidate.unit_code else None
-    start = _clock_start(session, topic, bpmn_id(task), props, now)
-    due = parse_clock(props["clock"]).due_from(calendar, start.astimezone(SHANGHAI).date()) if props.get("clock") else None
+    due = _due(session, topic, bpmn_id(task), props, now, calendar)
     item = TaskItem(
         topic=topic,
         task_uuid=str(task.id),
@@ -83,6 +82,46 @@ def _new_item(session: Session, topic: Topic, task: Task, now: datetime, calenda
     )
     session.add(item)
     return item
+
+
+def refresh(session: Session, topic: Topic, workflow: BpmnWorkflow, calendar: WorkCalendar) -> list[TaskItem]:
+    """After a migration, bring open rows in line with their tasks' new specs: name, stage, lane, clock.
+
+    The clock still runs from when the task opened (or from signing), so a shorter deadline
+    in the new version shortens the running one. A changed candidate property re-resolves the
+    unit; otherwise a reassignment made on the row stays.
+    """
+    ready = ready_user_tasks(workflow)
+    changed = []
+    for item in session.scalars(select(TaskItem).where(TaskItem.topic_id == topic.id, TaskItem.status == TaskStatus.READY)):
+        task = ready.get(item.task_uuid)
+        if task is None:
+            continue
+        props = task_properties(task)
+        due = _due(session, topic, item.bpmn_id, props, item.created_at, calendar)
+        item.name = task.task_spec.bpmn_name or item.bpmn_id
+        item.stage = props.get("stage", item.stage)
+        item.role = LANE_ROLES.get(task.task_spec.lane, item.role)
+        item.due_at, item.due_provisional = (due.end_at(), due.provisional) if due else (None, False)
+        if props.get("candidate") != item.context.get("candidate"):
+            candidate = resolve_candidate(props.get("candidate", "platform"), topic, task.data)
+            unit = session.scalar(select(Unit).where(Unit.code == candidate.unit_code)) if candidate.unit_code else None
+            item.candidate_unit = unit
+            item.candidate_org_id = unit.organization_id if unit else candidate.organization.id if candidate.organization else None
+        item.context = {**item.context, **_context(props, task)}
+        changed.append(item)
+    session.flush()
+    topic.stage = current_stage(topic, changed)
+    return changed
+
+
+def _due(session: Session, topic: Topic, task_id: str, props: dict[str, Any], opened: datetime,
+         calendar: WorkCalendar) -> Due | None:
+    """Return the task's due date by its clock property, counted from when its clock started."""
+    if not props.get("clock"):
+        return None
+    start = _clock_start(session, topic, task_id, props, opened)
+    return parse_clock(props["clock"]).due_from(calendar, start.astimezone(SHANGHAI).date())
 
 
 def _clock_start(session: Session, topic: Topic, task_id: str, props: dict[str, Any], now: datetime) -> datetime:

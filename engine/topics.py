@@ -22,7 +22,7 @@ from models import (
 from models.database import writing
 from workflows.forms import FORMS, FormInvalid, validate
 
-from . import processes, projection, state
+from . import failures, processes, projection, state
 from .access import lineage_ids, require_task
 from .calendar import WorkCalendar
 from .errors import Conflict, Forbidden, InvalidInput
@@ -51,10 +51,10 @@ def start_topic(session: Session, actor: User, fields: Mapping[str, Any], now: d
         session.add(topic)
         session.flush()
         workflow = state.new_workflow(*processes.specs_of(main, called))
-        workflow.do_engine_steps()
+        failure = failures.advance(workflow)
         session.add(WorkflowState(
             topic_id=topic.id, state_json=state.dump(workflow), serializer_version=state.SERIALIZER_VERSION,
-            subprocess_versions={pid: v.id for pid, v in called.items()},
+            subprocess_versions={pid: v.id for pid, v in called.items()}, failure=failure,
         ))
         session.add(Event(topic_id=topic.id, actor_id=actor.id, kind="topic_started", at=now,
                           payload={"title": topic.title, "process": main.label}))
@@ -112,6 +112,9 @@ def _complete(session: Session, actor: User, task_item_id: int, data: Mapping[st
     item = require_task(session, actor, task_item_id)
     if item.status is not TaskStatus.READY:
         raise Conflict(f"task {item.id} is already {item.status.value}")
+    if item.topic.status is not TopicStatus.ACTIVE:
+        reason = f": {item.topic.status_reason}" if item.topic.status_reason else ""
+        raise Conflict(f"topic {item.topic_id} is {item.topic.status.value}{reason}; its tasks cannot be completed")
     form = FORMS[item.context.get("form", item.bpmn_id)]
     try:
         cleaned = validate(form, data, lambda code: _unit_exists(session, code))
@@ -120,25 +123,38 @@ def _complete(session: Session, actor: User, task_item_id: int, data: Mapping[st
     topic = item.topic
     stored = session.get(WorkflowState, topic.id)
     assert stored is not None, "every topic has a workflow state"
-    workflow = _restore(session, topic, stored)
+    workflow = restore_workflow(session, topic, stored)
     task = workflow.get_task_from_id(UUID(item.task_uuid))
     if task is None or task.state != TaskState.READY:
         raise Conflict(f"task {item.id} is no longer waiting for input")
     task.data.update(cleaned)
     task.run()
-    workflow.do_engine_steps()
+    failure = failures.advance(workflow)
     item.status, item.completed_at, item.completed_by = TaskStatus.COMPLETED, now, actor
     item.assignee = item.assignee or actor
-    stored.state_json = state.dump(workflow)
     session.add(Event(topic_id=topic.id, task_item_id=item.id, actor_id=actor.id, kind="task_completed",
                       at=now, payload={"task": item.bpmn_id, "data": cleaned}))
-    projection.sync(session, topic, workflow, now, load_calendar(session))
-    _finish_if_done(session, topic, workflow, actor, now)
+    save_workflow(session, topic, stored, workflow, actor, now, failure)
     session.flush()
     return item
 
 
-def _restore(session: Session, topic: Topic, stored: WorkflowState) -> BpmnWorkflow:
+def save_workflow(
+    session: Session, topic: Topic, stored: WorkflowState, workflow: BpmnWorkflow, actor: User | None,
+    now: datetime, failure: dict[str, Any] | None = None,
+) -> None:
+    """Store the workflow, its failed step if any, the task rows, and close the topic if it ended."""
+    stored.state_json = state.dump(workflow)
+    if failure and failure != stored.failure:
+        session.add(Event(topic_id=topic.id, actor_id=actor.id if actor else None, kind="step_failed", at=now,
+                          payload=failure))
+    stored.failure = failure
+    projection.sync(session, topic, workflow, now, load_calendar(session))
+    _finish_if_done(session, topic, workflow, actor, now)
+
+
+def restore_workflow(session: Session, topic: Topic, stored: WorkflowState) -> BpmnWorkflow:
+    """Rebuild a topic's workflow on the live specs of the versions it pins."""
     called = {pid: processes.version_by_id(session, vid) for pid, vid in stored.subprocess_versions.items()}
     return state.restore(stored.state_json, *processes.specs_of(topic.process_version, called))
 
@@ -147,7 +163,7 @@ def _unit_exists(session: Session, code: str) -> bool:
     return session.scalar(select(Unit.id).where(Unit.code == code)) is not None
 
 
-def _finish_if_done(session: Session, topic: Topic, workflow: BpmnWorkflow, actor: User, now: datetime) -> None:
+def _finish_if_done(session: Session, topic: Topic, workflow: BpmnWorkflow, actor: User | None, now: datetime) -> None:
     """Close or reject the topic when its workflow has ended, by the end event it reached."""
     if not workflow.is_completed():
         return
@@ -157,7 +173,8 @@ def _finish_if_done(session: Session, topic: Topic, workflow: BpmnWorkflow, acto
     topic.status_reason = str(workflow.data.get("opinion") or "") if rejected else ""
     topic.closed_at = now
     kind = "topic_rejected" if rejected else "topic_closed"
-    session.add(Event(topic_id=topic.id, actor_id=actor.id, kind=kind, at=now, payload={"reason": topic.status_reason}))
+    session.add(Event(topic_id=topic.id, actor_id=actor.id if actor else None, kind=kind, at=now,
+                      payload={"reason": topic.status_reason}))
 
 
 def history(session: Session, topic: Topic) -> list[Event]:

@@ -2,10 +2,11 @@
 from .audit import AuditEntry
 from .base import Base, utcnow
 from .calendar import CalendarDay
+from .draft import ProcessDraft
 from .event import Event
 from .org import Organization, OrgKind, Unit, UnitKind
 from .people import Role, RoleAssignment, User
-from .process import ProcessBinding, ProcessDefinition, ProcessVersion
+from .process import ProcessBinding, ProcessDefinition, ProcessVersion, VersionStatus
 from .task_item import TaskItem, TaskStatus
 from .topic import PlatformLevel, Topic, TopicCategory, TopicSource, TopicStatus
 from .workflow import WorkflowState
@@ -20,6 +21,7 @@ __all__ = [
     "PlatformLevel",
     "ProcessBinding",
     "ProcessDefinition",
+    "ProcessDraft",
     "ProcessVersion",
     "Role",
     "RoleAssignment",
@@ -31,6 +33,7 @@ __all__ = [
     "TopicStatus",
     "Unit",
     "UnitKind",
+    "VersionStatus",
     "User",
     "WorkflowState",
     "utcnow",
