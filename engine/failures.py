@@ -26,7 +26,7 @@ def advance(workflow: BpmnWorkflow) -> dict[str, Any] | None:
         workflow.do_engine_steps()
     except ENGINE_ERRORS as exc:
         failed = failed_tasks(workflow)
-        task = failed[0] if failed else None
+        task = getattr(exc, "task", None) or (failed[0] if failed else None)
         return {
             "task_id": str(task.id) if task else "",
             "bpmn_id": (task.task_spec.bpmn_id or task.task_spec.name) if task else "",
@@ -74,5 +74,7 @@ def _require_failed(workflow: BpmnWorkflow) -> list[Task]:
 
 
 def _message(exc: Exception) -> str:
+    """Say what failed and why: SpiffWorkflow's message, the evaluator's reason, and any hints."""
+    cause = exc.__cause__ or exc.__context__
     notes = " ".join(getattr(exc, "__notes__", []) or [])
-    return f"{exc} {notes}".strip()[:1000]
+    return " ".join(part for part in (str(exc), f"({cause})" if cause else "", notes) if part)[:1000]

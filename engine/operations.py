@@ -19,6 +19,7 @@ from .access import require_role
 from .errors import Conflict, InvalidInput, NotFound
 
 MAX_REASON = 2000
+PAST = {"suspend": "an active topic can be suspended", "resume": "a suspended topic can be resumed"}
 
 
 def suspend(session: Session, actor: User, topic_id: int, reason: str, address: str = "",
@@ -40,7 +41,7 @@ def _set_status(session: Session, actor: User, topic_id: int, action: str, sourc
     with writing(session):
         topic = _topic(session, actor, topic_id)
         if topic.status is not source:
-            raise Conflict(f"topic {topic.id} is {topic.status.value}; only a {source.value} topic can be {action}d")
+            raise Conflict(f"topic {topic.id} is {topic.status.value}; only {PAST[action]}")
         topic.status = target
         topic.status_reason = reason if target is TopicStatus.SUSPENDED else ""
         _record(session, actor, topic, action, address, now, reason=reason)
