@@ -30,9 +30,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["db_sessions"] = make_session_factory(engine)
     app.teardown_appcontext(_close_session)
 
-    from . import api
+    from . import admin_api, api, ops_api
 
     app.register_blueprint(api.bp)
+    app.register_blueprint(admin_api.bp)
+    app.register_blueprint(ops_api.bp)
     return app
 
 
