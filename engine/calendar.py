@@ -58,7 +58,7 @@ class Due:
     def end_at(self) -> dt.datetime:
         """Return the end of the due day in Shanghai, as an aware UTC datetime."""
         local = dt.datetime.combine(self.date, _END_OF_DAY, tzinfo=SHANGHAI)
-        return local.astimezone(dt.timezone.utc)
+        return local.astimezone(dt.UTC)
 
 
 @dataclass(frozen=True, slots=True)

@@ -136,7 +136,7 @@ class _Interpreter:
 
     def visit_Compare(self, node: ast.Compare) -> bool:
         left = self.visit(node.left)
-        for op, comparator in zip(node.ops, node.comparators):
+        for op, comparator in zip(node.ops, node.comparators, strict=True):
             right = self.visit(comparator)
             if not _COMPARE[type(op)](left, right):
                 return False
@@ -160,7 +160,7 @@ class _Interpreter:
         return tuple(self.visit(e) for e in node.elts)
 
     def visit_Dict(self, node: ast.Dict) -> dict[Any, Any]:
-        return {self.visit(k): self.visit(v) for k, v in zip(node.keys, node.values) if k is not None}
+        return {self.visit(k): self.visit(v) for k, v in zip(node.keys, node.values, strict=True) if k is not None}
 
 
 class RestrictedEnvironment(BasePythonScriptEngineEnvironment):

@@ -5,9 +5,9 @@ Deploying stores an immutable version, pending until a second administrator appr
 which version each called process resolves to. A topic pins the versions it started with, so
 later deployments never change a running topic (engine/migration.py moves chosen ones).
 """
+from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 
 from models import Organization, ProcessBinding, ProcessDefinition, ProcessVersion, User, VersionStatus
 

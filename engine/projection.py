@@ -6,11 +6,11 @@ inboxes and overdue lists are plain indexed queries that never deserialize a wor
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.task import Task
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from models import Event, TaskItem, TaskStatus, Topic, Unit
 from workflows.roles import LANE_ROLES, resolve_candidate

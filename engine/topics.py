@@ -8,16 +8,30 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from models import (
-    CalendarDay, Event, Organization, OrgKind, PlatformLevel, Role, TaskItem, TaskStatus, Topic,
-    TopicCategory, TopicSource, TopicStatus, Unit, User, WorkflowState, utcnow,
+    CalendarDay,
+    Event,
+    Organization,
+    OrgKind,
+    PlatformLevel,
+    Role,
+    TaskItem,
+    TaskStatus,
+    Topic,
+    TopicCategory,
+    TopicSource,
+    TopicStatus,
+    Unit,
+    User,
+    WorkflowState,
+    utcnow,
 )
 from models.database import writing
 from workflows.forms import FORMS, FormInvalid, validate

@@ -3,7 +3,7 @@ import enum
 from datetime import datetime
 from typing import Any, Optional
 
-from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, intpk, name, str_enum, utcnow
@@ -66,6 +66,12 @@ class ProcessVersion(Base):
     def label(self) -> str:
         """Return ``process_id v<number>`` for lists and logs."""
         return f"{self.definition.process_id} v{self.number}"
+
+
+@event.listens_for(ProcessVersion, "before_update")
+def _refuse_update(_mapper: object, _connection: object, version: ProcessVersion) -> None:
+    # Running topics are pinned to a version: changing its diagram would change them silently.
+    raise ValueError(f"process version {version.id} is immutable; deploy a new version instead")
 
 
 class ProcessBinding(Base):

@@ -5,7 +5,7 @@ test run into a template file; each test gets its own copy of that file.
 """
 import shutil
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from models.database import make_engine, make_session_factory, migrate
 from webui import demo
 
-NOW = datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc)  # a Monday, 09:00 in Shanghai
+NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # a Monday, 09:00 in Shanghai
 
 
 @pytest.fixture(scope="session")

@@ -199,3 +199,7 @@ def _calendar() -> WorkCalendar:
             return topics.load_calendar(session)
     except (OperationalError, ProgrammingError):
         return WorkCalendar()
+
+
+if __name__ == "__main__":
+    main()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import chinese_calendar
 import pytest
@@ -34,7 +34,7 @@ def days(first: date, last: date) -> list[date]:
 
 def test_package_years_are_the_span_of_the_package_data() -> None:
     years = {d.year for d in chinese_calendar.holidays}
-    assert PACKAGE_YEARS == range(min(years), max(years) + 1)
+    assert range(min(years), max(years) + 1) == PACKAGE_YEARS
     assert 2025 in PACKAGE_YEARS and 2026 in PACKAGE_YEARS
 
 
@@ -324,7 +324,7 @@ def test_zero_clock_raises() -> None:
 
 def test_end_at_is_the_end_of_the_day_in_shanghai() -> None:
     end = Due(date(2025, 10, 9), False).end_at()
-    assert end == datetime(2025, 10, 9, 15, 59, 59, tzinfo=timezone.utc)
+    assert end == datetime(2025, 10, 9, 15, 59, 59, tzinfo=UTC)
     assert end.utcoffset() == timedelta(0)
     assert end.astimezone(SHANGHAI).replace(tzinfo=None) == datetime(2025, 10, 9, 23, 59, 59)
 

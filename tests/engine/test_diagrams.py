@@ -80,3 +80,4 @@ def test_oversized_file_is_refused_before_parsing():
 
 def test_not_xml_is_refused():
     assert any("not well-formed" in p for p in rejected(b"<bpmn:definitions"))
+
