@@ -5,11 +5,13 @@ Deploying stores an immutable version, pending until a second administrator appr
 which version each called process resolves to. A topic pins the versions it started with, so
 later deployments never change a running topic (engine/migration.py moves chosen ones).
 """
+from datetime import datetime
+
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import Organization, ProcessBinding, ProcessDefinition, ProcessVersion, User, VersionStatus
+from models import Organization, ProcessBinding, ProcessDefinition, ProcessVersion, User, VersionStatus, utcnow
 
 from . import diagrams
 from .errors import Conflict, NotFound
@@ -19,7 +21,7 @@ BUNDLED_NOTE = "shipped with the release (reviewed with the code)"
 
 def deploy(
     session: Session, data: bytes, *, source_name: str = "", note: str = "", deployed_by: User | None = None,
-    preapproved: bool = False,
+    preapproved: bool = False, now: datetime | None = None,
 ) -> ProcessVersion:
     """Validate a diagram and store it as the next version of its process (the same bytes twice: one version).
 
@@ -42,7 +44,7 @@ def deploy(
     version = ProcessVersion(
         definition=definition, number=number, bpmn_xml=data, sha256=diagram.sha256,
         source_name=source_name, note=note, deployed_by=deployed_by,
-        status=VersionStatus.APPROVED if preapproved else VersionStatus.PENDING,
+        status=VersionStatus.APPROVED if preapproved else VersionStatus.PENDING, deployed_at=now or utcnow(),
         review_note=BUNDLED_NOTE if preapproved else "",
     )
     session.add(version)

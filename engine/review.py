@@ -36,8 +36,7 @@ def submit(
             raise Conflict(f"this diagram is already deployed as {existing.label} ({existing.status.value})",
                            version_id=existing.id)
         version = processes.deploy(session, data, source_name=source_name[:200], note=note[:2000],
-                                   deployed_by=actor)
-        version.deployed_at = now
+                                   deployed_by=actor, now=now)
         version.bind_on_approval = districts
         audit.record(session, "deploy", actor, f"process_version:{version.id}", address, now,
                      process=version.definition.process_id, number=version.number, bind_to=districts)

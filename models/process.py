@@ -3,7 +3,7 @@ import enum
 from datetime import datetime
 from typing import Any, Optional
 
-from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint, event
+from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint, event, inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, intpk, name, str_enum, utcnow
@@ -68,10 +68,16 @@ class ProcessVersion(Base):
         return f"{self.definition.process_id} v{self.number}"
 
 
+IMMUTABLE = ("definition_id", "number", "bpmn_xml", "sha256", "source_name", "note", "deployed_by_id", "deployed_at")
+
+
 @event.listens_for(ProcessVersion, "before_update")
 def _refuse_update(_mapper: object, _connection: object, version: ProcessVersion) -> None:
     # Running topics are pinned to a version: changing its diagram would change them silently.
-    raise ValueError(f"process version {version.id} is immutable; deploy a new version instead")
+    # Only its review (status, reviewer, note) may be written after it was deployed.
+    state = inspect(version)
+    if any(state.attrs[name].history.has_changes() for name in IMMUTABLE):
+        raise ValueError(f"process version {version.id} is immutable; deploy a new version instead")
 
 
 class ProcessBinding(Base):
