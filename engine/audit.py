@@ -39,12 +39,15 @@ class Filter:
     until: datetime | None = None
 
 
-def search(session: Session, reader: User, where: Filter, limit: int = 100, offset: int = 0) -> tuple[list[AuditEntry], int]:
+def search(
+    session: Session, reader: User, where: Filter, limit: int = 100, offset: int = 0,
+) -> tuple[list[AuditEntry], int]:
     """Return one page of matching entries, newest first, and how many match in all."""
     require_role(reader, Role.SUPERVISOR, Role.PROCESS_ADMIN)
     query = _filtered(select(AuditEntry), where)
     total = session.scalar(_filtered(select(func.count(AuditEntry.id)), where)) or 0
-    page = query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(min(max(limit, 1), MAX_PAGE)).offset(max(offset, 0))
+    page = (query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+            .limit(min(max(limit, 1), MAX_PAGE)).offset(max(offset, 0)))
     return list(session.scalars(page)), total
 
 

@@ -81,7 +81,8 @@ def remove_binding(
 def _district(session: Session, code: str | None) -> Organization | None:
     if code is None:
         return None
-    district = session.scalar(select(Organization).where(Organization.code == code, Organization.kind == OrgKind.DISTRICT))
+    district = session.scalar(
+        select(Organization).where(Organization.code == code, Organization.kind == OrgKind.DISTRICT))
     if district is None:
         raise InvalidInput("unknown district", {"district": f"not a district code: {code}"})
     return district

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.util.diff import SpecDiff, WorkflowDiff
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from models import Event, ProcessVersion, Role, Topic, TopicStatus, User, VersionStatus, WorkflowState, utcnow
 from models.database import writing
@@ -143,14 +143,14 @@ def _prepare(session: Session, topic: Topic, target: ProcessVersion) -> tuple[Ve
     moving = [workflow] if current is topic.process_version else \
         [sp for sp in workflow.subprocesses.values() if sp.spec.name == process_id]
     spec_diffs = [SpecDiff(state.SERIALIZER.registry, wf.spec, new_spec) for wf in moving]
-    diffs = [WorkflowDiff(wf, spec_diff) for wf, spec_diff in zip(moving, spec_diffs)]
-    for diff, spec_diff in zip(diffs, spec_diffs):
+    diffs = [WorkflowDiff(wf, spec_diff) for wf, spec_diff in zip(moving, spec_diffs, strict=True)]
+    for diff, spec_diff in zip(diffs, spec_diffs, strict=True):
         verdict.reasons += unsafe_tasks(diff, spec_diff, target.label)
         verdict.notes += describe_changes(diff, spec_diff)
     if verdict.reasons:
         return verdict, None
     try:
-        for wf, diff in zip(moving, diffs):
+        for wf, diff in zip(moving, diffs, strict=True):
             move(diff, wf, new_spec)
         pins = _new_pins(session, topic, stored, target)
         workflow.subprocess_specs = {pid: processes.diagram_of(v).spec for pid, v in pins.items()}
@@ -182,7 +182,9 @@ def _preconditions(session: Session, topic: Topic, current: ProcessVersion | Non
     return []
 
 
-def _new_pins(session: Session, topic: Topic, stored: WorkflowState, target: ProcessVersion) -> dict[str, ProcessVersion]:
+def _new_pins(
+    session: Session, topic: Topic, stored: WorkflowState, target: ProcessVersion,
+) -> dict[str, ProcessVersion]:
     """Return the called-process pins after the move: the target, plus bound versions of newly called processes."""
     pins = {pid: processes.version_by_id(session, vid) for pid, vid in stored.subprocess_versions.items()}
     process_id = target.definition.process_id

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.orm import Session
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from sqlalchemy.orm import Session
 
 from models import Event, Role, TaskItem, TaskStatus, Topic, TopicStatus, User, WorkflowState, utcnow
 from models.database import writing

@@ -62,8 +62,7 @@ def current_stage(topic: Topic, open_items: list[TaskItem]) -> str:
 
 def _new_item(session: Session, topic: Topic, task: Task, now: datetime, calendar: WorkCalendar) -> TaskItem:
     props = task_properties(task)
-    candidate = resolve_candidate(props.get("candidate", "platform"), topic, task.data)
-    unit = session.scalar(select(Unit).where(Unit.code == candidate.unit_code)) if candidate.unit_code else None
+    org_id, unit = _place(session, topic, props, task)
     due = _due(session, topic, bpmn_id(task), props, now, calendar)
     item = TaskItem(
         topic=topic,
@@ -73,7 +72,7 @@ def _new_item(session: Session, topic: Topic, task: Task, now: datetime, calenda
         process_id=task.workflow.spec.name,
         stage=props.get("stage", topic.stage),
         role=LANE_ROLES[task.task_spec.lane],
-        candidate_org_id=unit.organization_id if unit else candidate.organization.id if candidate.organization else None,
+        candidate_org_id=org_id,
         candidate_unit_id=unit.id if unit else None,
         created_at=now,
         due_at=due.end_at() if due else None,
@@ -93,7 +92,8 @@ def refresh(session: Session, topic: Topic, workflow: BpmnWorkflow, calendar: Wo
     """
     ready = ready_user_tasks(workflow)
     changed = []
-    for item in session.scalars(select(TaskItem).where(TaskItem.topic_id == topic.id, TaskItem.status == TaskStatus.READY)):
+    open_items = select(TaskItem).where(TaskItem.topic_id == topic.id, TaskItem.status == TaskStatus.READY)
+    for item in session.scalars(open_items):
         task = ready.get(item.task_uuid)
         if task is None:
             continue
@@ -104,15 +104,21 @@ def refresh(session: Session, topic: Topic, workflow: BpmnWorkflow, calendar: Wo
         item.role = LANE_ROLES.get(task.task_spec.lane, item.role)
         item.due_at, item.due_provisional = (due.end_at(), due.provisional) if due else (None, False)
         if props.get("candidate") != item.context.get("candidate"):
-            candidate = resolve_candidate(props.get("candidate", "platform"), topic, task.data)
-            unit = session.scalar(select(Unit).where(Unit.code == candidate.unit_code)) if candidate.unit_code else None
-            item.candidate_unit = unit
-            item.candidate_org_id = unit.organization_id if unit else candidate.organization.id if candidate.organization else None
+            item.candidate_org_id, item.candidate_unit = _place(session, topic, props, task)
         item.context = {**item.context, **_context(props, task)}
         changed.append(item)
     session.flush()
     topic.stage = current_stage(topic, changed)
     return changed
+
+
+def _place(session: Session, topic: Topic, props: dict[str, Any], task: Task) -> tuple[int | None, Unit | None]:
+    """Return the organization id and unit a task belongs to, by its candidate property."""
+    candidate = resolve_candidate(props.get("candidate", "platform"), topic, task.data)
+    unit = session.scalar(select(Unit).where(Unit.code == candidate.unit_code)) if candidate.unit_code else None
+    if unit is not None:
+        return unit.organization_id, unit
+    return (candidate.organization.id if candidate.organization else None), None
 
 
 def _due(session: Session, topic: Topic, task_id: str, props: dict[str, Any], opened: datetime,

@@ -37,7 +37,8 @@ def reassign_task(session: Session, item: TaskItem, *, unit: str | None, organiz
         if person is None:
             raise InvalidInput("unknown user", {"user": f"no active user {user!r}"})
         if not person.has_role(item.role):
-            raise InvalidInput("the user cannot do this task", {"user": f"{user} does not hold the role {item.role.value}"})
+            raise InvalidInput("the user cannot do this task",
+                               {"user": f"{user} does not hold the role {item.role.value}"})
         item.assignee = person
     session.flush()
     return before, where(item)

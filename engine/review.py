@@ -61,7 +61,8 @@ def approve(
         version = _pending(session, actor, version_id)
         _decide(version, actor, VersionStatus.APPROVED, note, now)
         for code in version.bind_on_approval:
-            district = None if code is DEFAULT else session.scalar(select(Organization).where(Organization.code == code))
+            district = None if code is DEFAULT else \
+                session.scalar(select(Organization).where(Organization.code == code))
             processes.bind(session, version, district)
         audit.record(session, "approve", actor, f"process_version:{version.id}", address, now,
                      process=version.definition.process_id, number=version.number, bound=version.bind_on_approval)

@@ -152,9 +152,10 @@ def list_bindings() -> Response:
 def put_binding() -> Response:
     """Bind an approved version: ``{"version_id": 3, "district": "tianning"}`` (district null: default)."""
     body = json_body()
-    if not isinstance(body.get("version_id"), int) or not (body.get("district") is None or isinstance(body["district"], str)):
+    district = body.get("district")
+    if not isinstance(body.get("version_id"), int) or not (district is None or isinstance(district, str)):
         raise InvalidInput("bad binding", {"version_id": "an integer", "district": "a district code or null"})
-    bindings.set_binding(db_session(), g.user, body["version_id"], body.get("district"), address())
+    bindings.set_binding(db_session(), g.user, body["version_id"], district, address())
     return jsonify(bindings=[vars(r) for r in bindings.table(db_session())])
 
 

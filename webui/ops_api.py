@@ -124,7 +124,7 @@ def _time(name: str) -> datetime | None:
     try:
         moment = datetime.fromisoformat(raw)
     except ValueError:
-        raise InvalidInput("bad query", {name: "an ISO 8601 time with its offset, e.g. 2026-03-01T00:00:00+08:00"}) from None
+        raise InvalidInput("bad query", {name: "an ISO 8601 time, e.g. 2026-03-01T00:00:00+08:00"}) from None
     if moment.tzinfo is None:
         raise InvalidInput("bad query", {name: "give the time zone, e.g. +08:00"})
     return moment

@@ -13,7 +13,8 @@ from tests.conftest import NOW
 from tests.factories import drive, open_ids, open_task, start_topic
 from webui.demo import district_path, user_named
 
-PATH_XML = (Path(__file__).resolve().parents[2] / "bpmn" / "topic_path.bpmn").read_bytes()
+PATH_XML_DIR = Path(__file__).resolve().parents[2] / "bpmn"
+PATH_XML = (PATH_XML_DIR / "topic_path.bpmn").read_bytes()
 STAGES = {"approval": 1, "research": 4, "handling": 9, "feedback": 10, "rating": 11}
 
 
@@ -164,7 +165,7 @@ def test_only_an_approved_bound_newer_version_is_a_target(session):
 def test_a_new_main_version_moves_the_topic_and_keeps_its_called_pins(session):
     topic = start_topic(session, NOW)
     drive(session, topic, district_path("tianning")[:4], NOW)
-    district_xml = (Path(__file__).resolve().parents[2] / "bpmn" / "topic_district.bpmn").read_bytes()
+    district_xml = (PATH_XML_DIR / "topic_district.bpmn").read_bytes()
     v2 = review.submit(session, user_named(session, "admin"), edit.rename(district_xml, "closed", "议题办结"),
                        bind_to=(None,), now=NOW)
     review.approve(session, user_named(session, "admin2"), v2.id, now=NOW)
@@ -184,14 +185,15 @@ def test_a_town_topic_moves_inside_its_running_approval_subprocess(session):
     topic = start_topic(session, NOW, level="town", town="zhenglu", title="村道路灯修复")
     drive(session, topic, town_path("tianning", "zhenglu")[:1], NOW)
     assert open_ids(session, topic) == ["town_committee_review"]
-    approval_xml = (Path(__file__).resolve().parents[2] / "bpmn" / "approval" / "town_approval_default.bpmn").read_bytes()
+    approval_xml = (PATH_XML_DIR / "approval" / "town_approval_default.bpmn").read_bytes()
     v_new = deployed(session, edit.set_property(approval_xml, "district_filing", "clock", "3wd"), bind_to=(None,))
     [verdict] = migration.migrate(session, user_named(session, "admin"), v_new.id, [topic.id], now=NOW)
     assert verdict.moved, verdict.reasons
     assert pinned(session, topic)["town_approval"] == v_new.id
     drive(session, topic, town_path("tianning", "zhenglu")[1:4], NOW)
     assert open_task(session, topic, "research").context["clock"] == "30wd"
-    filing = session.scalar(select(TaskItem).where(TaskItem.topic_id == topic.id, TaskItem.bpmn_id == "district_filing"))
+    filing = session.scalar(
+        select(TaskItem).where(TaskItem.topic_id == topic.id, TaskItem.bpmn_id == "district_filing"))
     assert filing.context["clock"] == "3wd"
     drive(session, topic, town_path("tianning", "zhenglu")[4:], NOW)
     assert session.get(Topic, topic.id).status is TopicStatus.CLOSED

@@ -8,7 +8,6 @@ from sqlalchemy import select
 from engine import inbox, migration, operations, review, topics
 from engine.errors import Conflict, Forbidden, InvalidInput
 from models import AuditEntry, Role, RoleAssignment, TaskStatus, TopicStatus, User, WorkflowState
-from tests import diagram_edits as edit
 from tests.conftest import NOW
 from tests.factories import drive, open_ids, open_task, start_topic
 from webui.demo import district_path, user_named

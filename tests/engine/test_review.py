@@ -2,7 +2,6 @@
 from pathlib import Path
 
 import pytest
-
 from sqlalchemy import select
 
 from engine import bindings, processes, review
