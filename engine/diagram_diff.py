@@ -136,6 +136,11 @@ def _local(element: etree._Element) -> str:
     return etree.QName(element).localname if isinstance(element.tag, str) else ""
 
 
-def _layout(root: etree._Element) -> bytes:
-    diagrams = root.findall(f"{{{BPMN.replace('MODEL', 'DI')}}}BPMNDiagram")
-    return b"".join(etree.tostring(d, method="c14n") for d in diagrams)
+def _layout(root: etree._Element) -> list[tuple[str, tuple[tuple[str, str], ...]]]:
+    """Return the drawing as tags and attributes in document order (whitespace and formatting aside)."""
+    drawing = []
+    for diagram in root.iterfind(f"{{{BPMN.replace('MODEL', 'DI')}}}BPMNDiagram"):
+        for element in diagram.iter():
+            if isinstance(element.tag, str):
+                drawing.append((etree.QName(element).localname, tuple(sorted(element.attrib.items()))))
+    return drawing
