@@ -4,8 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export SHANGLIANG_DATABASE_URL ?= sqlite:///$(CURDIR)/instance/shangliang.sqlite3
+# Debian packages: the browser the end-to-end test drives, and the CJK fonts PDFs and screenshots need.
+SYSTEM_PACKAGES := chromium fonts-noto-cjk
+VENDOR := webui/static/vendor
+NODE_STAMP := node_modules/.installed
 
-.PHONY: install run test test-sqlite serve db demo lint clean
+.PHONY: install system-packages assets run test test-sqlite serve db demo lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +19,28 @@ $(STAMP): setup.cfg pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-install: $(STAMP)
+install: $(STAMP) assets
+
+system-packages:
+	@dpkg -s $(SYSTEM_PACKAGES) >/dev/null 2>&1 || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES); }
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+# The app serves the front-end libraries from its own origin: copy the built files out of node_modules.
+$(VENDOR)/.copied: $(NODE_STAMP)
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/bpmn-js $(VENDOR)/properties-panel
+	cp node_modules/bpmn-js/dist/bpmn-navigated-viewer.production.min.js \
+	   node_modules/bpmn-js/dist/bpmn-modeler.production.min.js $(VENDOR)/bpmn-js/
+	cp -r node_modules/bpmn-js/dist/assets $(VENDOR)/bpmn-js/assets
+	cp node_modules/bpmn-js-properties-panel/dist/bpmn-js-properties-panel.umd.js $(VENDOR)/properties-panel/
+	cp node_modules/@bpmn-io/properties-panel/dist/assets/properties-panel.css $(VENDOR)/properties-panel/
+	cp node_modules/htmx.org/dist/htmx.min.js node_modules/echarts/dist/echarts.min.js $(VENDOR)/
+	touch $@
+
+assets: $(VENDOR)/.copied
 
 db: install
 	$(BIN)/shangliang init-db
@@ -24,12 +49,12 @@ demo: db
 	$(BIN)/shangliang demo
 
 run: demo
-	$(BIN)/shangliang serve --host 127.0.0.1 --port 5000
+	SHANGLIANG_DEMO=1 $(BIN)/shangliang serve --host 127.0.0.1 --port 5000
 
 test: test-sqlite
 
-test-sqlite: install
+test-sqlite: install system-packages
 	$(BIN)/pytest -p no:cacheprovider
 
 clean:
-	rm -rf instance/*.sqlite3* test-artifacts
+	rm -rf instance/*.sqlite3* test-artifacts $(VENDOR) node_modules

@@ -6,6 +6,7 @@ from typing import Any
 from flask import Flask, g
 from sqlalchemy.orm import Session
 
+from models import utcnow
 from models.database import make_engine, make_session_factory
 
 DEFAULT_DATABASE = Path("instance") / "shangliang.sqlite3"
@@ -18,12 +19,17 @@ def default_database_url() -> str:
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the application; ``config`` overrides the defaults (tests pass their database)."""
-    app = Flask(__name__)
+    app = Flask(__name__, instance_path=str(Path("instance").resolve()))
     app.config.update(
         DATABASE_URL=default_database_url(),
         MAX_CONTENT_LENGTH=25 * 1024 * 1024,
+        SECRET_KEY=os.environ.get("SHANGLIANG_SECRET_KEY"),
+        DEMO=os.environ.get("SHANGLIANG_DEMO") == "1",
+        SESSION_COOKIE_SECURE=None,  # None: Secure unless in demo mode (see webui.security)
+        CLOCK=utcnow,
     )
     app.config.update(config or {})
+    app.config.setdefault("ATTACHMENT_DIR", str(Path(app.instance_path) / "attachments"))
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Chinese stays readable in responses
     app.json.sort_keys = False  # type: ignore[attr-defined]
     engine = make_engine(app.config["DATABASE_URL"])
@@ -31,11 +37,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["db_sessions"] = make_session_factory(engine)
     app.teardown_appcontext(_close_session)
 
-    from . import admin_api, api, ops_api
+    from . import admin_api, api, auth, exports, i18n, inbox, ops_api, pages, security, supervision, tasks, topics
 
+    security.init_app(app)
+    i18n.init_app(app)
     app.register_blueprint(api.bp)
+    for token_api in (api.bp, admin_api.bp, ops_api.bp):
+        security.csrf.exempt(token_api)
     app.register_blueprint(admin_api.bp)
     app.register_blueprint(ops_api.bp)
+    for blueprint in (auth.bp, inbox.bp, tasks.bp, topics.bp, supervision.bp, exports.bp):
+        app.register_blueprint(blueprint)
+    pages.init_app(app)  # after the API, so its error pages take over for HTML routes
     return app
 
 

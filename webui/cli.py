@@ -62,7 +62,8 @@ def load_demo() -> None:
     """Load the demo organizations, users and topics (only into a database without organizations)."""
     with _session() as session:
         demo.load(session, utcnow())
-    click.echo("demo data loaded; each demo user's API token is demo-<username>")
+    click.echo("demo data loaded; each demo user's API token is demo-<username>; "
+               "web password Demo-2026-pass (accepted only when SHANGLIANG_DEMO=1)")
 
 
 @main.command()
@@ -131,6 +132,38 @@ def history(topic_id: int, username: str) -> None:
             actor = event.actor.username if event.actor else "-"
             payload = json.dumps(event.payload, ensure_ascii=False)
             click.echo(f"{event.at.isoformat(timespec='seconds')}\t{actor}\t{event.kind}\t{payload}")
+
+
+@main.command("set-password")
+@click.argument("username")
+def set_password(username: str) -> None:
+    """Set a user's web password (asked twice, checked against the policy)."""
+    from engine import accounts, audit
+
+    password = click.prompt("new password", hide_input=True, confirmation_prompt=True)
+    with _session() as session:
+        user = demo.user_named(session, username)
+        accounts.set_password(session, user, password)
+        audit.record(session, "password_set", None, target=f"user:{user.id}", via="cli")
+        session.commit()
+    click.echo(f"password of {username} set")
+
+
+@main.command("totp-code")
+@click.argument("username")
+def totp_code(username: str) -> None:
+    """Print a demo user's current TOTP code (demo mode only: SHANGLIANG_DEMO=1)."""
+    import os
+
+    import pyotp
+
+    if os.environ.get("SHANGLIANG_DEMO") != "1":
+        _fail("totp-code works only in demo mode (SHANGLIANG_DEMO=1)")
+    with _session() as session:
+        user = demo.user_named(session, username)
+        if not user.totp_secret:
+            _fail(f"{username} has no TOTP secret")
+        click.echo(pyotp.TOTP(user.totp_secret).now())
 
 
 @main.command()
