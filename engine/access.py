@@ -3,7 +3,7 @@
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Organization, Role, TaskItem, TaskStatus, Topic, User
+from models import Organization, Role, TaskItem, Topic, User
 from workflows.roles import covers
 
 from .errors import Forbidden, NotFound
@@ -23,9 +23,9 @@ def lineage_ids(org: Organization | None) -> list[int]:
 
 
 def may_act(user: User, item: TaskItem) -> bool:
-    """Tell whether the user holds the task's role where the task belongs (or it was given to them alone)."""
-    if item.assignee_id is not None and item.status is TaskStatus.READY:
-        return item.assignee_id == user.id
+    """Tell whether the user holds the task's role where the task belongs, or the task was given to them."""
+    if item.assignee_id is not None and item.assignee_id == user.id:
+        return True
     lineage = lineage_ids(item.candidate_org) if item.candidate_unit_id is None else []
     return any(a.role is item.role and covers(a, lineage, item.candidate_unit_id) for a in user.roles)
 
