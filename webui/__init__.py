@@ -37,7 +37,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["db_sessions"] = make_session_factory(engine)
     app.teardown_appcontext(_close_session)
 
-    from . import admin_api, api, auth, exports, i18n, inbox, ops_api, pages, security, supervision, tasks, topics
+    from . import (admin, admin_api, admin_ops, api, auth, exports, i18n, inbox, ops_api, pages, security,
+                   supervision, tasks, topics)
 
     security.init_app(app)
     i18n.init_app(app)
@@ -46,7 +47,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         security.csrf.exempt(token_api)
     app.register_blueprint(admin_api.bp)
     app.register_blueprint(ops_api.bp)
-    for blueprint in (auth.bp, inbox.bp, tasks.bp, topics.bp, supervision.bp, exports.bp):
+    for blueprint in (auth.bp, inbox.bp, tasks.bp, topics.bp, supervision.bp, exports.bp, admin.bp, admin_ops.bp):
         app.register_blueprint(blueprint)
     pages.init_app(app)  # after the API, so its error pages take over for HTML routes
     return app

@@ -22,7 +22,7 @@ bp = Blueprint("topics", __name__, url_prefix="/topics")
 CATEGORY_LABELS = {"central_work": "中心工作大事", "reform": "改革发展要事", "livelihood": "民生改善实事",
                    "governance": "社会治理难事"}
 SOURCE_LABELS = {"assigned": "党委政府点题", "member": "委员荐题", "public": "公开征集"}
-STATUS_LABELS = {"active": "办理中", "closed": "已办结", "rejected": "未通过"}
+STATUS_LABELS = {"active": "办理中", "closed": "已办结", "rejected": "未通过", "suspended": "已暂停", "terminated": "已终止"}
 LABELS = {"stage_labels": STAGE_LABELS, "category_labels": CATEGORY_LABELS, "source_labels": SOURCE_LABELS,
           "status_labels": STATUS_LABELS, "reply_classes": dict(REPLY_CLASSES), "ratings": dict(RATINGS),
           "kind_labels": attachments.KIND_LABELS}
