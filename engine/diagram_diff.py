@@ -13,6 +13,10 @@ from lxml import etree
 from .diagrams import BPMN, NS, SPIFF, parse_xml
 
 SKIPPED_ATTRIBUTES = {"id", "name"}
+# BPMN's default attribute values: a tool may write them or leave them out, meaning the same.
+DEFAULTS = {"isSequential": "false", "cancelActivity": "true", "isInterrupting": "true", "parallelMultiple": "false",
+            "isForCompensation": "false", "startQuantity": "1", "completionQuantity": "1", "isClosed": "false",
+            "isCollection": "false", "instantiate": "false", "triggeredByEvent": "false", "isImmediate": "false"}
 Signature = dict[str, Any]
 
 
@@ -92,8 +96,9 @@ def signatures(root: etree._Element) -> dict[str, Signature]:
 def _signature(element: etree._Element, shallow: bool = False) -> Signature:
     signature: Signature = {"kind": _local(element), "name": element.get("name", "")}
     for key, value in element.attrib.items():
-        if etree.QName(key).localname not in SKIPPED_ATTRIBUTES:
-            signature[f"attribute {etree.QName(key).localname}"] = value
+        local = etree.QName(key).localname
+        if local not in SKIPPED_ATTRIBUTES and DEFAULTS.get(local) != value:
+            signature[f"attribute {local}"] = value
     children = [c for c in element if _local(c) == "documentation"] if shallow else element.iterdescendants()
     lists: dict[str, list[str]] = {}
     for child in children:
@@ -114,7 +119,7 @@ def _aspect(child: etree._Element) -> tuple[str, str]:
         return f"property {child.get('name', '')}", child.get("value", "")
     text = (child.text or "").strip()
     attributes = " ".join(f"{etree.QName(k).localname}={v}" for k, v in sorted(child.attrib.items())
-                          if etree.QName(k).localname != "type")
+                          if etree.QName(k).localname != "type" and DEFAULTS.get(etree.QName(k).localname) != v)
     path = _local(child)
     parent = child.getparent()
     while parent is not None and not parent.get("id"):
