@@ -24,7 +24,8 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 ADMIN = Role.PROCESS_ADMIN
 STATUS_BADGES = {"pending": "yellow", "approved": "green", "rejected": "grey"}
 STATUS_LABELS = {"pending": "待审批", "approved": "已生效", "rejected": "已驳回"}
-ROLE_LABELS = {"cppcc_office": "政协办公室", "chair": "主席会议", "committee": "专委会/工委", "handling_unit": "承办单位"}
+ROLE_LABELS = {"cppcc_office": "政协办公室", "chair": "主席会议", "committee": "专委会/工委",
+               "handling_unit": "承办单位"}
 CANDIDATE_LABELS = {"platform": "议题所在平台", "district": "所在区", "committee": "承办专委会",
                     "lead_unit": "主办单位", "assist_unit": "协办单位"}
 
