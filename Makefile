@@ -9,8 +9,9 @@ export SHANGLIANG_DATABASE_URL ?= sqlite:///$(CURDIR)/instance/shangliang.sqlite
 SYSTEM_PACKAGES := chromium fonts-noto-cjk esbuild
 VENDOR := webui/static/vendor
 NODE_STAMP := node_modules/.installed
+MO := webui/translations/en/LC_MESSAGES/messages.mo
 
-.PHONY: install system-packages assets run test test-sqlite serve db demo lint clean
+.PHONY: messages install system-packages assets run test test-sqlite serve db demo lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +21,12 @@ $(STAMP): setup.cfg pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-install: $(STAMP) assets
+install: $(STAMP) assets $(MO)
+
+# The English catalog is compiled from its .po file; the .mo is not kept in git.
+$(MO): $(MO:.mo=.po) | $(STAMP)
+	$(BIN)/pybabel compile -d webui/translations
+
 
 system-packages:
 	@dpkg -s $(SYSTEM_PACKAGES) >/dev/null 2>&1 || { apt-get update -qq && \
@@ -60,6 +66,11 @@ test: test-sqlite
 
 test-sqlite: install system-packages
 	$(BIN)/pytest -p no:cacheprovider
+
+# Refresh the catalog after changing page text: make messages, then translate the new entries in the .po file.
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -o webui/translations/messages.pot .
+	$(BIN)/pybabel update -i webui/translations/messages.pot -d webui/translations
 
 clean:
 	rm -rf instance/*.sqlite3* test-artifacts $(VENDOR) node_modules

@@ -173,6 +173,31 @@ class WorkCalendar:
         target = dt.date(year, month, min(start.day, _days_in_month(year, month)))
         return self._due(target, self._next_workday_from(target))
 
+    def on_or_after(self, d: dt.date) -> Due:
+        """Return ``d`` if it is a working day, else the next one (an extension's granted date)."""
+        return self._due(d, self._next_workday_from(d))
+
+    def working_day_before(self, d: dt.date, n: int) -> dt.date:
+        """Return the n-th working day before ``d`` (``d`` is not counted); ``n == 0`` returns ``d``.
+
+        A warning window of 3 working days before a due day starts on the 3rd working day
+        before it; a task is overdue by n working days on day D once its due day falls before
+        ``working_day_before(D + 1 day, n)``.
+        """
+        if n < 0:
+            raise ValueError(f"working days to go back must be >= 0, got {n}")
+        if n == 0:
+            return d
+        ordinal, year = d.toordinal(), d.year
+        while True:
+            days = self._year(year).ordinals
+            before = bisect_left(days, ordinal)  # working days of this year before d
+            if before >= n:
+                return dt.date.fromordinal(days[before - n])
+            n -= before
+            year -= 1
+            ordinal = dt.date(year, 12, 31).toordinal() + 1
+
     def working_days_between(self, a: dt.date, b: dt.date) -> int:
         """Count working days after ``a`` up to and including ``b`` (negative if b < a)."""
         if b < a:

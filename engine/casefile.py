@@ -50,7 +50,8 @@ def visible_topics(session: Session, user: User, limit: int = 500) -> list[Topic
 def diagram_views(session: Session, topic: Topic, now: datetime) -> list[DiagramView]:
     """Return the topic's main diagram and each diagram it calls, with finished, current and overdue steps."""
     stored = session.get(WorkflowState, topic.id)
-    called = {pid: processes.version_by_id(session, vid) for pid, vid in (stored.subprocess_versions if stored else {}).items()}
+    pinned = stored.subprocess_versions if stored else {}
+    called = {pid: processes.version_by_id(session, vid) for pid, vid in pinned.items()}
     main = topic.process_version
     views = {main.definition.process_id: DiagramView(main.definition.process_id, main.definition.name, main.id)}
     for pid, version in called.items():
@@ -107,7 +108,9 @@ def completed_data(session: Session, topic: Topic, task: str) -> list[dict[str, 
     return [dict(e.payload.get("data") or {}, at=e.at, actor=e.actor) for e in events if e.payload.get("task") == task]
 
 
-def contact(session: Session, user: User, topic: Topic, address: str = "", now: datetime | None = None) -> ResidentContact | None:
+def contact(
+    session: Session, user: User, topic: Topic, address: str = "", now: datetime | None = None,
+) -> ResidentContact | None:
     """Return the resident's contact details of a topic, writing the look to the audit log."""
     found = session.get(ResidentContact, topic.id)
     if found is not None:

@@ -2,8 +2,8 @@
 
 Called by the API and the admin pages. Elements are matched by their BPMN id (ids are the
 join keys of forms, roles and tests, docs/processes.md); for each element the comparison
-covers its attributes, name, lane, spiffworkflow properties, conditions, timers, documentation
-and connections. The drawing (bpmndi) is compared only as a whole.
+covers its attributes, name, lane, spiffworkflow properties, conditions, timers and
+documentation; connections are compared on the sequence flows (their source and target). The drawing (bpmndi) is compared only as a whole.
 """
 from dataclasses import dataclass
 from typing import Any
@@ -13,6 +13,7 @@ from lxml import etree
 from .diagrams import BPMN, NS, SPIFF, parse_xml
 
 SKIPPED_ATTRIBUTES = {"id", "name"}
+IGNORED_CHILDREN = {"flowNodeRef", "properties", "extensionElements", "incoming", "outgoing"}
 # BPMN's default attribute values: a tool may write them or leave them out, meaning the same.
 DEFAULTS = {"isSequential": "false", "cancelActivity": "true", "isInterrupting": "true", "parallelMultiple": "false",
             "isForCompensation": "false", "startQuantity": "1", "completionQuantity": "1", "isClosed": "false",
@@ -100,16 +101,13 @@ def _signature(element: etree._Element, shallow: bool = False) -> Signature:
         if local not in SKIPPED_ATTRIBUTES and DEFAULTS.get(local) != value:
             signature[f"attribute {local}"] = value
     children = [c for c in element if _local(c) == "documentation"] if shallow else element.iterdescendants()
-    lists: dict[str, list[str]] = {}
     for child in children:
-        if not isinstance(child.tag, str) or _local(child) in ("flowNodeRef", "properties", "extensionElements"):
+        # incoming/outgoing repeat what the flows' sourceRef/targetRef say (and may be stale); the flows count
+        if not isinstance(child.tag, str) or _local(child) in IGNORED_CHILDREN:
             continue
         key, value = _aspect(child)
-        if _local(child) in ("incoming", "outgoing"):
-            lists.setdefault(key, []).append(value)
-        elif value:
+        if value:
             signature[key] = value
-    signature.update({k: sorted(v) for k, v in lists.items()})
     return signature
 
 

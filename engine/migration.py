@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from models import Event, ProcessVersion, Role, Topic, TopicStatus, User, VersionStatus, WorkflowState, utcnow
 from models.database import writing
 
-from . import audit, failures, processes, projection, state, topics
+from . import audit, engine_time, failures, processes, projection, state, topics
 from .access import require_role
 from .errors import Conflict, NotFound
 from .realign import describe_changes, move, unsafe_tasks
@@ -76,7 +76,8 @@ def plan(session: Session, actor: User, version_id: int, topic_ids: Sequence[int
     """Dry run: say for each topic (default: every candidate) whether it can move, and why; change nothing."""
     target = target_version(session, actor, version_id)
     chosen = _chosen(session, target, topic_ids)
-    return [_prepare(session, topic, target)[0] for topic in chosen]
+    now = utcnow()
+    return [_prepare(session, topic, target, now)[0] for topic in chosen]
 
 
 def migrate(session: Session, actor: User, version_id: int, topic_ids: Sequence[int], address: str = "",
@@ -90,7 +91,7 @@ def migrate(session: Session, actor: User, version_id: int, topic_ids: Sequence[
             topic = session.get(Topic, topic_id)
             if topic is None:
                 raise NotFound(f"no topic {topic_id}")
-            verdict, moved = _prepare(session, topic, target)
+            verdict, moved = _prepare(session, topic, target, now)
             if moved is not None:
                 _store(session, actor, topic, target, moved, verdict, address, now)
                 verdict.moved = True
@@ -127,7 +128,7 @@ class _Moved:
     failure: dict[str, Any] | None
 
 
-def _prepare(session: Session, topic: Topic, target: ProcessVersion) -> tuple[Verdict, _Moved | None]:
+def _prepare(session: Session, topic: Topic, target: ProcessVersion, now: datetime) -> tuple[Verdict, _Moved | None]:
     """Check a topic and, if nothing forbids it, build its migrated workflow in memory (nothing is stored)."""
     stored = session.get(WorkflowState, topic.id)
     assert stored is not None, "every topic has a workflow state"
@@ -154,7 +155,8 @@ def _prepare(session: Session, topic: Topic, target: ProcessVersion) -> tuple[Ve
             move(diff, wf, new_spec)
         pins = _new_pins(session, topic, stored, target)
         workflow.subprocess_specs = {pid: processes.diagram_of(v).spec for pid, v in pins.items()}
-        failure = failures.advance(workflow)
+        with engine_time.at(now):
+            failure = failures.advance(workflow)
         state.restore(state.dump(workflow), workflow.spec, workflow.subprocess_specs)
     except Exception as exc:  # any engine error means: this topic cannot run on the new version
         verdict.reasons.append(f"the topic cannot run on {target.label}: {exc}")
@@ -205,7 +207,7 @@ def _store(session: Session, actor: User, topic: Topic, target: ProcessVersion, 
         topic.process_version = target
     stored.subprocess_versions = {pid: v.id for pid, v in moved.pins.items()}
     topics.save_workflow(session, topic, stored, moved.workflow, actor, now, moved.failure)
-    projection.refresh(session, topic, moved.workflow, topics.load_calendar(session))
+    projection.refresh(session, topic, moved.workflow, topics.load_calendar(session), now)
     payload = {"process": target.definition.process_id, "from": verdict.current, "to": target.label}
     session.add(Event(topic_id=topic.id, actor_id=actor.id, kind="topic_migrated", at=now, payload=payload))
     audit.record(session, "migrate", actor, f"topic:{topic.id}", address, now, **payload)

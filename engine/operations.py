@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from models import Event, Role, TaskItem, TaskStatus, Topic, TopicStatus, User, WorkflowState, utcnow
 from models.database import writing
 
-from . import audit, failures, projection, state, topics
+from . import audit, engine_time, failures, projection, state, topics
 from .access import require_role
 from .errors import Conflict, InvalidInput, NotFound
 
@@ -87,7 +87,8 @@ def _repair(session: Session, actor: User, topic_id: int, action: str,
         stored = _stored(session, topic)
         workflow = topics.restore_workflow(session, topic, stored)
         failed = stored.failure or {}
-        failure = operation(workflow)
+        with engine_time.at(now):
+            failure = operation(workflow)
         if failure is not None and action == "retry":
             raise Conflict(f"the step failed again: {failure['message']}", failure=failure)
         _record(session, actor, topic, action, address, now, step=failed.get("bpmn_id", ""), reason=reason)

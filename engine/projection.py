@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from models import Event, TaskItem, TaskStatus, Topic, Unit
 from workflows.roles import LANE_ROLES, resolve_candidate
 
-from .calendar import SHANGHAI, Due, WorkCalendar, parse_clock
+from . import clocks, timers
+from .calendar import WorkCalendar
 from .diagrams import STAGES
 
 
@@ -49,6 +50,7 @@ def sync(
             session.add(Event(topic_id=topic.id, task_item_id=item.id, kind="task_cancelled", at=now))
     known = {item.task_uuid for item in open_items}
     created = [_new_item(session, topic, task, now, calendar) for uuid, task in ready.items() if uuid not in known]
+    timers.sync(session, topic, workflow)
     session.flush()
     topic.stage = current_stage(topic, [*(i for i in open_items if i.task_uuid in ready), *created])
     return created
@@ -63,32 +65,36 @@ def current_stage(topic: Topic, open_items: list[TaskItem]) -> str:
 def _new_item(session: Session, topic: Topic, task: Task, now: datetime, calendar: WorkCalendar) -> TaskItem:
     props = task_properties(task)
     org_id, unit = _place(session, topic, props, task)
-    due = _due(session, topic, bpmn_id(task), props, now, calendar)
+    process_id = task.workflow.spec.name
+    clock = clocks.task_clock(session, topic.district_id, process_id, bpmn_id(task), props)
     item = TaskItem(
         topic=topic,
         task_uuid=str(task.id),
         bpmn_id=bpmn_id(task),
         name=task.task_spec.bpmn_name or bpmn_id(task),
-        process_id=task.workflow.spec.name,
+        process_id=process_id,
         stage=props.get("stage", topic.stage),
         role=LANE_ROLES[task.task_spec.lane],
         candidate_org_id=org_id,
         candidate_unit_id=unit.id if unit else None,
         created_at=now,
-        due_at=due.end_at() if due else None,
-        due_provisional=due.provisional if due else False,
-        context=_context(props, task),
+        context=_context(props, task, clock),
     )
+    if clock is not None:
+        item.clock_started_at = _clock_start(session, topic, item.bpmn_id, props, now)
+        clocks.apply(item, clocks.deadline_from(calendar, clock, item.clock_started_at), now)
     session.add(item)
     return item
 
 
-def refresh(session: Session, topic: Topic, workflow: BpmnWorkflow, calendar: WorkCalendar) -> list[TaskItem]:
+def refresh(session: Session, topic: Topic, workflow: BpmnWorkflow, calendar: WorkCalendar,
+            now: datetime) -> list[TaskItem]:
     """After a migration, bring open rows in line with their tasks' new specs: name, stage, lane, clock.
 
-    The clock still runs from when the task opened (or from signing), so a shorter deadline
-    in the new version shortens the running one. A changed candidate property re-resolves the
-    unit; otherwise a reassignment made on the row stays.
+    The clock still runs from when it started (the task opening, or signing), so a shorter
+    deadline in the new version shortens the running one; a district's own clock and a granted
+    extension still win. A changed candidate property re-resolves the unit; otherwise a
+    reassignment made on the row stays.
     """
     ready = ready_user_tasks(workflow)
     changed = []
@@ -98,14 +104,19 @@ def refresh(session: Session, topic: Topic, workflow: BpmnWorkflow, calendar: Wo
         if task is None:
             continue
         props = task_properties(task)
-        due = _due(session, topic, item.bpmn_id, props, item.created_at, calendar)
+        clock = clocks.task_clock(session, topic.district_id, item.process_id, item.bpmn_id, props)
         item.name = task.task_spec.bpmn_name or item.bpmn_id
         item.stage = props.get("stage", item.stage)
         item.role = LANE_ROLES.get(task.task_spec.lane, item.role)
-        item.due_at, item.due_provisional = (due.end_at(), due.provisional) if due else (None, False)
         if props.get("candidate") != item.context.get("candidate"):
             item.candidate_org_id, item.candidate_unit = _place(session, topic, props, task)
-        item.context = {**item.context, **_context(props, task)}
+        kept = {k: v for k, v in item.context.items() if k not in ("clock", "warn", "clock_source")}
+        item.context = {**kept, **_context(props, task, clock)}
+        if clock is not None and item.clock_started_at is None:
+            item.clock_started_at = _clock_start(session, topic, item.bpmn_id, props, item.created_at)
+        deadline = clocks.recompute(calendar, item)
+        if deadline is not None:
+            clocks.apply(item, deadline, now)
         changed.append(item)
     session.flush()
     topic.stage = current_stage(topic, changed)
@@ -121,33 +132,26 @@ def _place(session: Session, topic: Topic, props: dict[str, Any], task: Task) ->
     return (candidate.organization.id if candidate.organization else None), None
 
 
-def _due(session: Session, topic: Topic, task_id: str, props: dict[str, Any], opened: datetime,
-         calendar: WorkCalendar) -> Due | None:
-    """Return the task's due date by its clock property, counted from when its clock started."""
-    if not props.get("clock"):
-        return None
-    start = _clock_start(session, topic, task_id, props, opened)
-    return parse_clock(props["clock"]).due_from(calendar, start.astimezone(SHANGHAI).date())
-
-
 def _clock_start(session: Session, topic: Topic, task_id: str, props: dict[str, Any], now: datetime) -> datetime:
-    """Return when the task's clock starts: now, or when the lead unit signed for the topic.
+    """Return when the task's clock starts: now, or when the lead unit last signed for the topic.
 
     A task that runs again (re-handling after an unsatisfied rating) starts a fresh clock.
     """
     if props.get("clock_start") != "signed":
         return now
-    finished = select(TaskItem.completed_at).where(
-        TaskItem.topic_id == topic.id, TaskItem.status == TaskStatus.COMPLETED
-    ).order_by(TaskItem.completed_at.desc()).limit(1)
-    if session.scalar(finished.where(TaskItem.bpmn_id == task_id)) is not None:
+    again = select(TaskItem.id).where(TaskItem.topic_id == topic.id, TaskItem.bpmn_id == task_id,
+                                      TaskItem.status == TaskStatus.COMPLETED).limit(1)
+    if session.scalar(again) is not None:
         return now
-    return session.scalar(finished.where(TaskItem.bpmn_id == "sign_receipt")) or now
+    signed = select(TaskItem.signed_at).where(TaskItem.topic_id == topic.id, TaskItem.signed_at.is_not(None))
+    return session.scalar(signed.order_by(TaskItem.signed_at.desc()).limit(1)) or now
 
 
-def _context(props: dict[str, Any], task: Task) -> dict[str, Any]:
-    """Keep what a list needs to show without the workflow: the form key and the clock."""
-    context = {k: props[k] for k in ("form", "clock", "warn", "candidate") if k in props}
+def _context(props: dict[str, Any], task: Task, clock: clocks.TaskClock | None) -> dict[str, Any]:
+    """Keep what a list needs to show without the workflow: the form key and the clock in force."""
+    context = {k: props[k] for k in ("form", "candidate", "signing") if k in props}
+    if clock is not None:
+        context.update(clock=str(clock.clock), warn=str(clock.warn), clock_source=clock.source)
     if props.get("candidate") == "assist_unit":
         context["assisting_unit"] = task.data.get("assisting_unit")
     return context

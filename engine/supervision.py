@@ -117,7 +117,8 @@ def escalate(session: Session, user: User, task_item_id: int, reason: str, now: 
     now = now or utcnow()
     reason = reason.strip()
     if not reason or len(reason) > 500:
-        raise InvalidInput("a reason is required", {"reason": "请填写督办意见，最多 500 字 (a reason of at most 500 characters)"})
+        raise InvalidInput("a reason is required",
+                           {"reason": "请填写督办意见，最多 500 字 (a reason of at most 500 characters)"})
     with writing(session):
         if not user.has_role(Role.SUPERVISOR):
             raise Forbidden("only supervisors escalate")

@@ -17,6 +17,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from models import (
     CalendarDay,
+    CalendarYear,
+    DeadlineAction,
     Event,
     Organization,
     OrgKind,
@@ -36,7 +38,7 @@ from models import (
 from models.database import writing
 from workflows.forms import FORMS, FormInvalid, validate
 
-from . import failures, processes, projection, state
+from . import engine_time, failures, handling, processes, projection, state, timers
 from .access import lineage_ids, require_task
 from .calendar import WorkCalendar
 from .errors import Conflict, Forbidden, InvalidInput
@@ -47,8 +49,8 @@ TOPIC_FIELDS = ("title", "description", "category", "source", "platform_level", 
 
 def load_calendar(session: Session) -> WorkCalendar:
     """Return the working-day calendar with the staff-entered days applied."""
-    rows = session.scalars(select(CalendarDay)).all()
-    return WorkCalendar({r.day: r.is_workday for r in rows}, official_years={r.day.year for r in rows})
+    days = session.execute(select(CalendarDay.day, CalendarDay.is_workday)).all()
+    return WorkCalendar(dict(days), official_years=session.scalars(select(CalendarYear.year)))
 
 
 def start_topic(session: Session, actor: User, fields: Mapping[str, Any], now: datetime | None = None) -> Topic:
@@ -65,7 +67,8 @@ def start_topic(session: Session, actor: User, fields: Mapping[str, Any], now: d
         session.add(topic)
         session.flush()
         workflow = state.new_workflow(*processes.specs_of(main, called))
-        failure = failures.advance(workflow)
+        with engine_time.at(now):
+            failure = failures.advance(workflow)
         session.add(WorkflowState(
             topic_id=topic.id, state_json=state.dump(workflow), serializer_version=state.SERIALIZER_VERSION,
             subprocess_versions={pid: v.id for pid, v in called.items()}, failure=failure,
@@ -141,9 +144,11 @@ def _complete(session: Session, actor: User, task_item_id: int, data: Mapping[st
     task = workflow.get_task_from_id(UUID(item.task_uuid))
     if task is None or task.state != TaskState.READY:
         raise Conflict(f"task {item.id} is no longer waiting for input")
+    handling.before_completion(item, cleaned, now)
     task.data.update(cleaned)
-    task.run()
-    failure = failures.advance(workflow)
+    with engine_time.at(now):
+        task.run()
+        failure = failures.advance(workflow)
     item.status, item.completed_at, item.completed_by = TaskStatus.COMPLETED, now, actor
     item.assignee = item.assignee or actor
     session.add(Event(topic_id=topic.id, task_item_id=item.id, actor_id=actor.id, kind="task_completed",
@@ -151,6 +156,44 @@ def _complete(session: Session, actor: User, task_item_id: int, data: Mapping[st
     save_workflow(session, topic, stored, workflow, actor, now, failure)
     session.flush()
     return item
+
+
+def fire_timers(session: Session, topic_id: int, now: datetime) -> list[str]:
+    """Fire the topic's due BPMN timers and move it on, in one write transaction; return their ids.
+
+    Each firing is first claimed by a unique (timer, fires at, fire) key: a second sweep, or a
+    sweep repeated after a crash, finds the key taken and fires nothing again.
+    """
+    with writing(session):
+        topic = session.get(Topic, topic_id)
+        stored = session.get(WorkflowState, topic_id)
+        if topic is None or stored is None or topic.status is not TopicStatus.ACTIVE:
+            return []
+        workflow = restore_workflow(session, topic, stored)
+        # SpiffWorkflow fires a timer strictly after its time; the read-model agrees.
+        due = {uuid: v for uuid, v in timers.waiting_timers(workflow).items() if v[1] < now}
+        fired = [bpmn_id for uuid, (bpmn_id, at) in due.items() if _claim_timer(session, topic, uuid, bpmn_id, at, now)]
+        if due:
+            with engine_time.at(now):
+                workflow.refresh_timers()
+                failure = failures.advance(workflow)
+            stored.state_json = state.dump(workflow)
+            stored.failure = failure or stored.failure
+            _finish_if_done(session, topic, workflow, None, now)
+        projection.sync(session, topic, workflow, now, load_calendar(session))
+        return fired
+
+
+def _claim_timer(session: Session, topic: Topic, uuid: str, bpmn_id: str, fires_at: datetime, now: datetime) -> bool:
+    """Record a timer firing under its unique key; False if it was recorded before."""
+    key = {"subject": f"timer:{uuid}", "deadline": fires_at, "action": "fire"}
+    if session.scalar(select(DeadlineAction.id).filter_by(**key)) is not None:
+        return False
+    session.add(DeadlineAction(**key, topic_id=topic.id, done_at=now, payload={"timer": bpmn_id}))
+    session.add(Event(topic_id=topic.id, kind="timer_fired", at=now,
+                      payload={"timer": bpmn_id, "due_at": fires_at.isoformat()}))
+    session.flush()
+    return True
 
 
 def save_workflow(

@@ -37,8 +37,9 @@ class Row:
     def waiting_label(self) -> str:
         """Return the name of the unit or organization the task waits for."""
         item = self.item
-        where = item.candidate_unit.name if item.candidate_unit else item.candidate_org.name if item.candidate_org else "—"
-        return where
+        if item.candidate_unit is not None:
+            return item.candidate_unit.name
+        return item.candidate_org.name if item.candidate_org is not None else "—"
 
 
 @dataclass

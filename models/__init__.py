@@ -2,13 +2,15 @@
 from .attachment import Attachment
 from .audit import AuditEntry
 from .base import Base, utcnow
-from .calendar import CalendarDay
+from .calendar import CalendarDay, CalendarYear
+from .deadline import ClockOverride, DeadlineAction, ExtensionRequest, ExtensionState, TimerDue
 from .draft import ProcessDraft
 from .event import Event
+from .notification import Channel, Delivery, DeliveryAttempt, DeliveryStatus, Notification, NotifyRoute
 from .org import Organization, OrgKind, Unit, UnitKind
 from .people import Role, RoleAssignment, User
 from .process import ProcessBinding, ProcessDefinition, ProcessVersion, VersionStatus
-from .task_item import TaskItem, TaskStatus
+from .task_item import Chase, TaskItem, TaskStatus, WarningLevel
 from .topic import PlatformLevel, Topic, TopicCategory, TopicSource, TopicStatus
 from .webstate import ResidentContact, SavedFilter, TaskDraft
 from .workflow import WorkflowState
@@ -18,7 +20,19 @@ __all__ = [
     "AuditEntry",
     "Base",
     "CalendarDay",
+    "CalendarYear",
+    "Channel",
+    "Chase",
+    "ClockOverride",
+    "DeadlineAction",
+    "Delivery",
+    "DeliveryAttempt",
+    "DeliveryStatus",
     "Event",
+    "ExtensionRequest",
+    "ExtensionState",
+    "Notification",
+    "NotifyRoute",
     "Organization",
     "OrgKind",
     "PlatformLevel",
@@ -33,6 +47,7 @@ __all__ = [
     "TaskDraft",
     "TaskItem",
     "TaskStatus",
+    "TimerDue",
     "Topic",
     "TopicCategory",
     "TopicSource",
@@ -41,6 +56,7 @@ __all__ = [
     "UnitKind",
     "VersionStatus",
     "User",
+    "WarningLevel",
     "WorkflowState",
     "utcnow",
 ]

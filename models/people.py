@@ -20,6 +20,7 @@ class Role(enum.StrEnum):
     HANDLING_UNIT = "handling_unit"  # 承办单位工作人员
     SUPERVISOR = "supervisor"  # 督查人员（含市政协专门指导组）
     MEMBER = "member"  # 政协委员
+    LEADER = "leader"  # 单位负责人（催办通知的对象）
 
 
 class User(Base):

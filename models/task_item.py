@@ -1,6 +1,6 @@
 """The inbox read-model: one row per ready or finished user task, kept in step by the engine."""
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Optional
 
 from sqlalchemy import ForeignKey, Index, String
@@ -20,6 +20,22 @@ class TaskStatus(enum.StrEnum):
     CANCELLED = "cancelled"  # 撤销（流程不再需要）
 
 
+class WarningLevel(enum.StrEnum):
+    """How close an open task is to its deadline (黄牌/红牌预警)."""
+
+    NORMAL = "normal"  # 正常
+    YELLOW = "yellow"  # 黄牌：进入预警期
+    RED = "red"  # 红牌：已逾期
+
+
+class Chase(enum.StrEnum):
+    """How far an overdue task has been chased."""
+
+    NONE = "none"
+    REMINDED = "reminded"  # 已催办
+    ESCALATED = "escalated"  # 已督办
+
+
 class TaskItem(Base):
     """A user task as people see it; queried for inboxes and overdue lists, never deserialized."""
 
@@ -28,6 +44,9 @@ class TaskItem(Base):
         Index("ix_task_item_unit_open", "candidate_unit_id", "status", "due_at"),
         Index("ix_task_item_org_open", "candidate_org_id", "status", "due_at"),
         Index("ix_task_item_status_due", "status", "due_at"),
+        Index("ix_task_item_sweep_warn", "status", "warning", "warn_at"),
+        Index("ix_task_item_sweep_due", "status", "warning", "due_at"),
+        Index("ix_task_item_sweep_chase", "status", "chase", "due_at"),
     )
 
     id: Mapped[intpk]
@@ -50,6 +69,12 @@ class TaskItem(Base):
     completed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
     due_at: Mapped[Optional[datetime]]
     due_provisional: Mapped[bool] = mapped_column(default=False)
+    # The deadline's inputs and state (engine/clocks.py computes them, engine/deadlines.py sweeps them).
+    clock_started_at: Mapped[Optional[datetime]]
+    extended_to: Mapped[Optional[date]]
+    warn_at: Mapped[Optional[datetime]]
+    warning: Mapped[WarningLevel] = mapped_column(str_enum(WarningLevel), default=WarningLevel.NORMAL)
+    chase: Mapped[Chase] = mapped_column(str_enum(Chase), default=Chase.NONE)
     context: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
     topic: Mapped[Topic] = relationship()

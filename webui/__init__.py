@@ -37,19 +37,24 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["db_sessions"] = make_session_factory(engine)
     app.teardown_appcontext(_close_session)
 
-    from . import (admin, admin_api, admin_ops, api, auth, exports, i18n, inbox, ops_api, pages, security,
-                   supervision, tasks, topics)
+    from . import (admin, admin_api, admin_ops, api, auth, deadlines_api, exports, i18n, inbox, ops_api, pages,
+                   security, supervision, tasks, topics)
 
     security.init_app(app)
     i18n.init_app(app)
     app.register_blueprint(api.bp)
-    for token_api in (api.bp, admin_api.bp, ops_api.bp):
-        security.csrf.exempt(token_api)
+    app.register_blueprint(deadlines_api.bp)
     app.register_blueprint(admin_api.bp)
     app.register_blueprint(ops_api.bp)
+    for token_api in (api.bp, deadlines_api.bp, admin_api.bp, ops_api.bp):
+        security.csrf.exempt(token_api)
     for blueprint in (auth.bp, inbox.bp, tasks.bp, topics.bp, supervision.bp, exports.bp, admin.bp, admin_ops.bp):
         app.register_blueprint(blueprint)
-    pages.init_app(app)  # after the API, so its error pages take over for HTML routes
+    pages.init_app(app)  # after the APIs, so its error pages take over for HTML routes
+    if app.config.get("SCHEDULER") == "embedded":
+        from engine import scheduler
+
+        scheduler.start_embedded(app.extensions["db_sessions"], app.config, os.environ)
     return app
 
 

@@ -177,6 +177,9 @@ def task_json(item: TaskItem) -> dict[str, Any]:
         "assignee": item.assignee.username if item.assignee else None,
         "created_at": item.created_at.isoformat(),
         "due_at": item.due_at.isoformat() if item.due_at else None, "due_provisional": item.due_provisional,
+        "warn_at": item.warn_at.isoformat() if item.warn_at else None, "warning": item.warning.value,
+        "chase": item.chase.value, "signed_at": item.signed_at.isoformat() if item.signed_at else None,
+        "extended_to": item.extended_to.isoformat() if item.extended_to else None,
         "completed_at": item.completed_at.isoformat() if item.completed_at else None,
         "context": item.context,
     }

@@ -8,12 +8,11 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from engine import accounts, audit
 from engine.errors import InvalidInput
-from sqlalchemy.orm import Session
-
 from models import User
 from models.database import writing
 
@@ -101,7 +100,9 @@ def enrol() -> Response | str | tuple[str, int]:
     return _finish_second_factor(user, secret, "auth/enrol.html", enrolling=True)
 
 
-def _finish_second_factor(user: User, secret: str, template: str, enrolling: bool = False) -> Response | tuple[str, int]:
+def _finish_second_factor(
+    user: User, secret: str, template: str, enrolling: bool = False,
+) -> Response | tuple[str, int]:
     sess, now = db_session(), clock()
     ok = accounts.check_totp(secret, request.form.get("code", ""), now)
     with writing(sess):

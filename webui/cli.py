@@ -19,7 +19,7 @@ from engine.errors import ShangliangError
 from models import utcnow
 from models.database import make_engine, make_session_factory, migrate
 
-from . import create_app, default_database_url, demo
+from . import cli_deadlines, create_app, default_database_url, demo
 
 
 def _session() -> Session:
@@ -169,9 +169,10 @@ def totp_code(username: str) -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=5000, type=int)
-def serve(host: str, port: int) -> None:
+@click.option("--scheduler/--no-scheduler", default=True, help="run the deadline sweep inside this server")
+def serve(host: str, port: int, scheduler: bool) -> None:
     """Serve the web app and API (development server; see README for production)."""
-    create_app().run(host=host, port=port)
+    create_app({"SCHEDULER": "embedded" if scheduler else "off"}).run(host=host, port=port)
 
 
 @main.command()
@@ -208,6 +209,7 @@ def _calendar() -> WorkCalendar:
 
 from . import admin_cli  # noqa: E402  (adds the administration commands to `main`)
 
+cli_deadlines.register(main)
 admin_cli.register(main)
 
 if __name__ == "__main__":

@@ -50,6 +50,8 @@ for _d, _name in DISTRICTS:
         (f"committee_{_d}", f"{_name}政协社会和法制委", Role.COMMITTEE, None, f"{_d}-cmt-social"),
         (f"housing_{_d}", f"{_name}住建局", Role.HANDLING_UNIT, None, f"{_d}-housing"),
         (f"civil_{_d}", f"{_name}民政局", Role.HANDLING_UNIT, None, f"{_d}-civil"),
+        (f"leader_housing_{_d}", f"{_name}住建局负责人", Role.LEADER, None, f"{_d}-housing"),
+        (f"leader_civil_{_d}", f"{_name}民政局负责人", Role.LEADER, None, f"{_d}-civil"),
         (f"supervisor_{_d}", f"{_name}政协督查", Role.SUPERVISOR, _d, None),
         (f"member_{_d}", f"{_name}政协委员", Role.MEMBER, _d, None),
     ]
@@ -58,6 +60,7 @@ for _d, _t, _name, _kind in TOWNS:
         (f"office_{_t}", f"{_name}政协工作人员", Role.CPPCC_OFFICE, _t, None),
         (f"committee_{_t}", f"{_name}政协工委", Role.COMMITTEE, None, f"{_t}-cmt"),
         (f"gov_{_t}", f"{_name}人民政府", Role.HANDLING_UNIT, None, f"{_t}-gov"),
+        (f"leader_gov_{_t}", f"{_name}人民政府负责人", Role.LEADER, None, f"{_t}-gov"),
     ]
 
 

@@ -87,7 +87,7 @@ def _xlsx(rows: list[Row]) -> bytes:
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append([_neutral(v) for v in _row_values(row)])
-    for column, width in zip("ABCDEFGHIJK", (10, 10, 22, 8, 30, 16, 10, 24, 12, 12, 6)):
+    for column, width in zip("ABCDEFGHIJK", (10, 10, 22, 8, 30, 16, 10, 24, 12, 12, 6), strict=True):
         sheet.column_dimensions[column].width = width
     out = io.BytesIO()
     book.save(out)

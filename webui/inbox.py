@@ -1,9 +1,12 @@
-"""The inbox: my tasks and my unit's unclaimed tasks, least time left first; claim and release."""
-from flask import Blueprint, redirect, render_template, request, url_for
+"""The inbox: my tasks and my unit's unclaimed tasks, least time left first; claim, release, transfer."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from engine import claims, filters as saved, inbox as engine_inbox, topics, worklist
+from engine import claims, topics, worklist
+from engine import filters as saved
+from engine import inbox as engine_inbox
+from engine.errors import InvalidInput
 
 from . import db_session
 from .lists import filters_from_request, list_context
@@ -41,7 +44,21 @@ def index() -> str:
 def claim(task_id: int) -> Response:
     """Claim a task for oneself."""
     claims.claim(db_session(), current_user, task_id, now=clock())
-    return redirect(safe_next(request.form.get("next")) if request.form.get("next") else url_for("tasks.detail", task_id=task_id))
+    if request.form.get("next"):
+        return redirect(safe_next(request.form.get("next")))
+    return redirect(url_for("tasks.detail", task_id=task_id))
+
+
+@bp.post("/tasks/<int:task_id>/transfer")
+@login_required
+def transfer(task_id: int) -> Response:
+    """Transfer a task to a colleague of the same unit (转办)."""
+    to = request.form.get("to", "")
+    if not to.isdigit():
+        raise InvalidInput("choose a colleague", {"to": "请选择同事 (choose a colleague)"})
+    claims.transfer(db_session(), current_user, task_id, int(to), now=clock())
+    flash("已转办 (transferred)", "success")
+    return redirect(url_for("inbox.index"))
 
 
 @bp.post("/tasks/<int:task_id>/release")

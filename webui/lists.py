@@ -8,9 +8,11 @@ from engine.diagrams import STAGES
 from engine.timeleft import LEVEL_LABELS
 from engine.worklist import SCOPES, Filters
 
+from .i18n import N_
+
 STAGE_LABELS = {
-    "proposal": "议题提出", "approval": "审定", "research": "调研", "consultation": "协商",
-    "minutes": "成果报送", "handling": "办理", "feedback": "书面反馈", "reinspection": "跟踪问效",
+    "proposal": N_("议题提出"), "approval": N_("审定"), "research": N_("调研"), "consultation": N_("协商"),
+    "minutes": N_("成果报送"), "handling": N_("办理"), "feedback": N_("书面反馈"), "reinspection": N_("跟踪问效"),
 }
 FILTER_KEYS = ("scope", "stage", "district", "warning", "waiting", "unit", "platform")
 

@@ -25,7 +25,16 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(local_time, "local")
     app.add_template_filter(local_date, "local_date")
     app.add_template_filter(lambda task_id: KIND_BY_TASK.get(task_id, ""), "attachment_kind")
+    app.add_template_filter(field_label, "field_label")
     app.context_processor(_navigation)
+
+
+def field_label(label: str) -> str:
+    """Show the half of a bilingual form label (``同意 Approved``) that fits the page's language."""
+    chinese, _, english = label.partition(" ")
+    if not english or not english.isascii():
+        return label
+    return english if select_locale() == "en" else chinese
 
 
 def local_time(value: datetime | None) -> str:

@@ -21,6 +21,8 @@ from models import Role, User
 IDLE_LIMIT = timedelta(minutes=30)
 ABSOLUTE_LIMIT = timedelta(hours=8)
 OPEN_ENDPOINTS = {"auth.login", "auth.second_factor", "auth.enrol", "auth.set_locale", "static"}
+# Requests a page makes by itself (the live diagram's refresh) do not count as activity.
+PASSIVE_ENDPOINTS = {"topics.marks"}
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
@@ -106,7 +108,8 @@ def _enforce_session_limits() -> Response | None:
         end_session()
         flash("会话已超时，请重新登录 (the session has expired)", "warning")
         return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
-    session["seen_at"] = now
+    if request.endpoint not in PASSIVE_ENDPOINTS:
+        session["seen_at"] = now
     return None
 
 

@@ -6,7 +6,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from engine import filters as saved, supervision, topics, worklist
+from engine import filters as saved
+from engine import supervision, topics, worklist
 from models import Role
 
 from . import db_session

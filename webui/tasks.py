@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
-from engine import attachments, inbox, taskforms, topics
+from engine import attachments, claims, inbox, taskforms, topics
 from engine.access import may_act, require_task, require_topic
 from engine.errors import InvalidInput
 from engine.timeleft import warning_level
@@ -48,6 +48,7 @@ def _page(item: TaskItem, values: dict[str, Any], errors: dict[str, str], status
         files=attachments.for_task(session, item), takes_files=item.bpmn_id in attachments.KIND_BY_TASK,
         kind_labels=attachments.KIND_LABELS, stage_labels=STAGE_LABELS,
         draft=taskforms.load_draft(session, current_user, item),
+        colleagues=claims.colleagues(session, item, exclude=current_user),
     ), status
 
 
@@ -133,7 +134,8 @@ def done(task_id: int) -> str:
     item = session.get(TaskItem, task_id)
     topic = require_topic(session, current_user, item.topic_id if item else -1)
     calendar = topics.load_calendar(session)
-    following = [(i, warning_level(i, clock(), calendar), may_act(current_user, i)) for i in inbox.open_tasks(session, topic)]
+    following = [(i, warning_level(i, clock(), calendar), may_act(current_user, i))
+                 for i in inbox.open_tasks(session, topic)]
     return render_template("tasks/done.html", item=item, topic=topic, following=following, stage_labels=STAGE_LABELS)
 
 

@@ -1,28 +1,29 @@
 """Topics: the list, starting a topic, and the case page with its live diagram, timeline and files."""
 from pathlib import Path
 
-from flask import (Blueprint, Response, current_app, jsonify, redirect, render_template, request,
-                   send_file, url_for)
+from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from engine import attachments, casefile, inbox, topics
-from engine.access import require_topic
+from engine.access import may_act, require_topic
 from engine.errors import InvalidInput
 from engine.timeleft import warning_level
-from models import Organization, OrgKind, Role, TaskItem, TopicCategory, TopicSource
+from models import Organization, OrgKind, Role, TaskItem, TopicCategory, TopicSource, Unit
 from models.database import writing
 from workflows.forms import RATINGS, REPLY_CLASSES
 
 from . import db_session, printing
+from .i18n import N_
 from .lists import STAGE_LABELS
 from .security import clock, roles_required
 
 bp = Blueprint("topics", __name__, url_prefix="/topics")
-CATEGORY_LABELS = {"central_work": "中心工作大事", "reform": "改革发展要事", "livelihood": "民生改善实事",
-                   "governance": "社会治理难事"}
-SOURCE_LABELS = {"assigned": "党委政府点题", "member": "委员荐题", "public": "公开征集"}
-STATUS_LABELS = {"active": "办理中", "closed": "已办结", "rejected": "未通过", "suspended": "已暂停", "terminated": "已终止"}
+CATEGORY_LABELS = {"central_work": N_("中心工作大事"), "reform": N_("改革发展要事"), "livelihood": N_("民生改善实事"),
+                   "governance": N_("社会治理难事")}
+SOURCE_LABELS = {"assigned": N_("党委政府点题"), "member": N_("委员荐题"), "public": N_("公开征集")}
+STATUS_LABELS = {"active": N_("办理中"), "closed": N_("已办结"), "rejected": N_("未通过"), "suspended": N_("已暂停"),
+                 "terminated": N_("已终止")}
 LABELS = {"stage_labels": STAGE_LABELS, "category_labels": CATEGORY_LABELS, "source_labels": SOURCE_LABELS,
           "status_labels": STATUS_LABELS, "reply_classes": dict(REPLY_CLASSES), "ratings": dict(RATINGS),
           "kind_labels": attachments.KIND_LABELS}
@@ -35,15 +36,16 @@ def index() -> str:
     return render_template("topics/index.html", topics=casefile.visible_topics(db_session(), current_user), **LABELS)
 
 
-def _platforms() -> tuple[list[Organization], list[Organization]]:
-    """Return the districts and towns where the user's CPPCC office may start topics."""
+def _platforms() -> tuple[bool, list[Organization], list[Organization]]:
+    """Return whether the user may start district topics, and the districts and towns open to them."""
     session = db_session()
     offices = [a.organization for a in current_user.roles if a.role is Role.CPPCC_OFFICE and a.organization]
     districts = [o for o in offices if o.kind is OrgKind.DISTRICT]
     towns = [o for o in session.scalars(select(Organization))
              if o.kind.is_grassroots_platform and any(p in offices for p in o.lineage())]
+    may_district = bool(districts)
     districts += [t.district() for t in towns if t.district() not in districts]
-    return districts, towns
+    return may_district, districts, towns
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -51,8 +53,8 @@ def _platforms() -> tuple[list[Organization], list[Organization]]:
 @roles_required(Role.CPPCC_OFFICE)
 def new() -> str | tuple[str, int] | Response:
     """Start a topic (政协办公室): its fields, and optionally the proposing resident's contact."""
-    districts, towns = _platforms()
-    context = dict(districts=districts, towns=towns, categories=TopicCategory, sources=TopicSource, **LABELS)
+    may_district, districts, towns = _platforms()
+    context = dict(may_district=may_district, districts=districts, towns=towns, categories=TopicCategory, sources=TopicSource, **LABELS)
     if request.method == "GET":
         return render_template("topics/new.html", values={}, errors={}, **context)
     fields = {k: request.form.get(k, "") for k in topics.TOPIC_FIELDS}
@@ -65,8 +67,8 @@ def new() -> str | tuple[str, int] | Response:
                                  request.form.get("contact_phone", ""), request.form.get("contact_address", ""))
     except InvalidInput as exc:
         return render_template("topics/new.html", values=request.form, errors=exc.fields, **context), 422
-    return redirect(url_for("tasks.done", task_id=inbox.open_tasks(session, topic)[0].id)
-                    if inbox.open_tasks(session, topic) else url_for("topics.detail", topic_id=topic.id))
+    first = next((i for i in inbox.open_tasks(session, topic) if may_act(current_user, i)), None)
+    return redirect(url_for("tasks.detail", task_id=first.id) if first else url_for("topics.detail", topic_id=topic.id))
 
 
 @bp.get("/<int:topic_id>")
@@ -136,7 +138,8 @@ def pdf(topic_id: int, kind: str) -> Response:
     entries = casefile.completed_data(session, topic, task)
     if not entries:
         raise InvalidInput(f"the topic has no {kind} yet", {"kind": "尚未形成 (not written yet)"})
-    html = render_template("topics/print.html", topic=topic, kind=kind, entries=entries,
+    units = dict(session.execute(select(Unit.code, Unit.name)).tuples().all())
+    html = render_template("topics/print.html", topic=topic, kind=kind, entries=entries, units=units,
                            ratings_given=casefile.completed_data(session, topic, "rate_reply"), **LABELS)
     return Response(printing.pdf(html), mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="topic-{topic.id}-{kind}.pdf"'})

@@ -71,6 +71,12 @@ def _lead_not_assisting(data: dict[str, Any]) -> dict[str, str]:
     return {}
 
 
+def _reason_when_returned(data: dict[str, Any]) -> dict[str, str]:
+    if data.get("returned") is True and not data.get("return_reason"):
+        return {"return_reason": "say why the topic is not yours to handle (退回须说明理由)"}
+    return {}
+
+
 APPROVAL_FIELDS = (
     Field("approved", "同意 Approved", "bool"),
     Field("opinion", "意见 Opinion", "textarea", required=False),
@@ -130,7 +136,16 @@ FORMS: dict[str, Form] = {
             Field("lead_unit", "主办单位 Lead unit", "unit"),
             Field("assisting_units", "协办单位 Assisting units", "units", required=False),
         ), _lead_not_assisting),
-        Form("sign_receipt", "签收", (Field("note", "备注 Note", "textarea", required=False),)),
+        Form("sign_receipt", "签收", (
+            Field("returned", "退回（交办有误） Return as misassigned", "bool", required=False),
+            Field("return_reason", "退回理由 Reason for returning", "textarea", required=False),
+            Field("note", "备注 Note", "textarea", required=False),
+        ), _reason_when_returned),
+        Form("reassign_lead_unit", "重新交办", (
+            Field("lead_unit", "主办单位 Lead unit", "unit"),
+            Field("assisting_units", "协办单位 Assisting units", "units", required=False),
+            Field("note", "交办说明 Note", "textarea", required=False),
+        ), _lead_not_assisting),
         Form("assist_opinion", "协办单位意见", (Field("unit_opinion", "协办意见 Opinion", "textarea"),)),
         Form("write_reply", "办理并书面答复", (
             Field("reply_class", "答复类别 Reply class", "choice", choices=REPLY_CLASSES),

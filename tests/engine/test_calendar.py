@@ -333,3 +333,97 @@ def test_due_is_frozen() -> None:
     due = Due(date(2025, 10, 9), False)
     with pytest.raises(dataclasses.FrozenInstanceError):
         due.provisional = True  # type: ignore[misc]
+
+
+# --- 2026 day by day, against the State Council notice (国办发明电〔2025〕7号) --------------
+
+HOLIDAYS_2026 = {
+    "元旦": (date(2026, 1, 1), date(2026, 1, 3)),
+    "春节": (date(2026, 2, 15), date(2026, 2, 23)),
+    "清明节": (date(2026, 4, 4), date(2026, 4, 6)),
+    "劳动节": (date(2026, 5, 1), date(2026, 5, 5)),
+    "端午节": (date(2026, 6, 19), date(2026, 6, 21)),
+    "中秋节": (date(2026, 9, 25), date(2026, 9, 27)),
+    "国庆节": (date(2026, 10, 1), date(2026, 10, 7)),
+}
+# Sunday 4 Jan, Saturdays 14 and 28 Feb (Spring Festival), Saturday 9 May, Sunday 20 Sep, Saturday 10 Oct.
+MAKE_UP_2026 = [date(2026, 1, 4), date(2026, 2, 14), date(2026, 2, 28), date(2026, 5, 9), date(2026, 9, 20),
+                date(2026, 10, 10)]
+
+
+def notice_2026(d: date) -> bool:
+    """The 2026 notice read literally: a weekday not on holiday, or an arranged make-up day."""
+    off = any(first <= d <= last for first, last in HOLIDAYS_2026.values())
+    return d in MAKE_UP_2026 or (d.weekday() < 5 and not off)
+
+
+def reference_add(start: date, n: int, is_workday) -> date:
+    """Count n working days after start one day at a time: the rule as a person applies it."""
+    d = start
+    while n:
+        d += timedelta(days=1)
+        n -= is_workday(d)
+    return d
+
+
+YEAR_2026 = days(date(2026, 1, 1), date(2026, 12, 31))
+
+
+def test_every_day_of_2026_is_what_the_notice_says(cal: WorkCalendar) -> None:
+    assert [d for d in YEAR_2026 if cal.is_workday(d) is not notice_2026(d)] == []
+    assert sum(notice_2026(d) for d in YEAR_2026) == 248
+    assert [d.weekday() for d in MAKE_UP_2026 if d.month == 2] == [5, 5]  # two Saturdays around Spring Festival
+    assert cal.is_workday(date(2026, 9, 20)) and date(2026, 9, 20).weekday() == 6
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 5, 10, 15])
+def test_working_days_from_every_day_of_2026(cal: WorkCalendar, n: int) -> None:
+    wrong = [(d, cal.add_working_days(d, n).date) for d in YEAR_2026[:-40]
+             if cal.add_working_days(d, n).date != reference_add(d, n, notice_2026)]
+    assert wrong == []
+
+
+def test_months_from_every_day_of_2026(cal: WorkCalendar) -> None:
+    for start in days(date(2025, 10, 1), date(2026, 9, 30)):
+        for n in (1, 3):
+            due = cal.add_months(start, n).date
+            month = (start.month - 1 + n) % 12 + 1
+            year = start.year + (start.month - 1 + n) // 12
+            target = date(year, month, min(start.day, _month_length(year, month)))
+            while not notice_2026(target):
+                target += timedelta(days=1)
+            assert due == target, (start, n)
+
+
+def _month_length(year: int, month: int) -> int:
+    return ((date(year + month // 12, month % 12 + 1, 1)) - timedelta(days=1)).day
+
+
+def test_2026_holidays_seen_through_deadlines(cal: WorkCalendar) -> None:
+    # Signed Friday 13 Feb: 2 working days are Saturday 14 Feb (make-up) and Tuesday 24 Feb.
+    assert cal.add_working_days(date(2026, 2, 13), 2) == Due(date(2026, 2, 24), False)
+    # Mid-Autumn then National Day: from Thursday 24 Sep, 3 working days end on Wednesday 30 Sep,
+    # and the next working day is Thursday 8 Oct...
+    assert cal.add_working_days(date(2026, 9, 24), 3).date == date(2026, 9, 30)
+    assert cal.add_working_days(date(2026, 9, 24), 4).date == date(2026, 10, 8)
+    # ...and from Friday 18 Sep the first is Sunday 20 Sep.
+    assert cal.add_working_days(date(2026, 9, 18), 1).date == date(2026, 9, 20)
+    # 3 months from 1 July land on Thursday 1 Oct, a holiday: due Thursday 8 Oct.
+    assert cal.add_months(date(2026, 7, 1), 3) == Due(date(2026, 10, 8), False)
+    assert cal.working_day_before(date(2026, 2, 24), 2) == date(2026, 2, 13)
+    assert cal.working_day_before(date(2026, 1, 5), 2) == date(2025, 12, 31)
+
+
+# --- a year with no official schedule ---------------------------------------------------
+
+
+def test_2027_has_no_official_schedule_and_uses_the_statutory_rules(cal: WorkCalendar) -> None:
+    assert cal.is_provisional(2027)
+    computed = statutory_holidays(2027)
+    provisional = [d for d in days(date(2027, 1, 1), date(2027, 12, 31)) if not cal.is_workday(d)]
+    assert provisional == sorted({*computed, *(d for d in days(date(2027, 1, 1), date(2027, 12, 31))
+                                               if d.weekday() >= 5)})
+    assert cal.add_working_days(date(2027, 2, 4), 1) == Due(date(2027, 2, 9), True)
+    assert cal.add_months(date(2026, 12, 15), 2) == Due(date(2027, 2, 15), True)
+    entered = WorkCalendar({date(2027, 2, 9): False}, official_years=[2027])
+    assert entered.add_working_days(date(2027, 2, 4), 1) == Due(date(2027, 2, 5), False)

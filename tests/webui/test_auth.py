@@ -5,7 +5,6 @@ from sqlalchemy import select
 
 from engine import accounts
 from models import AuditEntry, User
-from tests.conftest import NOW
 from webui import create_app, demo
 
 
@@ -147,8 +146,32 @@ def test_changing_the_password_checks_the_policy(web, session):
     actor.get("/password")
     weak = actor.post("/password", {"current": "Demo-2026-pass", "new": "weakpass", "confirm": "weakpass"})
     assert weak.status_code == 422 and "三类" in weak.get_data(as_text=True)
-    good = actor.post("/password", {"current": "Demo-2026-pass", "new": "Tianning-Office-77", "confirm": "Tianning-Office-77"})
+    good = actor.post("/password", {"current": "Demo-2026-pass", "new": "Tianning-Office-77",
+                                     "confirm": "Tianning-Office-77"})
     assert good.status_code == 302
     session.expire_all()
     assert accounts.HASHER.verify(demo.user_named(session, "office_tianning").password_hash, "Tianning-Office-77")
     assert session.scalar(select(User.failed_logins).where(User.username == "office_tianning")) == 0
+
+
+def test_the_language_switch_is_remembered_on_the_account(web, session):
+    actor = web("office_tianning")
+    assert "我的待办" in actor.get("/").get_data(as_text=True)
+    assert actor.post("/locale", {"locale": "en", "next": "/"}).headers["Location"] == "/"
+    page = actor.get("/").get_data(as_text=True)
+    assert "My tasks" in page and 'lang="en"' in page
+    assert "My tasks" in web("office_tianning").get("/").get_data(as_text=True)  # another session, same user
+    assert actor.post("/locale", {"locale": "fr"}).status_code == 422
+    assert "我的待办" in web("office_wujin").get("/").get_data(as_text=True)
+
+
+def test_the_live_diagrams_refresh_does_not_keep_a_session_alive(web, session, clock):
+    from tests.factories import start_topic
+
+    topic = start_topic(session, clock())
+    actor = web("office_tianning")
+    for minutes in (10, 10, 8):
+        clock.advance(minutes=minutes)
+        assert actor.get(f"/topics/{topic.id}/marks.json").status_code == 200
+    clock.advance(minutes=3)  # 31 minutes after the last page the user asked for, 3 after the last refresh
+    assert actor.get("/").status_code == 302

@@ -56,7 +56,8 @@ def test_escalation_needs_a_supervisor_a_reason_and_the_scope(web, session, cloc
     actor.get("/supervision/tasks")
     assert actor.post(f"/supervision/tasks/{item.id}/escalate", {"reason": "  "}).status_code == 422
     assert actor.post(f"/supervision/tasks/{item.id}/escalate", {"reason": "抓紧"}, csrf=False).status_code == 400
-    done = actor.post(f"/supervision/tasks/{item.id}/escalate", {"reason": "请于三日内办结", "next": "/supervision/tasks"})
+    done = actor.post(f"/supervision/tasks/{item.id}/escalate",
+                      {"reason": "请于三日内办结", "next": "/supervision/tasks"})
     assert done.status_code == 302
     session.commit()
     event = session.scalar(select(Event).where(Event.kind == "escalated"))

@@ -141,3 +141,25 @@ def test_a_task_claimed_by_a_colleague_cannot_be_claimed(web, session, topic):
     assert topic.title not in actor.get("/").get_data(as_text=True)  # claimed by someone else: not in my inbox
     fresh(session, item)
     assert session.get(TaskItem, item.id).assignee.username == "office_zhenglu"
+
+
+def test_transfer_within_the_unit(web, session, topic):
+    from models import Role, RoleAssignment, User
+
+    office = user_named(session, "office_tianning")
+    colleague = User(username="office_tianning_2", display_name="天宁区政协办公室（二）",
+                     password_hash=office.password_hash)
+    colleague.roles.append(RoleAssignment(role=Role.CPPCC_OFFICE, organization_id=office.roles[0].organization_id))
+    session.add(colleague)
+    session.commit()
+    item = open_task(session, topic, "submit_proposal")
+    actor = web("office_tianning")
+    assert "天宁区政协办公室（二）" in actor.get(f"/tasks/{item.id}").get_data(as_text=True)
+    assert actor.post(f"/tasks/{item.id}/transfer", {"to": "x"}).status_code == 422
+    stranger = user_named(session, "office_wujin")
+    assert actor.post(f"/tasks/{item.id}/transfer", {"to": str(stranger.id)}).status_code == 422
+    assert actor.post(f"/tasks/{item.id}/transfer", {"to": str(colleague.id)}).status_code == 302
+    fresh(session, item)
+    assert item.assignee_id == colleague.id
+    assert topic.title in web("office_tianning_2").get("/?scope=mine").get_data(as_text=True)
+    assert web("office_wujin").post(f"/tasks/{item.id}/transfer", {"to": str(colleague.id)}).status_code == 404

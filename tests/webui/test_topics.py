@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from engine import attachments
-from models import AuditEntry, Attachment, ResidentContact, Topic, WorkflowState
+from models import Attachment, AuditEntry, ResidentContact, Topic, WorkflowState
 from tests.conftest import NOW
 from tests.factories import drive, open_task, start_topic
 from webui.demo import district_path
@@ -150,7 +150,8 @@ def test_starting_a_topic_with_a_residents_contact_and_viewing_it_is_audited(web
 def test_bad_new_topics_are_refused_with_field_messages(web):
     actor = web("office_tianning")
     actor.get("/topics/new")
-    response = actor.post("/topics/new", {"title": "", "category": "x", "source": "public", "platform_level": "district",
+    response = actor.post("/topics/new", {"title": "", "category": "x", "source": "public",
+                                          "platform_level": "district",
                                           "district": "wujin", "contact_name": "李四", "contact_phone": "<script>"})
     assert response.status_code in (403, 422)
     bad_phone = actor.post("/topics/new", {"title": "t", "category": "livelihood", "source": "public",
@@ -172,3 +173,15 @@ def test_minutes_and_reply_print_as_pdf(web, session):
     assert actor.get(f"/topics/{topic.id}/other.pdf").status_code == 404
     drive(session, topic, path[reply_at:reply_at + 1], NOW)
     assert actor.get(f"/topics/{topic.id}/reply.pdf").data.startswith(b"%PDF")
+
+
+def test_a_town_office_starts_town_topics_only(web, session):
+    actor = web("office_zhenglu")
+    page = actor.get("/topics/new").get_data(as_text=True)
+    assert 'value="district"' not in page and 'value="zhenglu"' in page
+    response = actor.post("/topics/new", {"title": "村道路灯", "category": "livelihood", "source": "public",
+                                          "platform_level": "town", "district": "tianning", "town": "zhenglu"})
+    assert response.status_code == 302
+    refused = actor.post("/topics/new", {"title": "区级议题", "category": "livelihood", "source": "public",
+                                         "platform_level": "district", "district": "tianning"})
+    assert refused.status_code == 403

@@ -16,7 +16,7 @@
       xAxis: { type: "category", data: series.names, axisLabel: { interval: 0, rotate: series.names.length > 5 ? 30 : 0 } },
       yAxis: { type: "value", minInterval: 1 },
       series: ["open", "yellow", "red"].map((level) => ({
-        name: data.labels[level], type: "bar", data: series[level], itemStyle: { color: COLORS[level] },
+        name: data.labels[level], type: "bar", data: series[level], itemStyle: { color: COLORS[level] }, barMaxWidth: 44,
         label: { show: true, position: "top" },
       })),
     });

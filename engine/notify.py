@@ -1,0 +1,93 @@
+"""Who hears about a deadline, and the notifications that tell them.
+
+The sweep (reminders, escalations) and the extension service call ``notify`` inside their
+own transaction: the in-app rows and the outbox rows for e-mail and robot webhooks are
+written with the action that caused them, or not at all. Delivery happens later
+(engine/delivery.py). ``Recipients`` caches lookups for the length of one sweep.
+"""
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import Delivery, Notification, NotifyRoute, Organization, Role, RoleAssignment, TaskItem, Topic, User
+
+PURPOSES = ("reminder", "escalation", "any")
+
+
+@dataclass
+class Recipients:
+    """Looks up the people and outside routes to notify, remembering answers within one sweep."""
+
+    session: Session
+    _users: dict[tuple[Role, int | None, int | None], list[User]] = field(default_factory=dict)
+    _routes: dict[tuple[str, int | None, int | None], list[NotifyRoute]] = field(default_factory=dict)
+
+    def users(self, role: Role, unit_id: int | None = None, org_id: int | None = None) -> list[User]:
+        """Return the active users holding ``role`` at exactly this unit or organization."""
+        key = (role, unit_id, org_id)
+        if key not in self._users:
+            place = (RoleAssignment.unit_id == unit_id if unit_id is not None
+                     else RoleAssignment.organization_id == org_id)
+            query = select(User).join(RoleAssignment).where(RoleAssignment.role == role, place, User.active.is_(True))
+            self._users[key] = list(self.session.scalars(query.order_by(User.id)).unique())
+        return self._users[key]
+
+    def routes(self, purpose: str, unit_id: int | None = None, org_id: int | None = None) -> list[NotifyRoute]:
+        """Return the active outside routes of a unit or organization for ``purpose``."""
+        key = (purpose, unit_id, org_id)
+        if key not in self._routes:
+            place = NotifyRoute.unit_id == unit_id if unit_id is not None else NotifyRoute.organization_id == org_id
+            query = select(NotifyRoute).where(place, NotifyRoute.active.is_(True),
+                                              NotifyRoute.purpose.in_((purpose, "any")))
+            self._routes[key] = list(self.session.scalars(query.order_by(NotifyRoute.id)))
+        return self._routes[key]
+
+    def task_actors(self, item: TaskItem) -> list[User]:
+        """Return the people who work on the task: its role at its unit, else at its organization."""
+        return self.users(item.role, item.candidate_unit_id, None if item.candidate_unit_id else item.candidate_org_id)
+
+    def leaders(self, item: TaskItem) -> list[User]:
+        """Return the leaders (负责人) of the task's unit, or of its organization."""
+        org_id = None if item.candidate_unit_id else item.candidate_org_id
+        return self.users(Role.LEADER, item.candidate_unit_id, org_id)
+
+    def supervising(self, topic: Topic) -> tuple[Organization | None, list[User]]:
+        """Return the nearest level above the topic's platform that has supervisors, and them."""
+        for org in topic.platform.lineage():
+            found = self.users(Role.SUPERVISOR, None, org.id)
+            if found:
+                return org, found
+        return None, []
+
+
+@dataclass(frozen=True)
+class Message:
+    """What a notification says, and about which topic and task."""
+
+    kind: str
+    title: str
+    body: str
+    topic_id: int | None = None
+    task_item_id: int | None = None
+
+
+def notify(session: Session, message: Message, users: Iterable[User], routes: Sequence[NotifyRoute],
+           key: str, now: datetime) -> int:
+    """Add in-app notifications and outbox deliveries for one message; return how many rows."""
+    people = list({u.id: u for u in users}.values())
+    session.add_all(Notification(user_id=u.id, topic_id=message.topic_id, task_item_id=message.task_item_id,
+                                 kind=message.kind, title=message.title[:200], body=message.body, created_at=now)
+                    for u in people)
+    session.add_all(Delivery(key=f"{key}:route:{r.id}"[:120], route_id=r.id, topic_id=message.topic_id,
+                             channel=r.channel, address=r.address, subject=message.title[:200], body=message.body,
+                             next_attempt_at=now, created_at=now) for r in routes)
+    return len(people) + len(routes)
+
+
+def unread(session: Session, user: User, limit: int = 100) -> list[Notification]:
+    """Return the user's unread notifications, newest first."""
+    query = select(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    return list(session.scalars(query.order_by(Notification.id.desc()).limit(limit)))
