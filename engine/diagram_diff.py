@@ -3,7 +3,8 @@
 Called by the API and the admin pages. Elements are matched by their BPMN id (ids are the
 join keys of forms, roles and tests, docs/processes.md); for each element the comparison
 covers its attributes, name, lane, spiffworkflow properties, conditions, timers and
-documentation; connections are compared on the sequence flows (their source and target). The drawing (bpmndi) is compared only as a whole.
+documentation; connections are compared on the sequence flows (their source and target).
+The drawing (bpmndi) is compared only as a whole.
 """
 from dataclasses import dataclass
 from typing import Any

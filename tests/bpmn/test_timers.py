@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from engine import review, topics
 from engine.deadlines import sweep
-from models import DeadlineAction, Event, Organization, TimerDue
+from models import DeadlineAction, Event, TimerDue
 from tests.conftest import NOW
 from tests.factories import drive, open_ids, start_topic
 from webui.demo import district_path, user_named
