@@ -4,8 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export SHANGLIANG_DATABASE_URL ?= sqlite:///$(CURDIR)/instance/shangliang.sqlite3
-# Debian packages: the browser the end-to-end test drives, and the CJK fonts PDFs and screenshots need.
-SYSTEM_PACKAGES := chromium fonts-noto-cjk
+# Debian packages: the browser the end-to-end test drives, the CJK fonts PDFs and screenshots need,
+# and esbuild, which bundles the process modeler (bpmn-js, its properties panel, our provider).
+SYSTEM_PACKAGES := chromium fonts-noto-cjk esbuild
 VENDOR := webui/static/vendor
 NODE_STAMP := node_modules/.installed
 MO := webui/translations/en/LC_MESSAGES/messages.mo
@@ -46,7 +47,11 @@ $(VENDOR)/.copied: $(NODE_STAMP)
 	cp node_modules/htmx.org/dist/htmx.min.js node_modules/echarts/dist/echarts.min.js $(VENDOR)/
 	touch $@
 
-assets: $(VENDOR)/.copied
+# The modeler bundle: webui/static/src/ (our provider and moddle extension) with bpmn-js from node_modules.
+$(VENDOR)/modeler.bundle.js: $(VENDOR)/.copied $(wildcard webui/static/src/*) | system-packages
+	esbuild webui/static/src/modeler.js --bundle --minify --format=iife --target=es2020 --outfile=$@
+
+assets: $(VENDOR)/.copied $(VENDOR)/modeler.bundle.js
 
 db: install
 	$(BIN)/shangliang init-db

@@ -32,9 +32,15 @@ def inbox_query(session: Session, user: User, status: TaskStatus = TaskStatus.RE
                 TaskItem.candidate_unit_id.is_(None),
                 TaskItem.candidate_org_id.in_(orgs),
             ))
+    mine = TaskItem.assignee_id == user.id
+    if status is TaskStatus.READY:
+        # a task given to one person (reassigned to a user) is theirs alone
+        reach = or_(and_(or_(false(), *clauses), TaskItem.assignee_id.is_(None)), mine)
+    else:
+        reach = or_(false(), *clauses, mine)
     return (
         select(TaskItem)
-        .where(TaskItem.status == status, or_(false(), *clauses))
+        .where(TaskItem.status == status, reach)
         .order_by(TaskItem.due_at.is_(None), TaskItem.due_at, TaskItem.id)
     )
 

@@ -4,11 +4,12 @@ from .audit import AuditEntry
 from .base import Base, utcnow
 from .calendar import CalendarDay, CalendarYear
 from .deadline import ClockOverride, DeadlineAction, ExtensionRequest, ExtensionState, TimerDue
+from .draft import ProcessDraft
 from .event import Event
 from .notification import Channel, Delivery, DeliveryAttempt, DeliveryStatus, Notification, NotifyRoute
 from .org import Organization, OrgKind, Unit, UnitKind
 from .people import Role, RoleAssignment, User
-from .process import ProcessBinding, ProcessDefinition, ProcessVersion
+from .process import ProcessBinding, ProcessDefinition, ProcessVersion, VersionStatus
 from .task_item import Chase, TaskItem, TaskStatus, WarningLevel
 from .topic import PlatformLevel, Topic, TopicCategory, TopicSource, TopicStatus
 from .webstate import ResidentContact, SavedFilter, TaskDraft
@@ -37,6 +38,7 @@ __all__ = [
     "PlatformLevel",
     "ProcessBinding",
     "ProcessDefinition",
+    "ProcessDraft",
     "ProcessVersion",
     "ResidentContact",
     "Role",
@@ -52,6 +54,7 @@ __all__ = [
     "TopicStatus",
     "Unit",
     "UnitKind",
+    "VersionStatus",
     "User",
     "WarningLevel",
     "WorkflowState",

@@ -38,6 +38,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.teardown_appcontext(_close_session)
 
     from . import (
+        admin,
+        admin_api,
+        admin_ops,
         api,
         auth,
         deadline_pages,
@@ -45,6 +48,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         exports,
         i18n,
         inbox,
+        ops_api,
         pages,
         security,
         supervision,
@@ -56,9 +60,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(deadlines_api.bp)
-    security.csrf.exempt(api.bp)
-    security.csrf.exempt(deadlines_api.bp)
-    for blueprint in (auth.bp, inbox.bp, tasks.bp, topics.bp, supervision.bp, exports.bp, deadline_pages.bp):
+    app.register_blueprint(admin_api.bp)
+    app.register_blueprint(ops_api.bp)
+    for token_api in (api.bp, deadlines_api.bp, admin_api.bp, ops_api.bp):
+        security.csrf.exempt(token_api)
+    for blueprint in (auth.bp, inbox.bp, tasks.bp, topics.bp, supervision.bp, exports.bp, deadline_pages.bp,
+                      admin.bp, admin_ops.bp):
         app.register_blueprint(blueprint)
     pages.init_app(app)  # after the APIs, so its error pages take over for HTML routes
     if app.config.get("SCHEDULER") == "embedded":

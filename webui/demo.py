@@ -40,6 +40,7 @@ TOWN_UNITS = [("gov", "人民政府", UnitKind.TOWN_GOVERNMENT), ("cmt", "政协
 # username, display name, role, organization code or None, unit code or None
 USERS = [
     ("admin", "流程管理员", Role.PROCESS_ADMIN, "changzhou", None),
+    ("admin2", "流程管理员（复核）", Role.PROCESS_ADMIN, "changzhou", None),
     ("supervisor_city", "市政协专门指导组", Role.SUPERVISOR, "changzhou", None),
 ]
 for _d, _name in DISTRICTS:
@@ -158,11 +159,13 @@ def deploy_bundled(session: Session, admin: User | None = None) -> None:
     for path in sorted(BPMN_DIR.rglob("*.bpmn")):
         if str(path.relative_to(BPMN_DIR)) in DISTRICT_VARIANTS.values():
             continue
-        processes.bind(session, processes.deploy(session, path.read_bytes(), source_name=path.name, deployed_by=admin))
+        processes.bind(session, processes.deploy(session, path.read_bytes(), source_name=path.name, deployed_by=admin,
+                                                      preapproved=True))
     for district_code, file in DISTRICT_VARIANTS.items():
         district = session.scalar(select(Organization).where(Organization.code == district_code))
         if district is not None:
-            version = processes.deploy(session, (BPMN_DIR / file).read_bytes(), source_name=file, deployed_by=admin)
+            version = processes.deploy(session, (BPMN_DIR / file).read_bytes(), source_name=file, deployed_by=admin,
+                                       preapproved=True)
             processes.bind(session, version, district)
 
 

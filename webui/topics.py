@@ -24,7 +24,8 @@ bp = Blueprint("topics", __name__, url_prefix="/topics")
 CATEGORY_LABELS = {"central_work": N_("中心工作大事"), "reform": N_("改革发展要事"), "livelihood": N_("民生改善实事"),
                    "governance": N_("社会治理难事")}
 SOURCE_LABELS = {"assigned": N_("党委政府点题"), "member": N_("委员荐题"), "public": N_("公开征集")}
-STATUS_LABELS = {"active": N_("办理中"), "closed": N_("已办结"), "rejected": N_("未通过")}
+STATUS_LABELS = {"active": N_("办理中"), "closed": N_("已办结"), "rejected": N_("未通过"), "suspended": N_("已暂停"),
+                 "terminated": N_("已终止")}
 LABELS = {"stage_labels": STAGE_LABELS, "category_labels": CATEGORY_LABELS, "source_labels": SOURCE_LABELS,
           "status_labels": STATUS_LABELS, "reply_classes": dict(REPLY_CLASSES), "ratings": dict(RATINGS),
           "kind_labels": attachments.KIND_LABELS}
