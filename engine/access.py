@@ -11,13 +11,21 @@ from .errors import Forbidden, NotFound
 SEE_ALL_IN_SCOPE = (Role.CPPCC_OFFICE, Role.CHAIR, Role.SUPERVISOR, Role.PROCESS_ADMIN, Role.COMMITTEE)
 
 
+def require_role(user: User, *roles: Role) -> None:
+    """Raise Forbidden unless the user holds one of the roles somewhere."""
+    if not any(user.has_role(role) for role in roles):
+        raise Forbidden(f"this needs the role {' or '.join(r.value for r in roles)}")
+
+
 def lineage_ids(org: Organization | None) -> list[int]:
     """Return the ids of an organization and of every organization above it."""
     return [o.id for o in org.lineage()] if org is not None else []
 
 
 def may_act(user: User, item: TaskItem) -> bool:
-    """Tell whether the user holds the task's role where the task belongs."""
+    """Tell whether the user holds the task's role where the task belongs, or the task was given to them."""
+    if item.assignee_id is not None and item.assignee_id == user.id:
+        return True
     lineage = lineage_ids(item.candidate_org) if item.candidate_unit_id is None else []
     return any(a.role is item.role and covers(a, lineage, item.candidate_unit_id) for a in user.roles)
 
@@ -28,10 +36,9 @@ def may_see(session: Session, user: User, topic: Topic) -> bool:
     if scoped and set(scoped) & set(lineage_ids(topic.platform)):  # lineage costs queries: only when it can matter
         return True
     unit_ids = {a.unit_id for a in user.roles if a.unit_id is not None}
-    if not unit_ids:
-        return False
     hit = session.scalar(select(TaskItem.id).where(
-        TaskItem.topic_id == topic.id, TaskItem.candidate_unit_id.in_(unit_ids)).limit(1))
+        TaskItem.topic_id == topic.id,
+        TaskItem.candidate_unit_id.in_(unit_ids) | (TaskItem.assignee_id == user.id)).limit(1))
     return hit is not None
 
 

@@ -31,6 +31,12 @@ class Conflict(ShangliangError):
     status = 409
 
 
+class TooLarge(ShangliangError):
+    """The upload is larger than the limit; refused before it is read as XML."""
+
+    status = 413
+
+
 class InvalidInput(ShangliangError):
     """Submitted data failed validation; ``fields`` maps each bad field to its message."""
 

@@ -1,5 +1,5 @@
 """Task lists as plain indexed queries over task_item: a user's inbox and a topic's open tasks."""
-from sqlalchemy import ColumnElement, Select, and_, false, or_, select
+from sqlalchemy import Select, and_, false, or_, select
 from sqlalchemy.orm import Session
 
 from models import Organization, TaskItem, TaskStatus, Topic, User
@@ -21,15 +21,6 @@ def descendants(session: Session, org_ids: set[int]) -> set[int]:
 
 def inbox_query(session: Session, user: User, status: TaskStatus = TaskStatus.READY) -> Select[tuple[TaskItem]]:
     """Return the query for the tasks the user may act on, least time left first."""
-    return (
-        select(TaskItem)
-        .where(TaskItem.status == status, _may_act(session, user))
-        .order_by(TaskItem.due_at.is_(None), TaskItem.due_at, TaskItem.id)
-    )
-
-
-def _may_act(session: Session, user: User) -> ColumnElement[bool]:
-    """Return the condition on task rows that the user's role assignments cover."""
     clauses = []
     for assignment in user.roles:
         if assignment.unit_id is not None:
@@ -41,22 +32,22 @@ def _may_act(session: Session, user: User) -> ColumnElement[bool]:
                 TaskItem.candidate_unit_id.is_(None),
                 TaskItem.candidate_org_id.in_(orgs),
             ))
-    return or_(false(), *clauses)
+    mine = TaskItem.assignee_id == user.id
+    if status is TaskStatus.READY:
+        # a task given to one person (reassigned to a user) is theirs alone
+        reach = or_(and_(or_(false(), *clauses), TaskItem.assignee_id.is_(None)), mine)
+    else:
+        reach = or_(false(), *clauses, mine)
+    return (
+        select(TaskItem)
+        .where(TaskItem.status == status, reach)
+        .order_by(TaskItem.due_at.is_(None), TaskItem.due_at, TaskItem.id)
+    )
 
 
 def inbox(session: Session, user: User, status: TaskStatus = TaskStatus.READY, limit: int = 200) -> list[TaskItem]:
-    """Return the user's tasks in the given status, least time left first (as ``inbox_query`` orders them).
-
-    Tasks with a deadline are read in the order of the (unit, status, due_at) index, so a busy
-    unit's inbox reads ``limit`` rows instead of sorting all its open tasks; those without one follow.
-    """
-    mine = select(TaskItem).where(TaskItem.status == status, _may_act(session, user))
-    items = list(session.scalars(mine.where(TaskItem.due_at.is_not(None))
-                                 .order_by(TaskItem.due_at, TaskItem.id).limit(limit)))
-    if len(items) < limit:
-        undated = mine.where(TaskItem.due_at.is_(None)).order_by(TaskItem.id).limit(limit - len(items))
-        items += session.scalars(undated)
-    return items
+    """Return the user's tasks in the given status, least time left first."""
+    return list(session.scalars(inbox_query(session, user, status).limit(limit)))
 
 
 def open_tasks(session: Session, topic: Topic) -> list[TaskItem]:

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import Delivery, Notification, NotifyRoute, Organization, Role, RoleAssignment, TaskItem, Topic, User
@@ -91,3 +91,20 @@ def unread(session: Session, user: User, limit: int = 100) -> list[Notification]
     """Return the user's unread notifications, newest first."""
     query = select(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
     return list(session.scalars(query.order_by(Notification.id.desc()).limit(limit)))
+
+
+def mark_read(session: Session, user: User, notification_id: int | None, now: datetime) -> int:
+    """Mark one of the user's notifications read (all of them when the id is None); return how many."""
+    query = select(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    if notification_id is not None:
+        query = query.where(Notification.id == notification_id)
+    notes = list(session.scalars(query))
+    for note in notes:
+        note.read_at = now
+    return len(notes)
+
+
+def unread_count(session: Session, user: User) -> int:
+    """Count the user's unread notifications."""
+    return session.scalar(select(func.count()).select_from(Notification).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0

@@ -1,25 +1,35 @@
 """Deployed process versions, the bindings that choose them, and their parsed specs.
 
-Deploying stores an immutable version; bindings say which version a district's new topics
-start on and which version each called process resolves to. A topic pins the versions it
-started with, so later deployments never change a running topic.
+Deploying stores an immutable version, pending until a second administrator approves it
+(engine/review.py); bindings say which approved version a district's new topics start on and
+which version each called process resolves to. A topic pins the versions it started with, so
+later deployments never change a running topic (engine/migration.py moves chosen ones).
 """
+from datetime import datetime
+
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import Organization, ProcessBinding, ProcessDefinition, ProcessVersion, User
+from models import Organization, ProcessBinding, ProcessDefinition, ProcessVersion, User, VersionStatus, utcnow
 
 from . import diagrams
-from .errors import NotFound
+from .errors import Conflict, NotFound
+
+BUNDLED_NOTE = "shipped with the release (reviewed with the code)"
 
 _BY_SHA256: dict[str, diagrams.Diagram] = {}  # parsed diagrams by the sha256 of their bytes
 
 
 def deploy(
-    session: Session, data: bytes, *, source_name: str = "", note: str = "", deployed_by: User | None = None
+    session: Session, data: bytes, *, source_name: str = "", note: str = "", deployed_by: User | None = None,
+    preapproved: bool = False, now: datetime | None = None,
 ) -> ProcessVersion:
-    """Validate a diagram and store it as the next version of its process (the same bytes twice: one version)."""
+    """Validate a diagram and store it as the next version of its process (the same bytes twice: one version).
+
+    The version is pending until approved; ``preapproved`` is for the diagrams in bpmn/, which
+    are reviewed with the code they ship with.
+    """
     diagram = diagrams.load(data, source_name)
     definition = session.scalar(select(ProcessDefinition).where(ProcessDefinition.process_id == diagram.process_id))
     if definition is None:
@@ -36,6 +46,8 @@ def deploy(
     version = ProcessVersion(
         definition=definition, number=number, bpmn_xml=data, sha256=diagram.sha256,
         source_name=source_name, note=note, deployed_by=deployed_by,
+        status=VersionStatus.APPROVED if preapproved else VersionStatus.PENDING, deployed_at=now or utcnow(),
+        review_note=BUNDLED_NOTE if preapproved else "",
     )
     session.add(version)
     session.flush()
@@ -44,6 +56,8 @@ def deploy(
 
 def bind(session: Session, version: ProcessVersion, district: Organization | None = None) -> ProcessBinding:
     """Make ``version`` the one new topics of ``district`` (or every district, if None) use."""
+    if version.status is not VersionStatus.APPROVED:
+        raise Conflict(f"{version.label} is {version.status.value}: only an approved version can be bound")
     process_id = version.definition.process_id
     binding = session.scalar(select(ProcessBinding).where(
         ProcessBinding.process_id == process_id,
@@ -58,7 +72,7 @@ def bind(session: Session, version: ProcessVersion, district: Organization | Non
 
 
 def bound_version(session: Session, process_id: str, district: Organization) -> ProcessVersion:
-    """Return the version bound for this district, else the default binding, else the newest."""
+    """Return the version bound for this district, else the default binding, else the newest approved."""
     bindings = session.scalars(select(ProcessBinding).where(
         ProcessBinding.process_id == process_id,
         (ProcessBinding.district_id == district.id) | ProcessBinding.district_id.is_(None),
@@ -66,11 +80,12 @@ def bound_version(session: Session, process_id: str, district: Organization) -> 
     for binding in sorted(bindings, key=lambda b: b.district_id is None):
         return binding.version
     newest = session.scalar(
-        select(ProcessVersion).join(ProcessDefinition).where(ProcessDefinition.process_id == process_id)
+        select(ProcessVersion).join(ProcessDefinition)
+        .where(ProcessDefinition.process_id == process_id, ProcessVersion.status == VersionStatus.APPROVED)
         .order_by(ProcessVersion.number.desc()).limit(1)
     )
     if newest is None:
-        raise NotFound(f"no version of process {process_id!r} is deployed")
+        raise NotFound(f"no approved version of process {process_id!r} is deployed")
     return newest
 
 

@@ -64,8 +64,7 @@ def current_stage(topic: Topic, open_items: list[TaskItem]) -> str:
 
 def _new_item(session: Session, topic: Topic, task: Task, now: datetime, calendar: WorkCalendar) -> TaskItem:
     props = task_properties(task)
-    candidate = resolve_candidate(props.get("candidate", "platform"), topic, task.data)
-    unit = session.scalar(select(Unit).where(Unit.code == candidate.unit_code)) if candidate.unit_code else None
+    org_id, unit = _place(session, topic, props, task)
     process_id = task.workflow.spec.name
     clock = clocks.task_clock(session, topic.district_id, process_id, bpmn_id(task), props)
     item = TaskItem(
@@ -76,7 +75,7 @@ def _new_item(session: Session, topic: Topic, task: Task, now: datetime, calenda
         process_id=process_id,
         stage=props.get("stage", topic.stage),
         role=LANE_ROLES[task.task_spec.lane],
-        candidate_org_id=unit.organization_id if unit else candidate.organization.id if candidate.organization else None,
+        candidate_org_id=org_id,
         candidate_unit_id=unit.id if unit else None,
         created_at=now,
         context=_context(props, task, clock),
@@ -86,6 +85,51 @@ def _new_item(session: Session, topic: Topic, task: Task, now: datetime, calenda
         clocks.apply(item, clocks.deadline_from(calendar, clock, item.clock_started_at), now)
     session.add(item)
     return item
+
+
+def refresh(session: Session, topic: Topic, workflow: BpmnWorkflow, calendar: WorkCalendar,
+            now: datetime) -> list[TaskItem]:
+    """After a migration, bring open rows in line with their tasks' new specs: name, stage, lane, clock.
+
+    The clock still runs from when it started (the task opening, or signing), so a shorter
+    deadline in the new version shortens the running one; a district's own clock and a granted
+    extension still win. A changed candidate property re-resolves the unit; otherwise a
+    reassignment made on the row stays.
+    """
+    ready = ready_user_tasks(workflow)
+    changed = []
+    open_items = select(TaskItem).where(TaskItem.topic_id == topic.id, TaskItem.status == TaskStatus.READY)
+    for item in session.scalars(open_items):
+        task = ready.get(item.task_uuid)
+        if task is None:
+            continue
+        props = task_properties(task)
+        clock = clocks.task_clock(session, topic.district_id, item.process_id, item.bpmn_id, props)
+        item.name = task.task_spec.bpmn_name or item.bpmn_id
+        item.stage = props.get("stage", item.stage)
+        item.role = LANE_ROLES.get(task.task_spec.lane, item.role)
+        if props.get("candidate") != item.context.get("candidate"):
+            item.candidate_org_id, item.candidate_unit = _place(session, topic, props, task)
+        kept = {k: v for k, v in item.context.items() if k not in ("clock", "warn", "clock_source")}
+        item.context = {**kept, **_context(props, task, clock)}
+        if clock is not None and item.clock_started_at is None:
+            item.clock_started_at = _clock_start(session, topic, item.bpmn_id, props, item.created_at)
+        deadline = clocks.recompute(calendar, item)
+        if deadline is not None:
+            clocks.apply(item, deadline, now)
+        changed.append(item)
+    session.flush()
+    topic.stage = current_stage(topic, changed)
+    return changed
+
+
+def _place(session: Session, topic: Topic, props: dict[str, Any], task: Task) -> tuple[int | None, Unit | None]:
+    """Return the organization id and unit a task belongs to, by its candidate property."""
+    candidate = resolve_candidate(props.get("candidate", "platform"), topic, task.data)
+    unit = session.scalar(select(Unit).where(Unit.code == candidate.unit_code)) if candidate.unit_code else None
+    if unit is not None:
+        return unit.organization_id, unit
+    return (candidate.organization.id if candidate.organization else None), None
 
 
 def _clock_start(session: Session, topic: Topic, task_id: str, props: dict[str, Any], now: datetime) -> datetime:

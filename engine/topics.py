@@ -38,7 +38,7 @@ from models import (
 from models.database import writing
 from workflows.forms import FORMS, FormInvalid, validate
 
-from . import engine_time, handling, processes, projection, state, timers
+from . import engine_time, failures, handling, processes, projection, state, timers
 from .access import lineage_ids, require_task
 from .calendar import WorkCalendar
 from .errors import Conflict, Forbidden, InvalidInput
@@ -68,10 +68,10 @@ def start_topic(session: Session, actor: User, fields: Mapping[str, Any], now: d
         session.flush()
         workflow = state.new_workflow(*processes.specs_of(main, called))
         with engine_time.at(now):
-            workflow.do_engine_steps()
+            failure = failures.advance(workflow)
         session.add(WorkflowState(
             topic_id=topic.id, state_json=state.dump(workflow), serializer_version=state.SERIALIZER_VERSION,
-            subprocess_versions={pid: v.id for pid, v in called.items()},
+            subprocess_versions={pid: v.id for pid, v in called.items()}, failure=failure,
         ))
         session.add(Event(topic_id=topic.id, actor_id=actor.id, kind="topic_started", at=now,
                           payload={"title": topic.title, "process": main.label}))
@@ -129,6 +129,9 @@ def _complete(session: Session, actor: User, task_item_id: int, data: Mapping[st
     item = require_task(session, actor, task_item_id)
     if item.status is not TaskStatus.READY:
         raise Conflict(f"task {item.id} is already {item.status.value}")
+    if item.topic.status is not TopicStatus.ACTIVE:
+        reason = f": {item.topic.status_reason}" if item.topic.status_reason else ""
+        raise Conflict(f"topic {item.topic_id} is {item.topic.status.value}{reason}; its tasks cannot be completed")
     form = FORMS[item.context.get("form", item.bpmn_id)]
     try:
         cleaned = validate(form, data, lambda code: _unit_exists(session, code))
@@ -137,7 +140,7 @@ def _complete(session: Session, actor: User, task_item_id: int, data: Mapping[st
     topic = item.topic
     stored = session.get(WorkflowState, topic.id)
     assert stored is not None, "every topic has a workflow state"
-    workflow = _restore(session, topic, stored)
+    workflow = restore_workflow(session, topic, stored)
     task = workflow.get_task_from_id(UUID(item.task_uuid))
     if task is None or task.state != TaskState.READY:
         raise Conflict(f"task {item.id} is no longer waiting for input")
@@ -145,14 +148,12 @@ def _complete(session: Session, actor: User, task_item_id: int, data: Mapping[st
     task.data.update(cleaned)
     with engine_time.at(now):
         task.run()
-        workflow.do_engine_steps()
+        failure = failures.advance(workflow)
     item.status, item.completed_at, item.completed_by = TaskStatus.COMPLETED, now, actor
     item.assignee = item.assignee or actor
-    stored.state_json = state.dump(workflow)
     session.add(Event(topic_id=topic.id, task_item_id=item.id, actor_id=actor.id, kind="task_completed",
                       at=now, payload={"task": item.bpmn_id, "data": cleaned}))
-    projection.sync(session, topic, workflow, now, load_calendar(session))
-    _finish_if_done(session, topic, workflow, actor, now)
+    save_workflow(session, topic, stored, workflow, actor, now, failure)
     session.flush()
     return item
 
@@ -168,15 +169,16 @@ def fire_timers(session: Session, topic_id: int, now: datetime) -> list[str]:
         stored = session.get(WorkflowState, topic_id)
         if topic is None or stored is None or topic.status is not TopicStatus.ACTIVE:
             return []
-        workflow = _restore(session, topic, stored)
+        workflow = restore_workflow(session, topic, stored)
         # SpiffWorkflow fires a timer strictly after its time; the read-model agrees.
         due = {uuid: v for uuid, v in timers.waiting_timers(workflow).items() if v[1] < now}
         fired = [bpmn_id for uuid, (bpmn_id, at) in due.items() if _claim_timer(session, topic, uuid, bpmn_id, at, now)]
         if due:
             with engine_time.at(now):
                 workflow.refresh_timers()
-                workflow.do_engine_steps()
+                failure = failures.advance(workflow)
             stored.state_json = state.dump(workflow)
+            stored.failure = failure or stored.failure
             _finish_if_done(session, topic, workflow, None, now)
         projection.sync(session, topic, workflow, now, load_calendar(session))
         return fired
@@ -194,7 +196,22 @@ def _claim_timer(session: Session, topic: Topic, uuid: str, bpmn_id: str, fires_
     return True
 
 
-def _restore(session: Session, topic: Topic, stored: WorkflowState) -> BpmnWorkflow:
+def save_workflow(
+    session: Session, topic: Topic, stored: WorkflowState, workflow: BpmnWorkflow, actor: User | None,
+    now: datetime, failure: dict[str, Any] | None = None,
+) -> None:
+    """Store the workflow, its failed step if any, the task rows, and close the topic if it ended."""
+    stored.state_json = state.dump(workflow)
+    if failure and failure != stored.failure:
+        session.add(Event(topic_id=topic.id, actor_id=actor.id if actor else None, kind="step_failed", at=now,
+                          payload=failure))
+    stored.failure = failure
+    projection.sync(session, topic, workflow, now, load_calendar(session))
+    _finish_if_done(session, topic, workflow, actor, now)
+
+
+def restore_workflow(session: Session, topic: Topic, stored: WorkflowState) -> BpmnWorkflow:
+    """Rebuild a topic's workflow on the live specs of the versions it pins."""
     specs = processes.pinned_specs(session, topic.process_version_id, stored.subprocess_versions)
     return state.restore(stored.state_json, *specs)
 

@@ -1,19 +1,23 @@
 """SQLAlchemy 2.0 models of shangliang; importing this package registers every table on Base.metadata."""
+from .attachment import Attachment
 from .audit import AuditEntry
 from .base import Base, utcnow
 from .calendar import CalendarDay, CalendarYear
 from .deadline import ClockOverride, DeadlineAction, ExtensionRequest, ExtensionState, TimerDue
+from .draft import ProcessDraft
 from .event import Event
 from .notification import Channel, Delivery, DeliveryAttempt, DeliveryStatus, Notification, NotifyRoute
 from .org import Organization, OrgKind, Unit, UnitKind
 from .people import Role, RoleAssignment, User
-from .process import ProcessBinding, ProcessDefinition, ProcessVersion
+from .process import ProcessBinding, ProcessDefinition, ProcessVersion, VersionStatus
 from .tally import OpenTaskTally
 from .task_item import Chase, TaskItem, TaskStatus, WarningLevel
 from .topic import PlatformLevel, Topic, TopicCategory, TopicSource, TopicStatus
+from .webstate import ResidentContact, SavedFilter, TaskDraft
 from .workflow import WorkflowState
 
 __all__ = [
+    "Attachment",
     "AuditEntry",
     "Base",
     "CalendarDay",
@@ -36,9 +40,13 @@ __all__ = [
     "PlatformLevel",
     "ProcessBinding",
     "ProcessDefinition",
+    "ProcessDraft",
     "ProcessVersion",
+    "ResidentContact",
     "Role",
     "RoleAssignment",
+    "SavedFilter",
+    "TaskDraft",
     "TaskItem",
     "TaskStatus",
     "TimerDue",
@@ -48,6 +56,7 @@ __all__ = [
     "TopicStatus",
     "Unit",
     "UnitKind",
+    "VersionStatus",
     "User",
     "WarningLevel",
     "WorkflowState",

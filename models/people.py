@@ -1,5 +1,6 @@
 """Users and the roles they hold, each scoped to an organization or a unit."""
 import enum
+from datetime import datetime
 from typing import Optional
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
@@ -23,7 +24,12 @@ class Role(enum.StrEnum):
 
 
 class User(Base):
-    """A person who signs in; the API authenticates by the sha256 of a token."""
+    """A person who signs in; the API authenticates by the sha256 of a token.
+
+    The web login keeps an argon2 hash (none until a password is set), the count of failed
+    attempts since the last success, the end of a lockout, and the TOTP secret of the second
+    factor that process administrators and supervisors must use.
+    """
 
     __tablename__ = "user"
 
@@ -32,6 +38,12 @@ class User(Base):
     display_name: Mapped[name]
     api_token_sha256: Mapped[Optional[str]] = mapped_column(String(64), unique=True)
     active: Mapped[bool] = mapped_column(default=True)
+    password_hash: Mapped[Optional[str]] = mapped_column(String(200))
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[Optional[datetime]]
+    totp_secret: Mapped[Optional[str]] = mapped_column(String(64))
+    totp_last_step: Mapped[int] = mapped_column(default=0)  # a code is accepted once only
+    locale: Mapped[str] = mapped_column(String(16), default="zh")
 
     roles: Mapped[list["RoleAssignment"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
@@ -40,6 +52,19 @@ class User(Base):
     def has_role(self, role: Role) -> bool:
         """Tell whether the user holds the role anywhere."""
         return any(r.role is role for r in self.roles)
+
+    # What a login manager asks of a signed-in user, without importing one into the models.
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self) -> bool:
+        """Tell whether the account may sign in."""
+        return self.active
+
+    def get_id(self) -> str:
+        """Return the id a login session stores."""
+        return str(self.id)
 
 
 class RoleAssignment(Base):

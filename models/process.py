@@ -1,11 +1,12 @@
 """Process definitions, their immutable deployed versions, and which version each district uses."""
+import enum
 from datetime import datetime
-from typing import Optional
+from typing import Any, Optional
 
-from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint, event
+from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint, event, inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, intpk, name, utcnow
+from .base import Base, intpk, name, str_enum, utcnow
 from .org import Organization
 from .people import User
 
@@ -24,8 +25,20 @@ class ProcessDefinition(Base):
     )
 
 
+class VersionStatus(enum.StrEnum):
+    """Review state of a deployed version: it takes effect only once a second administrator approves."""
+
+    PENDING = "pending"  # 待审批
+    APPROVED = "approved"  # 已批准，可绑定使用
+    REJECTED = "rejected"  # 已驳回
+
+
 class ProcessVersion(Base):
-    """One deployed diagram; never updated once written (a change is a new version)."""
+    """One deployed diagram; its bytes never change (a change is a new version), only its review does.
+
+    ``bind_on_approval`` lists the district codes (``None`` for the default binding) the deployer
+    asked for; approving the version binds it there.
+    """
 
     __tablename__ = "process_version"
     __table_args__ = (UniqueConstraint("definition_id", "number"),)
@@ -39,9 +52,15 @@ class ProcessVersion(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     deployed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
     deployed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    status: Mapped[VersionStatus] = mapped_column(str_enum(VersionStatus), default=VersionStatus.PENDING)
+    bind_on_approval: Mapped[list[Any]] = mapped_column(default=list)
+    reviewed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
+    reviewed_at: Mapped[Optional[datetime]]
+    review_note: Mapped[str] = mapped_column(Text, default="")
 
     definition: Mapped[ProcessDefinition] = relationship(back_populates="versions")
-    deployed_by: Mapped[Optional[User]] = relationship()
+    deployed_by: Mapped[Optional[User]] = relationship(foreign_keys=[deployed_by_id])
+    reviewed_by: Mapped[Optional[User]] = relationship(foreign_keys=[reviewed_by_id])
 
     @property
     def label(self) -> str:
@@ -49,10 +68,16 @@ class ProcessVersion(Base):
         return f"{self.definition.process_id} v{self.number}"
 
 
+IMMUTABLE = ("definition_id", "number", "bpmn_xml", "sha256", "source_name", "note", "deployed_by_id", "deployed_at")
+
+
 @event.listens_for(ProcessVersion, "before_update")
 def _refuse_update(_mapper: object, _connection: object, version: ProcessVersion) -> None:
     # Running topics are pinned to a version: changing its diagram would change them silently.
-    raise ValueError(f"process version {version.id} is immutable; deploy a new version instead")
+    # Only its review (status, reviewer, note) may be written after it was deployed.
+    state = inspect(version)
+    if any(state.attrs[name].history.has_changes() for name in IMMUTABLE):
+        raise ValueError(f"process version {version.id} is immutable; deploy a new version instead")
 
 
 class ProcessBinding(Base):

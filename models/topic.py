@@ -42,6 +42,8 @@ class TopicStatus(enum.StrEnum):
     ACTIVE = "active"  # 进行中
     REJECTED = "rejected"  # 未通过
     CLOSED = "closed"  # 办结
+    SUSPENDED = "suspended"  # 已暂停（管理员操作，可恢复）
+    TERMINATED = "terminated"  # 已终止（管理员操作，附理由）
 
 
 class Topic(Base):

@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask, g
 from sqlalchemy.orm import Session, sessionmaker
 
+from models import utcnow
 from models.database import make_engine, make_session_factory
 
 DEFAULT_DATABASE = Path("instance") / "shangliang.sqlite3"
@@ -20,12 +21,17 @@ def default_database_url() -> str:
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the application; ``config`` overrides the defaults (tests pass their database)."""
-    app = Flask(__name__)
+    app = Flask(__name__, instance_path=str(Path("instance").resolve()))
     app.config.update(
         DATABASE_URL=default_database_url(),
         MAX_CONTENT_LENGTH=25 * 1024 * 1024,
+        SECRET_KEY=os.environ.get("SHANGLIANG_SECRET_KEY"),
+        DEMO=os.environ.get("SHANGLIANG_DEMO") == "1",
+        SESSION_COOKIE_SECURE=None,  # None: Secure unless in demo mode (see webui.security)
+        CLOCK=utcnow,
     )
     app.config.update(config or {})
+    app.config.setdefault("ATTACHMENT_DIR", str(Path(app.instance_path) / "attachments"))
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Chinese stays readable in responses
     app.json.sort_keys = False  # type: ignore[attr-defined]
     engine = make_engine(app.config["DATABASE_URL"])
@@ -33,10 +39,37 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["db_sessions"] = make_session_factory(engine)
     app.teardown_appcontext(_close_session)
 
-    from . import api, deadlines_api
+    from . import (
+        admin,
+        admin_api,
+        admin_ops,
+        api,
+        auth,
+        deadline_pages,
+        deadlines_api,
+        exports,
+        i18n,
+        inbox,
+        ops_api,
+        pages,
+        security,
+        supervision,
+        tasks,
+        topics,
+    )
 
+    security.init_app(app)
+    i18n.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(deadlines_api.bp)
+    app.register_blueprint(admin_api.bp)
+    app.register_blueprint(ops_api.bp)
+    for token_api in (api.bp, deadlines_api.bp, admin_api.bp, ops_api.bp):
+        security.csrf.exempt(token_api)
+    for blueprint in (auth.bp, inbox.bp, tasks.bp, topics.bp, supervision.bp, exports.bp, deadline_pages.bp,
+                      admin.bp, admin_ops.bp):
+        app.register_blueprint(blueprint)
+    pages.init_app(app)  # after the APIs, so its error pages take over for HTML routes
     if app.config.get("SCHEDULER") == "embedded":
         from engine import scheduler
 

@@ -12,10 +12,10 @@ from flask import Blueprint, Response, g, jsonify, request
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
-from engine import audit, inbox, processes, topics
+from engine import inbox, topics
 from engine.access import require_task, require_topic
-from engine.errors import Forbidden, InvalidInput, ShangliangError
-from models import ProcessVersion, Role, TaskItem, TaskStatus, Topic, User
+from engine.errors import InvalidInput, ShangliangError
+from models import TaskItem, TaskStatus, Topic, User, WorkflowState
 from workflows.forms import FORMS, Form
 
 from . import db_session
@@ -138,29 +138,6 @@ def complete_task(task_id: int) -> Response:
     return jsonify({**task_json(item), "topic": topic_json(item.topic)})
 
 
-@bp.get("/processes")
-@token_required
-def list_processes() -> Response:
-    """List every deployed process version."""
-    versions = db_session().scalars(select(ProcessVersion).order_by(ProcessVersion.id)).all()
-    return jsonify(versions=[version_json(v) for v in versions])
-
-
-@bp.post("/processes")
-@token_required
-def deploy_process() -> tuple[Response, int]:
-    """Validate and store a BPMN file sent as the request body (``?note=`` optional)."""
-    if not g.user.has_role(Role.PROCESS_ADMIN):
-        raise Forbidden("only a process administrator may deploy diagrams")
-    session = db_session()
-    version = processes.deploy(session, request.get_data(), source_name=request.args.get("name", "upload.bpmn"),
-                               note=request.args.get("note", ""), deployed_by=g.user)
-    audit.record(session, "deploy", g.user, target=f"process_version:{version.id}", address=request.remote_addr or "",
-                 process=version.definition.process_id, number=version.number)
-    session.commit()
-    return jsonify(version_json(version)), 201
-
-
 def user_json(user: User) -> dict[str, Any]:
     """Represent a user and their role assignments."""
     return {
@@ -180,8 +157,14 @@ def topic_json(topic: Topic) -> dict[str, Any]:
         "status_reason": topic.status_reason, "process_version": topic.process_version.label,
         "created_at": topic.created_at.isoformat(),
         "closed_at": topic.closed_at.isoformat() if topic.closed_at else None,
+        "failed_step": _failure(topic),
         "open_tasks": [task_json(i) for i in inbox.open_tasks(db_session(), topic)],
     }
+
+
+def _failure(topic: Topic) -> dict[str, Any] | None:
+    stored = db_session().get(WorkflowState, topic.id)
+    return stored.failure if stored is not None else None
 
 
 def task_json(item: TaskItem) -> dict[str, Any]:
@@ -191,6 +174,7 @@ def task_json(item: TaskItem) -> dict[str, Any]:
         "stage": item.stage, "role": item.role.value, "status": item.status.value,
         "organization": item.candidate_org.code if item.candidate_org else None,
         "unit": item.candidate_unit.code if item.candidate_unit else None,
+        "assignee": item.assignee.username if item.assignee else None,
         "created_at": item.created_at.isoformat(),
         "due_at": item.due_at.isoformat() if item.due_at else None, "due_provisional": item.due_provisional,
         "warn_at": item.warn_at.isoformat() if item.warn_at else None, "warning": item.warning.value,
@@ -212,10 +196,3 @@ def event_json(event: Any) -> dict[str, Any]:
     """Represent one history event."""
     return {"id": event.id, "kind": event.kind, "at": event.at.isoformat(), "task_item_id": event.task_item_id,
             "actor": event.actor.username if event.actor else None, "payload": event.payload}
-
-
-def version_json(version: ProcessVersion) -> dict[str, Any]:
-    """Represent a deployed process version."""
-    return {"id": version.id, "process_id": version.definition.process_id, "number": version.number,
-            "sha256": version.sha256, "note": version.note, "deployed_at": version.deployed_at.isoformat(),
-            "deployed_by": version.deployed_by.username if version.deployed_by else None}

@@ -14,7 +14,7 @@ from typing import Any
 import click
 from sqlalchemy.orm import Session
 
-from engine import inbox, processes, topics
+from engine import inbox, topics
 from engine.access import require_topic
 from engine.calendar import SHANGHAI, WorkCalendar
 from engine.errors import ShangliangError
@@ -66,35 +66,8 @@ def load_demo() -> None:
     """Load the demo organizations, users and topics (only into a database without organizations)."""
     with _session() as session:
         demo.load(session, utcnow())
-    click.echo("demo data loaded; each demo user's API token is demo-<username>")
-
-
-@main.command()
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--as", "username", required=True, help="the process administrator deploying")
-@click.option("--note", default="", help="what changed in this version")
-@click.option("--bind/--no-bind", default=True, help="make it the version new topics use")
-@click.option("--district", default=None, help="bind for this district only (code)")
-def deploy(path: Path, username: str, note: str, bind: bool, district: str | None) -> None:
-    """Validate a BPMN file and deploy it as a new process version."""
-    with _session() as session:
-        user = demo.user_named(session, username)
-        version = processes.deploy(session, path.read_bytes(), source_name=path.name, note=note, deployed_by=user)
-        if bind:
-            processes.bind(session, version, _district(session, district) if district else None)
-        session.commit()
-        click.echo(f"deployed {version.label} sha256 {version.sha256[:12]}")
-
-
-def _district(session: Session, code: str) -> Any:
-    from sqlalchemy import select
-
-    from models import Organization, OrgKind
-
-    org = session.scalar(select(Organization).where(Organization.code == code, Organization.kind == OrgKind.DISTRICT))
-    if org is None:
-        _fail(f"unknown district {code!r}")
-    return org
+    click.echo("demo data loaded; each demo user's API token is demo-<username>; "
+               "web password Demo-2026-pass (accepted only when SHANGLIANG_DEMO=1)")
 
 
 @main.command()
@@ -165,6 +138,38 @@ def history(topic_id: int, username: str) -> None:
             click.echo(f"{event.at.isoformat(timespec='seconds')}\t{actor}\t{event.kind}\t{payload}")
 
 
+@main.command("set-password")
+@click.argument("username")
+def set_password(username: str) -> None:
+    """Set a user's web password (asked twice, checked against the policy)."""
+    from engine import accounts, audit
+
+    password = click.prompt("new password", hide_input=True, confirmation_prompt=True)
+    with _session() as session:
+        user = demo.user_named(session, username)
+        accounts.set_password(session, user, password)
+        audit.record(session, "password_set", None, target=f"user:{user.id}", via="cli")
+        session.commit()
+    click.echo(f"password of {username} set")
+
+
+@main.command("totp-code")
+@click.argument("username")
+def totp_code(username: str) -> None:
+    """Print a demo user's current TOTP code (demo mode only: SHANGLIANG_DEMO=1)."""
+    import os
+
+    import pyotp
+
+    if os.environ.get("SHANGLIANG_DEMO") != "1":
+        _fail("totp-code works only in demo mode (SHANGLIANG_DEMO=1)")
+    with _session() as session:
+        user = demo.user_named(session, username)
+        if not user.totp_secret:
+            _fail(f"{username} has no TOTP secret")
+        click.echo(pyotp.TOTP(user.totp_secret).now())
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=5000, type=int)
@@ -206,7 +211,10 @@ def _calendar() -> WorkCalendar:
         return WorkCalendar()
 
 
+from . import admin_cli  # noqa: E402  (adds the administration commands to `main`)
+
 cli_deadlines.register(main)
+admin_cli.register(main)
 
 if __name__ == "__main__":
     main()

@@ -3,6 +3,7 @@
 Every demo user's API token is ``demo-<username>``; that holds in demo data only, which is
 never loaded into a database that already has organizations.
 """
+import base64
 import hashlib
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import processes, topics
+from engine import accounts, processes, topics
 from engine.inbox import open_tasks
 from models import Organization, OrgKind, Role, RoleAssignment, Topic, Unit, UnitKind, User
 
@@ -39,6 +40,7 @@ TOWN_UNITS = [("gov", "人民政府", UnitKind.TOWN_GOVERNMENT), ("cmt", "政协
 # username, display name, role, organization code or None, unit code or None
 USERS = [
     ("admin", "流程管理员", Role.PROCESS_ADMIN, "changzhou", None),
+    ("admin2", "流程管理员（复核）", Role.PROCESS_ADMIN, "changzhou", None),
     ("supervisor_city", "市政协专门指导组", Role.SUPERVISOR, "changzhou", None),
 ]
 for _d, _name in DISTRICTS:
@@ -120,7 +122,28 @@ def load(session: Session, now: datetime) -> None:
     if session.scalar(select(Organization.id).limit(1)) is not None:
         return
     load_world(session)
+    set_demo_credentials(session)
     _topics(session, now)
+
+
+def set_demo_credentials(session: Session) -> None:
+    """Give every demo user the demo password, and the second-factor users a fixed TOTP secret.
+
+    Only the demo data gets these: a database set up without ``shangliang demo`` has no
+    passwords until ``shangliang set-password`` sets one, and the login refuses the demo
+    password unless the app runs in demo mode.
+    """
+    shared_hash = accounts.HASHER.hash(accounts.DEMO_PASSWORD)  # one hash: 100 users, same password
+    for user in session.scalars(select(User)):
+        user.password_hash = shared_hash
+        if accounts.needs_second_factor(user):
+            user.totp_secret = demo_totp_secret(user.username)
+    session.commit()
+
+
+def demo_totp_secret(username: str) -> str:
+    """Return the fixed TOTP secret of a demo user (demo data only)."""
+    return base64.b32encode(hashlib.sha256(f"demo-totp-{username}".encode()).digest()[:20]).decode()
 
 
 def load_world(session: Session) -> None:
@@ -136,11 +159,13 @@ def deploy_bundled(session: Session, admin: User | None = None) -> None:
     for path in sorted(BPMN_DIR.rglob("*.bpmn")):
         if str(path.relative_to(BPMN_DIR)) in DISTRICT_VARIANTS.values():
             continue
-        processes.bind(session, processes.deploy(session, path.read_bytes(), source_name=path.name, deployed_by=admin))
+        processes.bind(session, processes.deploy(session, path.read_bytes(), source_name=path.name, deployed_by=admin,
+                                                      preapproved=True))
     for district_code, file in DISTRICT_VARIANTS.items():
         district = session.scalar(select(Organization).where(Organization.code == district_code))
         if district is not None:
-            version = processes.deploy(session, (BPMN_DIR / file).read_bytes(), source_name=file, deployed_by=admin)
+            version = processes.deploy(session, (BPMN_DIR / file).read_bytes(), source_name=file, deployed_by=admin,
+                                       preapproved=True)
             processes.bind(session, version, district)
 
 

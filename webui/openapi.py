@@ -40,6 +40,53 @@ _COMPLETE = {"application/json": {"schema": {
     "properties": {"data": {"type": "object", "description": "the fields of the task's form (GET /tasks/{id})"}},
 }}}
 
+_XML = {"application/xml": {"schema": {"type": "string", "description": "a BPMN 2.0 file (at most 2 MB)"}}}
+_REASON = {"application/json": {"schema": {"type": "object", "properties": {"reason": {"type": "string"}}}}}
+
+
+def _query(*names: str) -> list[dict[str, Any]]:
+    return [{"name": n, "in": "query", "schema": {"type": "string"}} for n in names]
+
+
+ADMIN_PATHS: dict[str, Any] = {
+    "/processes": {
+        "get": _op("Deployed process versions, newest first", params=_query("process_id")),
+        "post": _op("Deploy a diagram as a pending version (process administrators)", "201", _XML,
+                    _query("note", "name", "bind")),
+    },
+    "/processes/validate": {"post": _op("Run the deploy-time checks without storing", body=_XML)},
+    "/processes/{version_id}": {"get": _op("One version and its review", params=[_path_id("version_id")])},
+    "/processes/{version_id}/bpmn": {"get": _op("Export a version's BPMN file", params=[_path_id("version_id")])},
+    "/processes/{version_id}/approve": {"post": _op("Approve a pending version (not one's own)",
+                                                    params=[_path_id("version_id")])},
+    "/processes/{version_id}/reject": {"post": _op("Reject a pending version with a note", body=_JSON_OBJECT,
+                                                   params=[_path_id("version_id")])},
+    "/processes/diff": {"get": _op("Elements added, removed and changed between two versions",
+                                   params=_query("from", "to"))},
+    "/bindings": {"get": _op("Which version each district's new topics use"),
+                  "put": _op("Bind an approved version for a district or as default", body=_JSON_OBJECT),
+                  "delete": _op("Remove a district's own binding", params=_query("process_id", "district"))},
+    "/drafts": {"get": _op("Drafts being edited"),
+                "post": _op("Import a diagram or start from a version", "201", {**_XML, **_JSON_OBJECT})},
+    "/drafts/{draft_id}": {"get": _op("A draft", params=[_path_id("draft_id")]),
+                           "put": _op("Save a draft's diagram", body=_XML, params=[_path_id("draft_id")]),
+                           "delete": _op("Throw a draft away", "204", params=[_path_id("draft_id")])},
+    "/drafts/{draft_id}/bpmn": {"get": _op("Export a draft's BPMN file", params=[_path_id("draft_id")])},
+    "/drafts/{draft_id}/validate": {"post": _op("Check a draft", params=[_path_id("draft_id")])},
+    "/drafts/{draft_id}/deploy": {"post": _op("Deploy a draft as a pending version", "201", _JSON_OBJECT,
+                                              [_path_id("draft_id")])},
+    "/migrations": {"post": _op("Dry-run or move topics to a newer version", body=_JSON_OBJECT)},
+    **{f"/topics/{{topic_id}}/{action}": {"post": _op(summary, body=_REASON, params=[_path_id("topic_id")])}
+       for action, summary in (("suspend", "Suspend a topic"), ("resume", "Resume a suspended topic"),
+                               ("terminate", "Terminate a topic with a reason"),
+                               ("retry", "Retry the failed step"), ("skip", "Skip the failed step with a reason"))},
+    "/tasks/{task_id}/reassign": {"post": _op("Give an open task to a unit, organization or user",
+                                              body=_JSON_OBJECT, params=[_path_id("task_id")])},
+    "/audit": {"get": _op("The audit log, newest first (supervisors, process administrators)",
+                          params=_query("action", "actor", "target", "address", "since", "until", "limit",
+                                        "offset"))},
+}
+
 OPENAPI: dict[str, Any] = {
     "openapi": "3.1.0",
     "info": {"title": "shangliang API", "version": "1",
@@ -63,13 +110,7 @@ OPENAPI: dict[str, Any] = {
             {"name": "status", "in": "query", "schema": {"enum": ["ready", "completed", "cancelled"]}}])},
         "/tasks/{task_id}": {"get": _op("A task and its form", params=[_path_id("task_id")])},
         "/tasks/{task_id}/complete": {"post": _op("Submit a task's form", body=_COMPLETE, params=[_path_id("task_id")])},
-        "/processes": {
-            "get": _op("Every deployed process version"),
-            "post": _op("Deploy a BPMN diagram (process administrators)", "201",
-                        {"application/xml": {"schema": {"type": "string"}}},
-                        [{"name": "note", "in": "query", "schema": {"type": "string"}},
-                         {"name": "name", "in": "query", "schema": {"type": "string"}}]),
-        },
+        **ADMIN_PATHS,
         "/openapi.json": {"get": {"summary": "This document", "security": [],
                                   "responses": {"200": {"description": "the OpenAPI document", "content": _JSON_OBJECT}}}},
     },

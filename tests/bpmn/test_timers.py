@@ -4,9 +4,9 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from engine import processes, topics
+from engine import review, topics
 from engine.deadlines import sweep
-from models import DeadlineAction, Event, Organization, TimerDue
+from models import DeadlineAction, Event, TimerDue
 from tests.conftest import NOW
 from tests.factories import drive, open_ids, start_topic
 from webui.demo import district_path, user_named
@@ -16,10 +16,9 @@ DIAGRAM = Path(__file__).with_name("data") / "topic_district_timer.bpmn"
 
 def bind_timer_diagram(session) -> None:
     """Deploy the timer diagram through the normal checks and bind it for 金坛 only."""
-    version = processes.deploy(session, DIAGRAM.read_bytes(), source_name=DIAGRAM.name,
-                               deployed_by=user_named(session, "admin"))
-    processes.bind(session, version, session.scalar(select(Organization).where(Organization.code == "jintan")))
-    session.commit()
+    version = review.submit(session, user_named(session, "admin"), DIAGRAM.read_bytes(), source_name=DIAGRAM.name,
+                            bind_to=("jintan",))
+    review.approve(session, user_named(session, "admin2"), version.id)
 
 
 def test_the_sweep_fires_a_due_timer_once_and_the_topic_moves_on(sessions):

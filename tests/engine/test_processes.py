@@ -23,7 +23,7 @@ def test_deploying_the_same_bytes_twice_gives_one_version(session):
 
 def test_a_changed_diagram_is_the_next_version_and_bindings_choose_per_district(session):
     changed = (BPMN / "topic_path.bpmn").read_bytes().replace("深入调研".encode(), "深入调研二".encode(), 1)
-    second = processes.deploy(session, changed, note="rename")
+    second = processes.deploy(session, changed, note="rename", preapproved=True)
     assert second.number == 2
     tianning, wujin = district(session, "tianning"), district(session, "wujin")
     processes.bind(session, second, tianning)

@@ -1,0 +1,45 @@
+// The case page's diagrams: bpmn-js NavigatedViewer, one tab per process, steps coloured by state.
+(function () {
+  const box = document.getElementById("diagram");
+  if (!box || !window.BpmnJS) return;
+  const viewer = new window.BpmnJS({ container: box });
+  const tabs = Array.from(document.querySelectorAll("[data-diagram]"));
+  const xmlUrl = (id) => box.dataset.xmlUrl.replace(/\/0\.bpmn$/, "/" + id + ".bpmn");
+  const STATES = ["done", "current", "overdue"];
+  let shown = null;
+  let marks = {};
+
+  function paint() {
+    const canvas = viewer.get("canvas");
+    const registry = viewer.get("elementRegistry");
+    registry.getAll().forEach((el) => STATES.forEach((s) => canvas.removeMarker(el.id, s)));
+    const mine = marks[shown] || {};
+    STATES.forEach((state) => (mine[state] || []).forEach((id) => {
+      if (registry.get(id)) canvas.addMarker(id, state);
+    }));
+  }
+
+  async function loadMarks() {
+    const response = await fetch(box.dataset.marksUrl, { credentials: "same-origin" });
+    if (response.ok) marks = await response.json();
+  }
+
+  async function show(id) {
+    const response = await fetch(xmlUrl(id), { credentials: "same-origin" });
+    if (!response.ok) { box.textContent = "流程图无法加载 (" + response.status + ")"; return; }
+    await viewer.importXML(await response.text());
+    shown = id;
+    viewer.get("canvas").zoom("fit-viewport", "auto");
+    paint();
+    box.dataset.loaded = id;
+    tabs.forEach((t) => {
+      t.classList.toggle("active", t.dataset.diagram === id);
+      t.setAttribute("aria-selected", t.dataset.diagram === id ? "true" : "false");
+    });
+  }
+
+  tabs.forEach((tab) => tab.addEventListener("click", () => show(tab.dataset.diagram)));
+  loadMarks().then(() => show(box.dataset.first));
+  // The diagram is live: step states are fetched again every 30 seconds.
+  setInterval(() => loadMarks().then(paint), 30000);
+})();
