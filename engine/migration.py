@@ -13,11 +13,24 @@ from datetime import datetime
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.util.diff import SpecDiff, WorkflowDiff
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Event, ProcessVersion, Role, Topic, TopicStatus, User, VersionStatus, WorkflowState, utcnow
+from models import (
+    Event,
+    ProcessVersion,
+    Role,
+    TaskItem,
+    TaskStatus,
+    Topic,
+    TopicStatus,
+    User,
+    VersionStatus,
+    WorkflowState,
+    utcnow,
+)
 from models.database import writing
 
 from . import audit, engine_time, failures, processes, projection, state, topics
@@ -148,6 +161,8 @@ def _prepare(session: Session, topic: Topic, target: ProcessVersion, now: dateti
     for diff, spec_diff in zip(diffs, spec_diffs, strict=True):
         verdict.reasons += unsafe_tasks(diff, spec_diff, target.label)
         verdict.notes += describe_changes(diff, spec_diff)
+    verdict.reasons = list(dict.fromkeys(verdict.reasons + _done_and_removed(session, topic, process_id, new_spec,
+                                                                             target.label)))
     if verdict.reasons:
         return verdict, None
     try:
@@ -166,6 +181,18 @@ def _prepare(session: Session, topic: Topic, target: ProcessVersion, now: dateti
     elif failures.failed_tasks(workflow):
         failure = stored.failure
     return verdict, _Moved(workflow, pins, failure)
+
+
+def _done_and_removed(session: Session, topic: Topic, process_id: str, spec: BpmnProcessSpec, target: str) -> list[str]:
+    """Name the user tasks the topic has done in the process that ``spec`` no longer has.
+
+    The stored workflow keeps no finished history (engine/history.py); the task rows do.
+    """
+    kept = {s.bpmn_id for s in spec.task_specs.values()}
+    done = session.execute(select(TaskItem.bpmn_id, TaskItem.name).distinct().where(
+        TaskItem.topic_id == topic.id, TaskItem.process_id == process_id, TaskItem.status == TaskStatus.COMPLETED))
+    return [f"{bpmn_id} ({name}) does not exist in {target}, but the topic has done it"
+            for bpmn_id, name in done if bpmn_id not in kept]
 
 
 def _preconditions(session: Session, topic: Topic, current: ProcessVersion | None, target: ProcessVersion) -> list[str]:

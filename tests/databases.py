@@ -6,6 +6,7 @@ own database is only used to create and drop others); without it every database 
 import itertools
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import Engine, make_url, text
@@ -33,9 +34,18 @@ def load_template(url: str) -> None:
 class SqliteTemplates:
     """Template and copies as files in a temporary directory."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, source: "SqliteTemplates | None" = None) -> None:
         self.template = directory / "world.sqlite3"
-        load_template(f"sqlite:///{self.template}")
+        if source is None:
+            load_template(f"sqlite:///{self.template}")
+        else:
+            shutil.copy(source.template, self.template)
+
+    def derive(self, directory: Path, prepare: Callable[[str], None]) -> "SqliteTemplates":
+        """Return a second template: a copy of this one that ``prepare`` (given its URL) changed."""
+        derived = SqliteTemplates(directory, source=self)
+        prepare(f"sqlite:///{derived.template}")
+        return derived
 
     def copy(self, directory: Path) -> str:
         """Return the URL of a fresh copy of the template."""
@@ -53,15 +63,25 @@ class SqliteTemplates:
 class PostgresTemplates:
     """Template and copies as databases on one server, named after this process (xdist workers differ)."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, name: str = "template", source: "PostgresTemplates | None" = None) -> None:
         self.server = make_url(url)
-        self.admin: Engine = make_engine(url, isolation_level="AUTOCOMMIT")
+        self.admin: Engine = source.admin if source else make_engine(url, isolation_level="AUTOCOMMIT")
         self.prefix = f"shangliang_test_{os.getpid()}"
-        self.template = f"{self.prefix}_template"
-        self.counter = itertools.count(1)
+        self.template = f"{self.prefix}_{name}"
+        self.counter = source.counter if source else itertools.count(1)
+        self.owns_admin = source is None
         self._execute(f'DROP DATABASE IF EXISTS "{self.template}" WITH (FORCE)')
-        self._execute(f'CREATE DATABASE "{self.template}"')
-        load_template(self.url_of(self.template))
+        if source is None:
+            self._execute(f'CREATE DATABASE "{self.template}"')
+            load_template(self.url_of(self.template))
+        else:
+            self._execute(f'CREATE DATABASE "{self.template}" TEMPLATE "{source.template}" STRATEGY FILE_COPY')
+
+    def derive(self, directory: Path, prepare: Callable[[str], None]) -> "PostgresTemplates":
+        """Return a second template: a copy of this one that ``prepare`` (given its URL) changed."""
+        derived = PostgresTemplates(self.server.render_as_string(hide_password=False), directory.name, source=self)
+        prepare(derived.url_of(derived.template))
+        return derived
 
     def url_of(self, database: str) -> str:
         """Return the URL of a database on the test server."""
@@ -78,9 +98,10 @@ class PostgresTemplates:
         self._execute(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
 
     def close(self) -> None:
-        """Drop the template and let go of the server."""
+        """Drop the template and, unless it was derived from another, let go of the server."""
         self._execute(f'DROP DATABASE IF EXISTS "{self.template}" WITH (FORCE)')
-        self.admin.dispose()
+        if self.owns_admin:
+            self.admin.dispose()
 
     def _execute(self, sql: str) -> None:
         with self.admin.connect() as connection:

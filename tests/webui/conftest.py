@@ -1,10 +1,10 @@
 """Fixtures of the web tests: the demo world with its passwords, an app on a movable clock, actors.
 
 ``db_url`` is overridden so the root fixtures (``session``, ``sessions``) and the app share one
-database file per test, in which every demo user has the demo password.
+database per test (SQLite or PostgreSQL, as tests/databases.py decides), in which every demo
+user has the demo password.
 """
 import re
-import shutil
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -18,6 +18,7 @@ from werkzeug.test import TestResponse
 
 from models.database import make_engine, make_session_factory
 from tests.conftest import NOW
+from tests.databases import PostgresTemplates, SqliteTemplates
 from webui import create_app, demo
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -37,24 +38,28 @@ class MovableClock:
         self.at += timedelta(**delta)
 
 
-@pytest.fixture(scope="session")
-def web_template_db(template_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Return the template database with the demo passwords and TOTP secrets set."""
-    path = tmp_path_factory.mktemp("web-template") / "world.sqlite3"
-    shutil.copy(template_db, path)
-    engine = make_engine(f"sqlite:///{path}")
+def _set_credentials(url: str) -> None:
+    engine = make_engine(url)
     with make_session_factory(engine)() as session:
         demo.set_demo_credentials(session)
     engine.dispose()
-    return path
+
+
+@pytest.fixture(scope="session")
+def web_templates(templates: SqliteTemplates | PostgresTemplates,
+                  tmp_path_factory: pytest.TempPathFactory) -> Iterator[SqliteTemplates | PostgresTemplates]:
+    """Return the template database with the demo passwords and TOTP secrets set."""
+    derived = templates.derive(tmp_path_factory.mktemp("web_template"), _set_credentials)
+    yield derived
+    derived.close()
 
 
 @pytest.fixture
-def db_url(web_template_db: Path, tmp_path: Path) -> str:
-    """Return this test's own copy of the web template database."""
-    path = tmp_path / "web.sqlite3"
-    shutil.copy(web_template_db, path)
-    return f"sqlite:///{path}"
+def db_url(web_templates: SqliteTemplates | PostgresTemplates, tmp_path: Path) -> Iterator[str]:
+    """Return this test's own copy of the web template database, dropped afterwards."""
+    url = web_templates.copy(tmp_path)
+    yield url
+    web_templates.drop(url)
 
 
 @pytest.fixture
