@@ -6,6 +6,8 @@ address ``cli``.
 """
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -17,15 +19,16 @@ from engine import audit, bindings, diagram_diff, migration, operations, review
 from engine.errors import NotFound
 from engine.reassign import where
 from models import ProcessVersion
-from models.database import make_engine, make_session_factory
 
-from . import default_database_url, demo
+from . import database_sessions, demo
 
 CLI = "cli"
 
 
-def _session() -> Session:
-    return make_session_factory(make_engine(default_database_url()))()
+@contextmanager
+def _session() -> Iterator[Session]:
+    with database_sessions() as sessions, sessions() as session:
+        yield session
 
 
 def _version(session: Session, version_id: int) -> ProcessVersion:
