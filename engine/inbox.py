@@ -1,5 +1,7 @@
 """Task lists as plain indexed queries over task_item: a user's inbox and a topic's open tasks."""
-from sqlalchemy import Select, and_, false, or_, select
+from datetime import UTC, datetime
+
+from sqlalchemy import ColumnElement, Select, and_, false, or_, select
 from sqlalchemy.orm import Session
 
 from models import Organization, TaskItem, TaskStatus, Topic, User
@@ -21,7 +23,16 @@ def descendants(session: Session, org_ids: set[int]) -> set[int]:
 
 def inbox_query(session: Session, user: User, status: TaskStatus = TaskStatus.READY) -> Select[tuple[TaskItem]]:
     """Return the query for the tasks the user may act on, least time left first."""
-    clauses = []
+    return (
+        select(TaskItem)
+        .where(TaskItem.status == status, or_(false(), *_reach(session, user, status)))
+        .order_by(TaskItem.due_at.is_(None), TaskItem.due_at, TaskItem.id)
+    )
+
+
+def _reach(session: Session, user: User, status: TaskStatus) -> list[ColumnElement[bool]]:
+    """Return the conditions, one per way a task can be the user's, whose union is what the user may act on."""
+    clauses: list[ColumnElement[bool]] = []
     for assignment in user.roles:
         if assignment.unit_id is not None:
             clauses.append(and_(TaskItem.role == assignment.role, TaskItem.candidate_unit_id == assignment.unit_id))
@@ -35,19 +46,29 @@ def inbox_query(session: Session, user: User, status: TaskStatus = TaskStatus.RE
     mine = TaskItem.assignee_id == user.id
     if status is TaskStatus.READY:
         # a task given to one person (reassigned to a user) is theirs alone
-        reach = or_(and_(or_(false(), *clauses), TaskItem.assignee_id.is_(None)), mine)
-    else:
-        reach = or_(false(), *clauses, mine)
-    return (
-        select(TaskItem)
-        .where(TaskItem.status == status, reach)
-        .order_by(TaskItem.due_at.is_(None), TaskItem.due_at, TaskItem.id)
-    )
+        return [*(and_(c, TaskItem.assignee_id.is_(None)) for c in clauses), mine]
+    return [*clauses, mine]
 
 
 def inbox(session: Session, user: User, status: TaskStatus = TaskStatus.READY, limit: int = 200) -> list[TaskItem]:
-    """Return the user's tasks in the given status, least time left first."""
-    return list(session.scalars(inbox_query(session, user, status).limit(limit)))
+    """Return the user's tasks in the given status, least time left first (the order of ``inbox_query``).
+
+    Each way a task can be the user's is read on its own, in the order of the (unit, status,
+    due_at) index, at most ``limit`` rows, and the parts are merged: a busy unit's inbox reads
+    ``limit`` rows instead of sorting all its open tasks.
+    """
+    found: dict[int, TaskItem] = {}
+    for condition in _reach(session, user, status):
+        mine = select(TaskItem).where(TaskItem.status == status, condition)
+        dated = mine.where(TaskItem.due_at.is_not(None)).order_by(TaskItem.due_at, TaskItem.id).limit(limit)
+        undated = mine.where(TaskItem.due_at.is_(None)).order_by(TaskItem.id).limit(limit)
+        for query in (dated, undated):
+            found.update((item.id, item) for item in session.scalars(query))
+    return sorted(found.values(), key=_least_time_left)[:limit]
+
+
+def _least_time_left(item: TaskItem) -> tuple[bool, datetime, int]:
+    return item.due_at is None, item.due_at or datetime.min.replace(tzinfo=UTC), item.id
 
 
 def open_tasks(session: Session, topic: Topic) -> list[TaskItem]:

@@ -42,6 +42,7 @@ class TaskItem(Base):
     __tablename__ = "task_item"
     __table_args__ = (
         Index("ix_task_item_unit_open", "candidate_unit_id", "status", "due_at"),
+        Index("ix_task_item_assignee_open", "assignee_id", "status", "due_at"),  # tasks given to one person
         Index("ix_task_item_org_open", "candidate_org_id", "status", "due_at"),
         Index("ix_task_item_status_due", "status", "due_at"),
         Index("ix_task_item_sweep_warn", "status", "warning", "warn_at"),

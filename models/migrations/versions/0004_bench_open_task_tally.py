@@ -1,4 +1,4 @@
-"""open task tally: counts of ready tasks by district, unit, stage and due time, for the dashboard
+"""open task tally for the dashboard; an index for the tasks given to one person, for inboxes
 
 Revision ID: 0004_bench
 Revises: 0002_audit
@@ -40,7 +40,10 @@ def upgrade() -> None:
               .where(item.c.status == 'ready').group_by(*keys))
     op.execute(tally.insert().from_select(
         ['district_id', 'candidate_unit_id', 'candidate_org_id', 'stage', 'due_at', 'open_count'], counts))
+    # Whoever completed a task is its assignee, so without the status a person's open tasks hide among thousands.
+    op.create_index('ix_task_item_assignee_open', 'task_item', ['assignee_id', 'status', 'due_at'])
 
 
 def downgrade() -> None:
+    op.drop_index('ix_task_item_assignee_open', 'task_item')
     op.drop_table('open_task_tally')
