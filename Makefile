@@ -76,6 +76,10 @@ BENCH_ARGS ?=
 bench: install
 	tests/pg.sh run $(BIN)/python -m bench $(BENCH_ARGS)
 
+# The house lint rules (ruff.toml); part of the review before a change lands, not of `make test`.
+lint: install
+	$(BIN)/ruff check .
+
 # Refresh the catalog after changing page text: make messages, then translate the new entries in the .po file.
 messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -o webui/translations/messages.pot .

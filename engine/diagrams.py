@@ -5,6 +5,7 @@ XML is parsed by lxml with entities, DTDs and network access off, before SpiffWo
 it; then the document is checked against what shangliang supports, and every expression
 against the restricted language, so a diagram is never a way to run code.
 """
+
 import hashlib
 from collections import deque
 from dataclasses import dataclass
@@ -32,14 +33,48 @@ DTD_REFUSED = "a DOCTYPE or entity declaration is not allowed in a diagram"
 STAGES = ("proposal", "approval", "research", "consultation", "minutes", "handling", "feedback", "reinspection")
 
 SUPPORTED = {
-    "startEvent", "endEvent", "userTask", "manualTask", "task", "exclusiveGateway",
-    "parallelGateway", "inclusiveGateway", "callActivity", "sequenceFlow", "laneSet",
-    "textAnnotation", "association", "extensionElements", "documentation",
-    "intermediateCatchEvent", "boundaryEvent", "property",
+    "startEvent",
+    "endEvent",
+    "userTask",
+    "manualTask",
+    "task",
+    "exclusiveGateway",
+    "parallelGateway",
+    "inclusiveGateway",
+    "callActivity",
+    "sequenceFlow",
+    "laneSet",
+    "textAnnotation",
+    "association",
+    "extensionElements",
+    "documentation",
+    "intermediateCatchEvent",
+    "boundaryEvent",
+    "property",
 }
-FLOW_NODES = SUPPORTED - {"sequenceFlow", "laneSet", "textAnnotation", "association", "extensionElements", "documentation", "property"}
-EXPRESSION_TAGS = ("conditionExpression", "timeDate", "timeDuration", "timeCycle", "loopCardinality", "completionCondition")
-SCRIPT_TAGS = (f"{{{BPMN}}}script", f"{{{SPIFF}}}preScript", f"{{{SPIFF}}}postScript", f"{{{SPIFF}}}serviceTaskOperator")
+FLOW_NODES = SUPPORTED - {
+    "sequenceFlow",
+    "laneSet",
+    "textAnnotation",
+    "association",
+    "extensionElements",
+    "documentation",
+    "property",
+}
+EXPRESSION_TAGS = (
+    "conditionExpression",
+    "timeDate",
+    "timeDuration",
+    "timeCycle",
+    "loopCardinality",
+    "completionCondition",
+)
+SCRIPT_TAGS = (
+    f"{{{BPMN}}}script",
+    f"{{{SPIFF}}}preScript",
+    f"{{{SPIFF}}}postScript",
+    f"{{{SPIFF}}}serviceTaskOperator",
+)
 
 
 @dataclass(frozen=True)
@@ -166,7 +201,6 @@ def _connect_loop_children(spec: BpmnProcessSpec) -> None:
                 child.completed_event.connect(task_spec.merge_child)
 
 
-
 def check_user_tasks(spec: BpmnProcessSpec) -> list[Problem]:
     """Every user task sits in a role's lane and declares a known stage, form, candidate and clock."""
     problems = []
@@ -208,7 +242,9 @@ def check_paths(process: etree._Element) -> list[Problem]:
         edges.setdefault(boundary.get("attachedToRef", ""), []).append(boundary.get("id", ""))
     ends = {i for i, e in nodes.items() if _local(e) == "endEvent"}
     reaches_end = _reverse_reachable(edges, ends)
-    problems = [_problem(e, "no path leads from here to an end event") for i, e in nodes.items() if i not in reaches_end]
+    problems = [
+        _problem(e, "no path leads from here to an end event") for i, e in nodes.items() if i not in reaches_end
+    ]
     return problems + _research_gate_problems(process, nodes, edges)
 
 
@@ -235,7 +271,8 @@ def _research_gate_problems(
 ) -> list[Problem]:
     """No research, no consultation: with the gate removed, no consultation task is reachable."""
     consultation = [
-        e for e in nodes.values()
+        e
+        for e in nodes.values()
         if e.find(".//spiffworkflow:property[@name='stage'][@value='consultation']", NS) is not None
     ]
     if not consultation:
@@ -244,4 +281,8 @@ def _research_gate_problems(
     if "research_gate" not in nodes:
         return [_problem(e, "consultation without the research gate (research_gate) before it") for e in consultation]
     reachable = _walk(edges, starts, blocked="research_gate")
-    return [_problem(e, "can be reached without passing the research gate") for e in consultation if e.get("id") in reachable]
+    return [
+        _problem(e, "can be reached without passing the research gate")
+        for e in consultation
+        if e.get("id") in reachable
+    ]

@@ -5,6 +5,7 @@ Deploying stores an immutable version, pending until a second administrator appr
 which version each called process resolves to. A topic pins the versions it started with, so
 later deployments never change a running topic (engine/migration.py moves chosen ones).
 """
+
 from datetime import datetime
 
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
@@ -22,8 +23,14 @@ _BY_SHA256: dict[str, diagrams.Diagram] = {}  # parsed diagrams by the sha256 of
 
 
 def deploy(
-    session: Session, data: bytes, *, source_name: str = "", note: str = "", deployed_by: User | None = None,
-    preapproved: bool = False, now: datetime | None = None,
+    session: Session,
+    data: bytes,
+    *,
+    source_name: str = "",
+    note: str = "",
+    deployed_by: User | None = None,
+    preapproved: bool = False,
+    now: datetime | None = None,
 ) -> ProcessVersion:
     """Validate a diagram and store it as the next version of its process (the same bytes twice: one version).
 
@@ -37,16 +44,30 @@ def deploy(
         session.add(definition)
         session.flush()
     same = session.scalar(
-        select(ProcessVersion).where(ProcessVersion.definition_id == definition.id, ProcessVersion.sha256 == diagram.sha256)
+        select(ProcessVersion).where(
+            ProcessVersion.definition_id == definition.id, ProcessVersion.sha256 == diagram.sha256
+        )
     )
     if same is not None:
         return same
-    number = session.scalar(select(func.coalesce(func.max(ProcessVersion.number), 0)).where(
-        ProcessVersion.definition_id == definition.id)) + 1
+    number = (
+        session.scalar(
+            select(func.coalesce(func.max(ProcessVersion.number), 0)).where(
+                ProcessVersion.definition_id == definition.id
+            )
+        )
+        + 1
+    )
     version = ProcessVersion(
-        definition=definition, number=number, bpmn_xml=data, sha256=diagram.sha256,
-        source_name=source_name, note=note, deployed_by=deployed_by,
-        status=VersionStatus.APPROVED if preapproved else VersionStatus.PENDING, deployed_at=now or utcnow(),
+        definition=definition,
+        number=number,
+        bpmn_xml=data,
+        sha256=diagram.sha256,
+        source_name=source_name,
+        note=note,
+        deployed_by=deployed_by,
+        status=VersionStatus.APPROVED if preapproved else VersionStatus.PENDING,
+        deployed_at=now or utcnow(),
         review_note=BUNDLED_NOTE if preapproved else "",
     )
     session.add(version)
@@ -59,10 +80,12 @@ def bind(session: Session, version: ProcessVersion, district: Organization | Non
     if version.status is not VersionStatus.APPROVED:
         raise Conflict(f"{version.label} is {version.status.value}: only an approved version can be bound")
     process_id = version.definition.process_id
-    binding = session.scalar(select(ProcessBinding).where(
-        ProcessBinding.process_id == process_id,
-        ProcessBinding.district_id.is_(None) if district is None else ProcessBinding.district_id == district.id,
-    ))
+    binding = session.scalar(
+        select(ProcessBinding).where(
+            ProcessBinding.process_id == process_id,
+            ProcessBinding.district_id.is_(None) if district is None else ProcessBinding.district_id == district.id,
+        )
+    )
     if binding is None:
         binding = ProcessBinding(process_id=process_id, district=district, version=version)
         session.add(binding)
@@ -73,16 +96,20 @@ def bind(session: Session, version: ProcessVersion, district: Organization | Non
 
 def bound_version(session: Session, process_id: str, district: Organization) -> ProcessVersion:
     """Return the version bound for this district, else the default binding, else the newest approved."""
-    bindings = session.scalars(select(ProcessBinding).where(
-        ProcessBinding.process_id == process_id,
-        (ProcessBinding.district_id == district.id) | ProcessBinding.district_id.is_(None),
-    )).all()
+    bindings = session.scalars(
+        select(ProcessBinding).where(
+            ProcessBinding.process_id == process_id,
+            (ProcessBinding.district_id == district.id) | ProcessBinding.district_id.is_(None),
+        )
+    ).all()
     for binding in sorted(bindings, key=lambda b: b.district_id is None):
         return binding.version
     newest = session.scalar(
-        select(ProcessVersion).join(ProcessDefinition)
+        select(ProcessVersion)
+        .join(ProcessDefinition)
         .where(ProcessDefinition.process_id == process_id, ProcessVersion.status == VersionStatus.APPROVED)
-        .order_by(ProcessVersion.number.desc()).limit(1)
+        .order_by(ProcessVersion.number.desc())
+        .limit(1)
     )
     if newest is None:
         raise NotFound(f"no approved version of process {process_id!r} is deployed")
@@ -116,15 +143,20 @@ def pinned_specs(
     Versions are immutable, so a version whose sha256 was parsed before is that same diagram.
     """
     ids = {main_id, *called_ids.values()}
-    digests = dict(session.execute(select(ProcessVersion.id, ProcessVersion.sha256).where(
-        ProcessVersion.id.in_(ids))).tuples().all())
+    digests = dict(
+        session.execute(select(ProcessVersion.id, ProcessVersion.sha256).where(ProcessVersion.id.in_(ids)))
+        .tuples()
+        .all()
+    )
     if ids - set(digests):
         raise NotFound(f"process versions {sorted(ids - set(digests))} are missing")
     found = {vid: _BY_SHA256.get(digest) or diagram_of(version_by_id(session, vid)) for vid, digest in digests.items()}
     return found[main_id].spec, {pid: found[vid].spec for pid, vid in called_ids.items()}
 
 
-def specs_of(main: ProcessVersion, called: dict[str, ProcessVersion]) -> tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]:
+def specs_of(
+    main: ProcessVersion, called: dict[str, ProcessVersion]
+) -> tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]:
     """Return the live specs a workflow needs: the main spec and one per called process id."""
     return diagram_of(main).spec, {pid: diagram_of(v).spec for pid, v in called.items()}
 

@@ -3,6 +3,7 @@
 Commands act as a named user (``--as``) because the CLI runs on the server, where whoever can
 run it can read the database anyway; the API and the web pages authenticate instead.
 """
+
 import json
 import sys
 from collections.abc import Iterator
@@ -66,8 +67,10 @@ def load_demo() -> None:
     """Load the demo organizations, users and topics (only into a database without organizations)."""
     with _session() as session:
         demo.load(session, utcnow())
-    click.echo("demo data loaded; each demo user's API token is demo-<username>; "
-               "web password Demo-2026-pass (accepted only when SHANGLIANG_DEMO=1)")
+    click.echo(
+        "demo data loaded; each demo user's API token is demo-<username>; "
+        "web password Demo-2026-pass (accepted only when SHANGLIANG_DEMO=1)"
+    )
 
 
 @main.command()
@@ -102,13 +105,15 @@ def _print_tasks(items: list[Any]) -> None:
     for item in items:
         due = item.due_at.astimezone(SHANGHAI).date().isoformat() if item.due_at else "-"
         where = item.candidate_unit.code if item.candidate_unit else item.candidate_org.code
-        click.echo(f"task {item.id}\ttopic {item.topic_id}\t{item.bpmn_id}\t{item.name}\t{item.role.value}@{where}\tdue {due}")
+        click.echo(
+            f"task {item.id}\ttopic {item.topic_id}\t{item.bpmn_id}\t{item.name}\t{item.role.value}@{where}\tdue {due}"
+        )
 
 
 @main.command()
 @click.argument("task_id", type=int)
 @click.option("--as", "username", required=True)
-@click.option("--data", default="{}", help='the form as JSON, e.g. \'{"approved": true}\'')
+@click.option("--data", default="{}", help="the form as JSON, e.g. '{\"approved\": true}'")
 def complete(task_id: int, username: str, data: str) -> None:
     """Complete a task with form data and print what is open next."""
     try:
@@ -193,8 +198,11 @@ def deadline(start_date: str, working_days: int | None, months: int | None) -> N
         _fail("give exactly one of --working-days N or --months N")
     calendar = _calendar()
     try:
-        due = calendar.add_working_days(start_day, working_days) if working_days is not None \
+        due = (
+            calendar.add_working_days(start_day, working_days)
+            if working_days is not None
             else calendar.add_months(start_day, months or 0)
+        )
     except ValueError as exc:
         _fail(str(exc))
     click.echo(f"{due.date.isoformat()}{' provisional' if due.provisional else ''}")

@@ -3,6 +3,7 @@
 Every demo user's API token is ``demo-<username>``; that holds in demo data only, which is
 never loaded into a database that already has organizations.
 """
+
 import base64
 import hashlib
 from datetime import datetime, timedelta
@@ -20,20 +21,33 @@ BPMN_DIR = Path(__file__).resolve().parents[1] / "bpmn"
 DISTRICT_VARIANTS = {"wujin": "approval/town_approval_wujin.bpmn"}
 
 DISTRICTS = [
-    ("tianning", "天宁区"), ("zhonglou", "钟楼区"), ("xinbei", "新北区"), ("wujin", "武进区"),
-    ("jintan", "金坛区"), ("liyang", "溧阳市"), ("jingkai", "常州经开区"),
+    ("tianning", "天宁区"),
+    ("zhonglou", "钟楼区"),
+    ("xinbei", "新北区"),
+    ("wujin", "武进区"),
+    ("jintan", "金坛区"),
+    ("liyang", "溧阳市"),
+    ("jingkai", "常州经开区"),
 ]
 TOWNS = [
-    ("tianning", "zhenglu", "郑陆镇", OrgKind.TOWN), ("tianning", "qinglong", "青龙街道", OrgKind.STREET),
-    ("zhonglou", "nandajie", "南大街街道", OrgKind.STREET), ("xinbei", "menghe", "孟河镇", OrgKind.TOWN),
-    ("wujin", "hutang", "湖塘镇", OrgKind.TOWN), ("wujin", "niutang", "牛塘镇", OrgKind.TOWN),
-    ("jintan", "jincheng", "金城镇", OrgKind.TOWN), ("liyang", "licheng", "溧城街道", OrgKind.STREET),
-    ("jingkai", "henglin", "横林镇", OrgKind.TOWN), ("wujin", "wujin-park", "武进国家高新区", OrgKind.PARK),
+    ("tianning", "zhenglu", "郑陆镇", OrgKind.TOWN),
+    ("tianning", "qinglong", "青龙街道", OrgKind.STREET),
+    ("zhonglou", "nandajie", "南大街街道", OrgKind.STREET),
+    ("xinbei", "menghe", "孟河镇", OrgKind.TOWN),
+    ("wujin", "hutang", "湖塘镇", OrgKind.TOWN),
+    ("wujin", "niutang", "牛塘镇", OrgKind.TOWN),
+    ("jintan", "jincheng", "金城镇", OrgKind.TOWN),
+    ("liyang", "licheng", "溧城街道", OrgKind.STREET),
+    ("jingkai", "henglin", "横林镇", OrgKind.TOWN),
+    ("wujin", "wujin-park", "武进国家高新区", OrgKind.PARK),
 ]
 DISTRICT_UNITS = [
-    ("cmt-social", "社会和法制委员会", UnitKind.COMMITTEE), ("cmt-economy", "经济委员会", UnitKind.COMMITTEE),
-    ("housing", "住房和城乡建设局", UnitKind.DEPARTMENT), ("civil", "民政局", UnitKind.DEPARTMENT),
-    ("urban", "城市管理局", UnitKind.DEPARTMENT), ("education", "教育局", UnitKind.DEPARTMENT),
+    ("cmt-social", "社会和法制委员会", UnitKind.COMMITTEE),
+    ("cmt-economy", "经济委员会", UnitKind.COMMITTEE),
+    ("housing", "住房和城乡建设局", UnitKind.DEPARTMENT),
+    ("civil", "民政局", UnitKind.DEPARTMENT),
+    ("urban", "城市管理局", UnitKind.DEPARTMENT),
+    ("education", "教育局", UnitKind.DEPARTMENT),
 ]
 TOWN_UNITS = [("gov", "人民政府", UnitKind.TOWN_GOVERNMENT), ("cmt", "政协工委", UnitKind.COMMITTEE)]
 
@@ -72,13 +86,24 @@ def demo_token(username: str) -> str:
 def district_path(d: str, sensitive: bool = False, assisting: bool = True) -> list[tuple[str, str, dict[str, Any]]]:
     """Return every step of a district topic from proposal to closed: (task, username, form data)."""
     return [
-        ("submit_proposal", f"office_{d}", {"rationale": "群众反映强烈，需协商推动解决", "committee": f"{d}-cmt-social",
-                                            "sensitive": sensitive}),
+        (
+            "submit_proposal",
+            f"office_{d}",
+            {"rationale": "群众反映强烈，需协商推动解决", "committee": f"{d}-cmt-social", "sensitive": sensitive},
+        ),
         ("chairs_review", f"chair_{d}", {"approved": True, "opinion": "同意列入协商议题"}),
         ("party_approval", f"office_{d}", {"approved": True, "opinion": "区委同意"}),
         ("enter_annual_plan", f"office_{d}", {"plan_year": 2026, "planned_month": 6}),
-        *_shared_path(d, f"office_{d}", f"chair_{d}", f"committee_{d}", f"housing_{d}",
-                      [f"{d}-civil"] if assisting else [], f"civil_{d}", sensitive),
+        *_shared_path(
+            d,
+            f"office_{d}",
+            f"chair_{d}",
+            f"committee_{d}",
+            f"housing_{d}",
+            [f"{d}-civil"] if assisting else [],
+            f"civil_{d}",
+            sensitive,
+        ),
     ]
 
 
@@ -93,8 +118,9 @@ def town_path(d: str, t: str) -> list[tuple[str, str, dict[str, Any]]]:
     ]
 
 
-def _shared_path(d: str, office: str, chair: str, committee: str, lead: str, assisting: list[str],
-                 assistant: str, sensitive: bool) -> list[tuple[str, str, dict[str, Any]]]:
+def _shared_path(
+    d: str, office: str, chair: str, committee: str, lead: str, assisting: list[str], assistant: str, sensitive: bool
+) -> list[tuple[str, str, dict[str, Any]]]:
     lead_code = {f"housing_{d}": f"{d}-housing"}.get(lead, lead.removeprefix("gov_") + "-gov")
     steps: list[tuple[str, str, dict[str, Any]]] = [
         ("research", committee, {"research_report": "走访住户 120 户，召开座谈会 3 次，形成调研报告。"}),
@@ -102,11 +128,25 @@ def _shared_path(d: str, office: str, chair: str, committee: str, lead: str, ass
     if sensitive:
         steps.append(("brief_leadership", office, {"briefed_on": "2026-05-06", "briefing_note": "已向区委区政府通报"}))
     steps += [
-        ("send_materials", committee, {"participants": "委员 8 名，群众代表 6 名，专家 2 名", "materials_sent_on": "2026-05-20"}),
-        ("hold_meeting", committee, {"meeting_form": "on_site", "held_on": "2026-05-28",
-                                     "departments_answered": "住建局现场回应加装电梯补贴政策"}),
-        ("submit_minutes", committee, {"minutes": "形成协商纪要，建议三条。", "lead_unit": lead_code,
-                                       "assisting_units": assisting}),
+        (
+            "send_materials",
+            committee,
+            {"participants": "委员 8 名，群众代表 6 名，专家 2 名", "materials_sent_on": "2026-05-20"},
+        ),
+        (
+            "hold_meeting",
+            committee,
+            {
+                "meeting_form": "on_site",
+                "held_on": "2026-05-28",
+                "departments_answered": "住建局现场回应加装电梯补贴政策",
+            },
+        ),
+        (
+            "submit_minutes",
+            committee,
+            {"minutes": "形成协商纪要，建议三条。", "lead_unit": lead_code, "assisting_units": assisting},
+        ),
         ("sign_receipt", lead, {}),
         *[("assist_opinion", assistant, {"unit_opinion": "同意主办单位意见，配合推进。"}) for _ in assisting],
         ("write_reply", lead, {"reply_class": "B", "reply": "已制定实施方案，年内完成首批改造。"}),
@@ -159,13 +199,16 @@ def deploy_bundled(session: Session, admin: User | None = None) -> None:
     for path in sorted(BPMN_DIR.rglob("*.bpmn")):
         if str(path.relative_to(BPMN_DIR)) in DISTRICT_VARIANTS.values():
             continue
-        processes.bind(session, processes.deploy(session, path.read_bytes(), source_name=path.name, deployed_by=admin,
-                                                      preapproved=True))
+        processes.bind(
+            session,
+            processes.deploy(session, path.read_bytes(), source_name=path.name, deployed_by=admin, preapproved=True),
+        )
     for district_code, file in DISTRICT_VARIANTS.items():
         district = session.scalar(select(Organization).where(Organization.code == district_code))
         if district is not None:
-            version = processes.deploy(session, (BPMN_DIR / file).read_bytes(), source_name=file, deployed_by=admin,
-                                       preapproved=True)
+            version = processes.deploy(
+                session, (BPMN_DIR / file).read_bytes(), source_name=file, deployed_by=admin, preapproved=True
+            )
             processes.bind(session, version, district)
 
 
@@ -176,7 +219,9 @@ def _organizations(session: Session) -> None:
     for code, name in DISTRICTS:
         districts[code] = Organization(code=code, name=name, kind=OrgKind.DISTRICT, parent=city)
         for suffix, unit_name, kind in DISTRICT_UNITS:
-            session.add(Unit(code=f"{code}-{suffix}", name=f"{name}{unit_name}", kind=kind, organization=districts[code]))
+            session.add(
+                Unit(code=f"{code}-{suffix}", name=f"{name}{unit_name}", kind=kind, organization=districts[code])
+            )
     for district, code, name, kind in TOWNS:
         town = Organization(code=code, name=name, kind=kind, parent=districts[district])
         for suffix, unit_name, unit_kind in TOWN_UNITS:
@@ -189,8 +234,11 @@ def _users(session: Session) -> None:
     orgs = {o.code: o for o in session.scalars(select(Organization))}
     units = {u.code: u for u in session.scalars(select(Unit))}
     for username, display, role, org, unit in USERS:
-        user = User(username=username, display_name=display,
-                    api_token_sha256=hashlib.sha256(demo_token(username).encode()).hexdigest())
+        user = User(
+            username=username,
+            display_name=display,
+            api_token_sha256=hashlib.sha256(demo_token(username).encode()).hexdigest(),
+        )
         user.roles.append(RoleAssignment(role=role, organization=orgs.get(org or ""), unit=units.get(unit or "")))
         session.add(user)
     session.flush()
@@ -198,17 +246,33 @@ def _users(session: Session) -> None:
 
 def _topics(session: Session, now: datetime) -> None:
     """Start topics in 天宁 and 郑陆 and move each a different number of steps along."""
-    titles = ["老旧小区加装电梯", "背街小巷停车难", "社区养老助餐点建设", "农贸市场环境提升", "中小学放学后托管",
-              "河道长效管护", "垃圾分类投放点设置", "公交线路优化", "城中村消防隐患整治", "夜市经营规范"]
+    titles = [
+        "老旧小区加装电梯",
+        "背街小巷停车难",
+        "社区养老助餐点建设",
+        "农贸市场环境提升",
+        "中小学放学后托管",
+        "河道长效管护",
+        "垃圾分类投放点设置",
+        "公交线路优化",
+        "城中村消防隐患整治",
+        "夜市经营规范",
+    ]
     path = district_path("tianning", sensitive=True)
     for index, title in enumerate(titles):
         start = now - timedelta(days=60 - index * 5)
         topic = _start(session, "office_tianning", title, "district", "tianning", None, start)
         run_steps(session, topic, path[: index * len(path) // (len(titles) - 1)], start)
     rejected = _start(session, "office_tianning", "设立商业综合体（不宜协商）", "district", "tianning", None, now)
-    run_steps(session, rejected, [("submit_proposal", "office_tianning", {"rationale": "商业项目",
-              "committee": "tianning-cmt-economy"}), ("chairs_review", "chair_tianning",
-              {"approved": False, "opinion": "属于市场行为，不列入协商议题"})], now)
+    run_steps(
+        session,
+        rejected,
+        [
+            ("submit_proposal", "office_tianning", {"rationale": "商业项目", "committee": "tianning-cmt-economy"}),
+            ("chairs_review", "chair_tianning", {"approved": False, "opinion": "属于市场行为，不列入协商议题"}),
+        ],
+        now,
+    )
     town_steps = town_path("tianning", "zhenglu")
     for index, title in enumerate(["村道路灯修复", "村民议事会规范化", "农村污水处理"]):
         start = now - timedelta(days=30 - index * 5)
@@ -216,11 +280,19 @@ def _topics(session: Session, now: datetime) -> None:
         run_steps(session, topic, town_steps[: index * 4], start)
 
 
-def _start(session: Session, username: str, title: str, level: str, district: str, town: str | None,
-           at: datetime) -> Topic:
+def _start(
+    session: Session, username: str, title: str, level: str, district: str, town: str | None, at: datetime
+) -> Topic:
     user = user_named(session, username)
-    fields = {"title": title, "description": f"{title}：群众关心的身边事。", "category": "livelihood",
-              "source": "public", "platform_level": level, "district": district, "town": town}
+    fields = {
+        "title": title,
+        "description": f"{title}：群众关心的身边事。",
+        "category": "livelihood",
+        "source": "public",
+        "platform_level": level,
+        "district": district,
+        "town": town,
+    }
     return topics.start_topic(session, user, fields, now=at)
 
 

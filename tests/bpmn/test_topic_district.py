@@ -1,4 +1,5 @@
 """The district platform topic, from proposal to closed or rejected, saved and restored at every step."""
+
 from typing import Any
 
 from sqlalchemy import func, select
@@ -39,7 +40,9 @@ def test_whole_lifecycle_with_two_rehandling_loops_and_a_reinspection_loop(sessi
     assert open_ids(session, topic) == []
     replies = session.scalars(select(TaskItem).where(TaskItem.topic_id == topic.id, TaskItem.bpmn_id == "write_reply"))
     assert [r.status for r in replies] == [TaskStatus.COMPLETED] * 3
-    follow_ups = session.scalar(select(func.count()).where(TaskItem.topic_id == topic.id, TaskItem.bpmn_id == "follow_up"))
+    follow_ups = session.scalar(
+        select(func.count()).where(TaskItem.topic_id == topic.id, TaskItem.bpmn_id == "follow_up")
+    )
     assert follow_ups == 2
     kinds = session.scalars(select(Event.kind).where(Event.topic_id == topic.id).order_by(Event.id)).all()
     assert kinds[0] == "topic_started" and kinds[-1] == "topic_closed"
@@ -74,8 +77,12 @@ def test_lead_and_assisting_units_work_in_parallel(session):
     drive(session, topic, path[:minutes] + [("submit_minutes", path[minutes][1], data)], NOW)
     drive(session, topic, [("sign_receipt", "housing_tianning", {})], NOW)
     assert open_ids(session, topic) == ["assist_opinion", "assist_opinion"]
-    units = sorted(i.candidate_unit.code for i in session.scalars(select(TaskItem).where(
-        TaskItem.topic_id == topic.id, TaskItem.status == TaskStatus.READY)))
+    units = sorted(
+        i.candidate_unit.code
+        for i in session.scalars(
+            select(TaskItem).where(TaskItem.topic_id == topic.id, TaskItem.status == TaskStatus.READY)
+        )
+    )
     assert units == ["tianning-civil", "tianning-urban"]
 
 
@@ -89,8 +96,9 @@ def test_without_assisting_units_the_lead_unit_replies_after_signing(session):
 
 def test_rejection_by_the_chairs_meeting_ends_the_topic_with_its_reason(session):
     topic = start_topic(session, NOW)
-    steps = district_path("tianning")[:1] + [("chairs_review", "chair_tianning",
-                                               {"approved": False, "opinion": "不属于协商范围"})]
+    steps = district_path("tianning")[:1] + [
+        ("chairs_review", "chair_tianning", {"approved": False, "opinion": "不属于协商范围"})
+    ]
     drive(session, topic, steps, NOW)
     session.refresh(topic)
     assert topic.status is TopicStatus.REJECTED
@@ -100,8 +108,9 @@ def test_rejection_by_the_chairs_meeting_ends_the_topic_with_its_reason(session)
 
 def test_rejection_by_the_party_committee_ends_the_topic(session):
     topic = start_topic(session, NOW)
-    steps = district_path("tianning")[:2] + [("party_approval", "office_tianning",
-                                               {"approved": False, "opinion": "暂缓"})]
+    steps = district_path("tianning")[:2] + [
+        ("party_approval", "office_tianning", {"approved": False, "opinion": "暂缓"})
+    ]
     drive(session, topic, steps, NOW)
     session.refresh(topic)
     assert (topic.status, topic.status_reason) == (TopicStatus.REJECTED, "暂缓")

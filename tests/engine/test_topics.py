@@ -1,4 +1,5 @@
 """The topic service: the research gate, concurrent completion, permissions, bad form input."""
+
 import threading
 
 import pytest
@@ -67,17 +68,32 @@ def test_wrong_role_is_forbidden_and_another_districts_task_is_not_found(session
 
 
 def test_only_the_platforms_office_starts_topics(session):
-    fields = {"title": "t", "category": "livelihood", "source": "public", "platform_level": "district",
-              "district": "tianning"}
+    fields = {
+        "title": "t",
+        "category": "livelihood",
+        "source": "public",
+        "platform_level": "district",
+        "district": "tianning",
+    }
     with pytest.raises(Forbidden):
         topics.start_topic(session, user_named(session, "office_wujin"), fields, now=NOW)
 
 
 def test_bad_topic_fields_are_named(session):
     with pytest.raises(InvalidInput) as caught:
-        topics.start_topic(session, user_named(session, "office_tianning"),
-                           {"title": "", "category": "x", "platform_level": "town", "district": "tianning",
-                            "town": "hutang", "colour": "red"}, now=NOW)
+        topics.start_topic(
+            session,
+            user_named(session, "office_tianning"),
+            {
+                "title": "",
+                "category": "x",
+                "platform_level": "town",
+                "district": "tianning",
+                "town": "hutang",
+                "colour": "red",
+            },
+            now=NOW,
+        )
     assert set(caught.value.fields) == {"title", "category", "source", "town", "colour"}
 
 
@@ -107,11 +123,17 @@ def test_two_people_completing_the_same_task_at_once_exactly_one_wins(sessions):
         t.join()
     assert sorted(outcomes) == ["conflict", "ok"]
     with sessions() as session:
-        completed = session.scalars(select(Event).where(Event.topic_id == topic_id, Event.kind == "task_completed")).all()
+        completed = session.scalars(
+            select(Event).where(Event.topic_id == topic_id, Event.kind == "task_completed")
+        ).all()
         assert len(completed) == 1
         assert session.get(WorkflowState, topic_id).version == 2
-        assert [i.bpmn_id for i in session.scalars(select(TaskItem).where(
-            TaskItem.topic_id == topic_id, TaskItem.status == TaskStatus.READY))] == ["chairs_review"]
+        assert [
+            i.bpmn_id
+            for i in session.scalars(
+                select(TaskItem).where(TaskItem.topic_id == topic_id, TaskItem.status == TaskStatus.READY)
+            )
+        ] == ["chairs_review"]
 
 
 def test_stored_state_leaves_the_spec_out(session):

@@ -1,4 +1,5 @@
 """The JSON API: the happy path and every error path answer JSON with the right 4xx, never a 500."""
+
 from pathlib import Path
 
 import pytest
@@ -7,8 +8,14 @@ from webui import create_app
 from webui.demo import district_path
 
 BPMN = Path(__file__).resolve().parents[2] / "bpmn"
-NEW_TOPIC = {"title": "背街小巷停车难", "description": "居民反映", "category": "livelihood", "source": "member",
-             "platform_level": "district", "district": "tianning"}
+NEW_TOPIC = {
+    "title": "背街小巷停车难",
+    "description": "居民反映",
+    "category": "livelihood",
+    "source": "member",
+    "platform_level": "district",
+    "district": "tianning",
+}
 
 
 @pytest.fixture
@@ -88,10 +95,15 @@ def test_missing_field_is_422_naming_it(client):
 
 def test_bad_json_is_400(client):
     task = start(client)["open_tasks"][0]
-    response = client.post(f"/api/v1/tasks/{task['id']}/complete", data="{not json", headers={
-        **auth("office_tianning"), "Content-Type": "application/json"})
+    response = client.post(
+        f"/api/v1/tasks/{task['id']}/complete",
+        data="{not json",
+        headers={**auth("office_tianning"), "Content-Type": "application/json"},
+    )
     assert "JSON object" in error_of(response, 400)["message"]
-    error_of(client.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": [1]}, headers=auth("office_tianning")), 422)
+    error_of(
+        client.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": [1]}, headers=auth("office_tianning")), 422
+    )
     error_of(client.get("/api/v1/tasks?status=sideways", headers=auth("office_tianning")), 422)
 
 
@@ -103,15 +115,23 @@ def test_task_already_completed_is_409(client):
 
 
 def test_bad_topic_fields_are_422(client):
-    body = error_of(client.post("/api/v1/topics", json={**NEW_TOPIC, "category": "x", "district": "nowhere"},
-                                headers=auth("office_tianning")), 422)
+    body = error_of(
+        client.post(
+            "/api/v1/topics",
+            json={**NEW_TOPIC, "category": "x", "district": "nowhere"},
+            headers=auth("office_tianning"),
+        ),
+        422,
+    )
     assert set(body["fields"]) == {"category", "district"}
 
 
 def test_deploy_needs_a_process_admin_and_refuses_hostile_diagrams(client):
     diagram = (BPMN / "topic_path.bpmn").read_bytes()
     error_of(client.post("/api/v1/processes", data=diagram, headers=auth("office_tianning")), 403)
-    evil = diagram.replace(b"<bpmn:definitions", b'<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]><bpmn:definitions', 1)
+    evil = diagram.replace(
+        b"<bpmn:definitions", b'<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]><bpmn:definitions', 1
+    )
     assert "DOCTYPE" in error_of(client.post("/api/v1/processes", data=evil, headers=auth("admin")), 422)["message"]
     changed = diagram.replace("深入调研".encode(), "深入调研（新）".encode(), 1)
     response = client.post("/api/v1/processes?note=rename", data=changed, headers=auth("admin"))
