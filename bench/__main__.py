@@ -17,12 +17,11 @@ from typing import Any
 
 from sqlalchemy import make_url, text
 
+from bench import api, floor, report, synthetic
+from bench.engine_path import engine_round
+from bench.scale import Database, bytes_per_case, load_cases
+from bench.timing import measure
 from models.database import make_engine
-
-from . import api, floor, report, synthetic
-from .engine_path import engine_round
-from .scale import Database, bytes_per_case, load_cases
-from .timing import measure
 
 NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # a Monday, 09:00 in Shanghai
 HERE = Path(__file__).resolve().parent

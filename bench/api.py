@@ -15,11 +15,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from webui.demo import demo_token
-
-from .floor import REPLY
-from .scale import BUSY_UNIT_USER
-from .timing import Stats, stats
+from bench.floor import REPLY
+from bench.scale import BUSY_UNIT_USER
+from bench.timing import Stats, stats
+from workflows.demo.world import demo_token
 
 READY_TIMEOUT_S = 30
 

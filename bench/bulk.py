@@ -14,9 +14,8 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select, text
 
+from bench.synthetic import TABLES, Snapshot
 from models import Event, TaskItem, Topic
-
-from .synthetic import TABLES, Snapshot
 
 UUID_RE = re.compile(r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})")
 MAX_SHIFT_DAYS = 120

@@ -8,11 +8,11 @@ from uuid import UUID
 
 from SpiffWorkflow import TaskState
 
-from engine import diagrams, state
-from webui.demo import BPMN_DIR
-
-from .floor import REPLY
-from .synthetic import Snapshot
+from bench.floor import REPLY
+from bench.synthetic import Snapshot
+from engine.diagrams import loading as diagrams
+from engine.runtime import state
+from workflows.demo.world import BPMN_DIR
 
 
 def specs() -> tuple[object, dict[str, object]]:

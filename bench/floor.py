@@ -15,10 +15,9 @@ from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.spiff.parser import SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
-from webui.demo import BPMN_DIR, district_path
-from workflows.forms import FORMS, validate
-
-from .timing import to_reply, with_loops
+from bench.timing import to_reply, with_loops
+from workflows.demo.world import BPMN_DIR, district_path
+from workflows.rules.forms import FORMS, validate
 
 SERIALIZER = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
 REPLY = {"reply_class": "B", "reply": "已制定实施方案，年内完成首批改造。"}

@@ -13,19 +13,20 @@ from typing import Any
 from sqlalchemy import Engine, case, func, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import deadlines, tally, topics
-from engine.dashboard import overdue_counts
-from engine.deadlines import SweepSettings, overdue_cutoff
-from engine.inbox import inbox
+from bench import bulk
+from bench.bulk import Cloner
+from bench.floor import REPLY
+from bench.synthetic import Snapshot
+from bench.timing import Stats, measure, stats
 from models import Chase, OpenTaskTally, Organization, TaskItem, TaskStatus, Topic, User, WarningLevel
 from models.database import make_engine, make_session_factory, migrate
-from webui.demo import load_world, user_named
-
-from . import bulk
-from .bulk import Cloner
-from .floor import REPLY
-from .synthetic import Snapshot
-from .timing import Stats, measure, stats
+from workflows.deadlines import sweep as deadlines
+from workflows.deadlines.sweep import SweepSettings, overdue_cutoff
+from workflows.demo.world import load_world, user_named
+from workflows.supervision import tally
+from workflows.supervision.dashboard import overdue_counts
+from workflows.topics import lifecycle as topics
+from workflows.topics.inbox import inbox
 
 BATCH = 2000
 BUSY_UNIT_USER = "housing_tianning"  # 天宁区住建局: lead unit of every 天宁 district topic

@@ -13,12 +13,11 @@ from typing import Any
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
-from engine import topics
-from engine.inbox import open_tasks
+from bench.timing import Steps, to_reply, with_loops
 from models import Event, TaskItem, Topic, WorkflowState
-from webui.demo import DISTRICTS, TOWNS, district_path, town_path, user_named
-
-from .timing import Steps, to_reply, with_loops
+from workflows.demo.world import DISTRICTS, TOWNS, district_path, town_path, user_named
+from workflows.topics import lifecycle as topics
+from workflows.topics.inbox import open_tasks
 
 TABLES: tuple[Table, ...] = (Topic.__table__, WorkflowState.__table__, TaskItem.__table__, Event.__table__)
 

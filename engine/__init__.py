@@ -1,3 +1,3 @@
 """engine"""
 # Importing the engine installs the open-task tally on every Session (engine/tally.py).
-from . import tally as _tally  # noqa: F401
+from workflows.supervision import tally as _tally  # noqa: F401

@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import Engine, make_url, text
 
 from models.database import make_engine, make_session_factory, migrate
-from webui import demo
+from workflows.demo import world as demo
 
 SERVER_URL_VARIABLE = "SHANGLIANG_TEST_DATABASE_URL"
 

@@ -4,12 +4,12 @@ from datetime import date, datetime, time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.calendar import SHANGHAI
-from engine.deadlines import SweepReport, SweepSettings, sweep
+from engine.time.calendar import SHANGHAI
 from models import Event, TaskItem, Topic
 from tests.conftest import NOW
 from tests.factories import drive, open_task, start_topic
-from webui.demo import district_path
+from workflows.deadlines.sweep import SweepReport, SweepSettings, sweep
+from workflows.demo.world import district_path
 
 SETTINGS = SweepSettings(remind_after_wd=2, escalate_after_wd=5)
 

@@ -1,7 +1,7 @@
 """Small edits to the bundled diagrams, as an administrator would make them in the modeler (tests only)."""
 from lxml import etree
 
-from engine.diagrams import BPMN, NS, SPIFF
+from engine.diagrams.loading import BPMN, NS, SPIFF
 
 BPMNDI = "http://www.omg.org/spec/BPMN/20100524/DI"
 

@@ -4,10 +4,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from engine import topics
-from engine.inbox import open_tasks
 from models import TaskItem, Topic
-from webui.demo import run_steps, user_named
+from workflows.demo.world import run_steps, user_named
+from workflows.topics import lifecycle as topics
+from workflows.topics.inbox import open_tasks
 
 
 def start_topic(session: Session, at: datetime, level: str = "district", district: str = "tianning",

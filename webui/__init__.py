@@ -1,22 +1,13 @@
 """The Flask application: configuration, the database session per request, and the blueprints."""
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g
-from sqlalchemy.orm import Session, sessionmaker
+from flask import Flask
 
 from models import utcnow
 from models.database import make_engine, make_session_factory
-
-DEFAULT_DATABASE = Path("instance") / "shangliang.sqlite3"
-
-
-def default_database_url() -> str:
-    """Return the database URL from SHANGLIANG_DATABASE_URL, else the embedded SQLite file."""
-    return os.environ.get("SHANGLIANG_DATABASE_URL") or f"sqlite:///{DEFAULT_DATABASE.resolve()}"
+from webui.database import close_session, default_database_url
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -37,26 +28,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["db_engine"] = engine
     app.extensions["db_sessions"] = make_session_factory(engine)
-    app.teardown_appcontext(_close_session)
+    app.teardown_appcontext(close_session)
 
-    from . import (
-        admin,
-        admin_api,
-        admin_ops,
-        api,
-        auth,
-        deadline_pages,
-        deadlines_api,
-        exports,
-        i18n,
-        inbox,
-        ops_api,
-        pages,
-        security,
-        supervision,
-        tasks,
-        topics,
-    )
+    from webui import i18n, security
+    from webui.api import admin as admin_api
+    from webui.api import deadlines as deadlines_api
+    from webui.api import operations as ops_api
+    from webui.api import topics as api
+    from webui.pages import admin, admin_ops, auth, exports, inbox, supervision, tasks, topics
+    from webui.pages import deadlines as deadline_pages
+    from webui.pages import layout as pages
 
     security.init_app(app)
     i18n.init_app(app)
@@ -71,32 +52,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
     pages.init_app(app)  # after the APIs, so its error pages take over for HTML routes
     if app.config.get("SCHEDULER") == "embedded":
-        from engine import scheduler
+        from engine.time import scheduler
 
         scheduler.start_embedded(app.extensions["db_sessions"], app.config, os.environ)
     return app
-
-
-@contextmanager
-def database_sessions() -> Iterator[sessionmaker[Session]]:
-    """Yield a session factory on SHANGLIANG_DATABASE_URL for a command, closing its connections after."""
-    engine = make_engine(default_database_url())
-    try:
-        yield make_session_factory(engine)
-    finally:
-        engine.dispose()
-
-
-def db_session() -> Session:
-    """Return this request's database session, opening it on first use."""
-    from flask import current_app
-
-    if "db" not in g:
-        g.db = current_app.extensions["db_sessions"]()
-    return g.db
-
-
-def _close_session(_exc: BaseException | None) -> None:
-    session = g.pop("db", None)
-    if session is not None:
-        session.close()

@@ -17,6 +17,7 @@ from werkzeug.wrappers import Response
 
 from engine.errors import Forbidden
 from models import Role, User
+from webui.database import db_session
 
 IDLE_LIMIT = timedelta(minutes=30)
 ABSOLUTE_LIMIT = timedelta(hours=8)
@@ -76,8 +77,6 @@ login_manager.anonymous_user = Anonymous
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
-    from . import db_session
-
     user = db_session().get(User, int(user_id)) if user_id.isdigit() else None
     return user if user is not None and user.active else None
 

@@ -9,12 +9,13 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.util.diff import diff_workflow, filter_tasks, migrate_workflow
 from SpiffWorkflow.spiff.parser import SpiffBpmnParser
 
-from engine import diagrams, state
+from engine.diagrams import loading as diagrams
+from engine.runtime import state
 from models import Event, TopicStatus, WorkflowState
 from tests.bpmn.test_topic_district import with_loops
 from tests.conftest import NOW
 from tests.factories import drive, open_ids, open_task, start_topic
-from webui.demo import BPMN_DIR, district_path, town_path
+from workflows.demo.world import BPMN_DIR, district_path, town_path
 
 DATA = Path(__file__).with_name("data")
 

@@ -4,12 +4,13 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from engine import review, topics
-from engine.deadlines import sweep
 from models import DeadlineAction, Event, TimerDue
 from tests.conftest import NOW
 from tests.factories import drive, open_ids, start_topic
-from webui.demo import district_path, user_named
+from workflows.administration import review
+from workflows.deadlines.sweep import sweep
+from workflows.demo.world import district_path, user_named
+from workflows.topics import lifecycle as topics
 
 DIAGRAM = Path(__file__).with_name("data") / "topic_district_timer.bpmn"
 

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from models import Event, TaskItem, TaskStatus, TopicStatus
 from tests.conftest import NOW
 from tests.factories import drive, open_ids, start_topic
-from webui.demo import district_path
+from workflows.demo.world import district_path
 
 Steps = list[tuple[str, str, dict[str, Any]]]
 

@@ -2,7 +2,7 @@
 from models import TopicStatus
 from tests.conftest import NOW
 from tests.factories import drive, open_ids, open_task, start_topic
-from webui.demo import town_path
+from workflows.demo.world import town_path
 
 
 def test_default_approval_then_the_whole_path_to_closed(session):

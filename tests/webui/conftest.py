@@ -19,7 +19,8 @@ from werkzeug.test import TestResponse
 from models.database import make_engine, make_session_factory
 from tests.conftest import NOW
 from tests.databases import PostgresTemplates, SqliteTemplates
-from webui import create_app, demo
+from webui import create_app
+from workflows.demo import world as demo
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 

@@ -3,11 +3,11 @@ from pathlib import Path
 
 import pytest
 
-from engine import diagram_diff
+from engine.diagrams import diff as diagram_diff
 from tests import diagram_edits as edit
 from tests.webui.test_api import auth, error_of
 from webui import create_app
-from webui.demo import district_path
+from workflows.demo.world import district_path
 
 BPMN = Path(__file__).resolve().parents[2] / "bpmn"
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
@@ -186,7 +186,8 @@ def test_topic_operations_land_in_history_and_a_filterable_audit_log(client):
 
 
 def test_every_admin_route_is_in_the_openapi_document(client):
-    from webui import admin_api, ops_api
+    from webui.api import admin as admin_api
+    from webui.api import operations as ops_api
 
     documented = set(client.get("/api/v1/openapi.json").get_json()["paths"])
     for blueprint in (admin_api.bp, ops_api.bp):

@@ -9,7 +9,7 @@ from models import AuditEntry, ProcessDraft, ProcessVersion, TopicStatus, Versio
 from tests import diagram_edits as edit
 from tests.conftest import NOW
 from tests.factories import drive, open_task, start_topic
-from webui.demo import district_path
+from workflows.demo.world import district_path
 
 BPMN = Path(__file__).resolve().parents[2] / "bpmn"
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
@@ -85,8 +85,8 @@ def test_dry_run_then_migrate_from_the_page(web, session):
     topic = start_topic(session, NOW)
     drive(session, topic, district_path("tianning")[:10], NOW)
     v2 = edit.set_property(PATH_XML, "write_reply", "clock", "2m")
-    from engine import review
-    from webui.demo import user_named
+    from workflows.administration import review
+    from workflows.demo.world import user_named
 
     version = review.submit(session, user_named(session, "admin"), v2, bind_to=("tianning",))
     review.approve(session, user_named(session, "admin2"), version.id)

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from webui import create_app
-from webui.demo import district_path
+from workflows.demo.world import district_path
 
 BPMN = Path(__file__).resolve().parents[2] / "bpmn"
 NEW_TOPIC = {

@@ -3,9 +3,10 @@ import pyotp
 import pytest
 from sqlalchemy import select
 
-from engine import accounts
 from models import AuditEntry, User
-from webui import create_app, demo
+from webui import create_app
+from workflows.demo import world as demo
+from workflows.people import accounts
 
 
 def audit_actions(session) -> list[str]:

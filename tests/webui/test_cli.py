@@ -7,8 +7,8 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from webui.cli import main
-from webui.demo import district_path
+from webui.cli.commands import main
+from workflows.demo.world import district_path
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 import pytest
 from click.testing import CliRunner
 
-from webui.cli import main
+from webui.cli.commands import main
 
 
 @pytest.fixture

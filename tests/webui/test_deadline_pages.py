@@ -5,7 +5,7 @@ from sqlalchemy import select
 from models import Event, ExtensionRequest, ExtensionState, Notification, TaskStatus
 from tests.conftest import NOW
 from tests.factories import drive, open_ids, open_task, start_topic
-from webui.demo import district_path, user_named
+from workflows.demo.world import district_path, user_named
 
 
 @pytest.fixture

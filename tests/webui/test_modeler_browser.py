@@ -15,12 +15,14 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from engine import diagram_diff, topics
-from engine.calendar import SHANGHAI
+from engine.diagrams import diff as diagram_diff
+from engine.time.calendar import SHANGHAI
 from models import TaskItem, Topic
 from tests.factories import drive, open_task, start_topic
-from webui import create_app, demo
-from webui.demo import district_path
+from webui import create_app
+from workflows.demo import world as demo
+from workflows.demo.world import district_path
+from workflows.topics import lifecycle as topics
 
 BPMN = Path(__file__).resolve().parents[2] / "bpmn"
 CHROMIUM = "/usr/bin/chromium"

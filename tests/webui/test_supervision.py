@@ -8,7 +8,7 @@ from sqlalchemy import select
 from models import AuditEntry, Event, SavedFilter
 from tests.conftest import NOW
 from tests.factories import drive, open_task, start_topic
-from webui.demo import district_path
+from workflows.demo.world import district_path
 
 
 def test_the_dashboard_is_for_supervising_roles_only(web):

@@ -5,7 +5,7 @@ from sqlalchemy import select
 from models import Event, TaskItem, TaskStatus
 from tests.conftest import NOW
 from tests.factories import drive, open_task, start_topic
-from webui.demo import district_path, user_named
+from workflows.demo.world import district_path, user_named
 
 
 def fresh(session, obj):

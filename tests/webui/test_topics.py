@@ -4,11 +4,11 @@ import io
 import pytest
 from sqlalchemy import select
 
-from engine import attachments
 from models import Attachment, AuditEntry, ResidentContact, Topic, WorkflowState
 from tests.conftest import NOW
 from tests.factories import drive, open_task, start_topic
-from webui.demo import district_path
+from workflows.demo.world import district_path
+from workflows.topics import attachments
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32

@@ -1,0 +1,168 @@
+"""Deployed process versions, the bindings that choose them, and their parsed specs.
+
+Deploying stores an immutable version, pending until a second administrator approves it
+(engine/review.py); bindings say which approved version a district's new topics start on and
+which version each called process resolves to. A topic pins the versions it started with, so
+later deployments never change a running topic (engine/migration.py moves chosen ones).
+"""
+
+from datetime import datetime
+
+from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from engine.diagrams import loading as diagrams
+from engine.errors import Conflict, NotFound
+from models import Organization, ProcessBinding, ProcessDefinition, ProcessVersion, User, VersionStatus, utcnow
+
+BUNDLED_NOTE = "shipped with the release (reviewed with the code)"
+
+_BY_SHA256: dict[str, diagrams.Diagram] = {}  # parsed diagrams by the sha256 of their bytes
+
+
+def deploy(
+    session: Session,
+    data: bytes,
+    *,
+    source_name: str = "",
+    note: str = "",
+    deployed_by: User | None = None,
+    preapproved: bool = False,
+    now: datetime | None = None,
+) -> ProcessVersion:
+    """Validate a diagram and store it as the next version of its process (the same bytes twice: one version).
+
+    The version is pending until approved; ``preapproved`` is for the diagrams in bpmn/, which
+    are reviewed with the code they ship with.
+    """
+    diagram = diagrams.load(data, source_name)
+    definition = session.scalar(select(ProcessDefinition).where(ProcessDefinition.process_id == diagram.process_id))
+    if definition is None:
+        definition = ProcessDefinition(process_id=diagram.process_id, name=diagram.name)
+        session.add(definition)
+        session.flush()
+    same = session.scalar(
+        select(ProcessVersion).where(
+            ProcessVersion.definition_id == definition.id, ProcessVersion.sha256 == diagram.sha256
+        )
+    )
+    if same is not None:
+        return same
+    number = (
+        session.scalar(
+            select(func.coalesce(func.max(ProcessVersion.number), 0)).where(
+                ProcessVersion.definition_id == definition.id
+            )
+        )
+        + 1
+    )
+    version = ProcessVersion(
+        definition=definition,
+        number=number,
+        bpmn_xml=data,
+        sha256=diagram.sha256,
+        source_name=source_name,
+        note=note,
+        deployed_by=deployed_by,
+        status=VersionStatus.APPROVED if preapproved else VersionStatus.PENDING,
+        deployed_at=now or utcnow(),
+        review_note=BUNDLED_NOTE if preapproved else "",
+    )
+    session.add(version)
+    session.flush()
+    return version
+
+
+def bind(session: Session, version: ProcessVersion, district: Organization | None = None) -> ProcessBinding:
+    """Make ``version`` the one new topics of ``district`` (or every district, if None) use."""
+    if version.status is not VersionStatus.APPROVED:
+        raise Conflict(f"{version.label} is {version.status.value}: only an approved version can be bound")
+    process_id = version.definition.process_id
+    binding = session.scalar(
+        select(ProcessBinding).where(
+            ProcessBinding.process_id == process_id,
+            ProcessBinding.district_id.is_(None) if district is None else ProcessBinding.district_id == district.id,
+        )
+    )
+    if binding is None:
+        binding = ProcessBinding(process_id=process_id, district=district, version=version)
+        session.add(binding)
+    binding.version = version
+    session.flush()
+    return binding
+
+
+def bound_version(session: Session, process_id: str, district: Organization) -> ProcessVersion:
+    """Return the version bound for this district, else the default binding, else the newest approved."""
+    bindings = session.scalars(
+        select(ProcessBinding).where(
+            ProcessBinding.process_id == process_id,
+            (ProcessBinding.district_id == district.id) | ProcessBinding.district_id.is_(None),
+        )
+    ).all()
+    for binding in sorted(bindings, key=lambda b: b.district_id is None):
+        return binding.version
+    newest = session.scalar(
+        select(ProcessVersion)
+        .join(ProcessDefinition)
+        .where(ProcessDefinition.process_id == process_id, ProcessVersion.status == VersionStatus.APPROVED)
+        .order_by(ProcessVersion.number.desc())
+        .limit(1)
+    )
+    if newest is None:
+        raise NotFound(f"no approved version of process {process_id!r} is deployed")
+    return newest
+
+
+def resolve_called(session: Session, version: ProcessVersion, district: Organization) -> dict[str, ProcessVersion]:
+    """Return the bound version of every process ``version`` calls, directly or further down."""
+    resolved: dict[str, ProcessVersion] = {}
+    pending = set(diagram_of(version).called)
+    while pending:
+        process_id = pending.pop()
+        called = bound_version(session, process_id, district)
+        resolved[process_id] = called
+        pending |= set(diagram_of(called).called) - set(resolved)
+    return resolved
+
+
+def diagram_of(version: ProcessVersion) -> diagrams.Diagram:
+    """Return the parsed diagram of a stored version (parsed once per process, then cached)."""
+    diagram = diagrams.load(version.bpmn_xml, version.source_name)
+    _BY_SHA256[version.sha256] = diagram
+    return diagram
+
+
+def pinned_specs(
+    session: Session, main_id: int, called_ids: dict[str, int]
+) -> tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]:
+    """Return the live specs of a topic's pinned versions, reading a diagram's bytes only once per process.
+
+    Versions are immutable, so a version whose sha256 was parsed before is that same diagram.
+    """
+    ids = {main_id, *called_ids.values()}
+    digests = dict(
+        session.execute(select(ProcessVersion.id, ProcessVersion.sha256).where(ProcessVersion.id.in_(ids)))
+        .tuples()
+        .all()
+    )
+    if ids - set(digests):
+        raise NotFound(f"process versions {sorted(ids - set(digests))} are missing")
+    found = {vid: _BY_SHA256.get(digest) or diagram_of(version_by_id(session, vid)) for vid, digest in digests.items()}
+    return found[main_id].spec, {pid: found[vid].spec for pid, vid in called_ids.items()}
+
+
+def specs_of(
+    main: ProcessVersion, called: dict[str, ProcessVersion]
+) -> tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]:
+    """Return the live specs a workflow needs: the main spec and one per called process id."""
+    return diagram_of(main).spec, {pid: diagram_of(v).spec for pid, v in called.items()}
+
+
+def version_by_id(session: Session, version_id: int) -> ProcessVersion:
+    """Return a stored version by id; a pinned version that vanished is a broken database."""
+    version = session.get(ProcessVersion, version_id)
+    if version is None:
+        raise NotFound(f"process version {version_id} is missing")
+    return version

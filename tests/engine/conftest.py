@@ -1,4 +1,0 @@
-"""Fixtures of the engine tests: the loopback SMTP server and webhook receiver (tests/receivers.py)."""
-from tests.receivers import mailbox, robot
-
-__all__ = ["mailbox", "robot"]

@@ -1,0 +1,103 @@
+"""The open task tally follows every change of task_item, rolls back with it, and can be rebuilt."""
+import contextlib
+import importlib.util
+import threading
+
+import pytest
+from alembic.migration import MigrationContext
+from alembic.operations import Operations
+from sqlalchemy import delete, select, text
+
+from engine.errors import Conflict, InvalidInput
+from models import OpenTaskTally
+from models.database import MIGRATIONS
+from tests.bpmn.test_topic_district import with_loops
+from tests.conftest import NOW
+from tests.factories import drive, open_task, start_topic
+from workflows.demo.world import district_path, town_path, user_named
+from workflows.supervision import tally
+from workflows.topics import lifecycle as topics
+
+
+def counts(session) -> dict[tuple, int]:
+    """Return the tally rows with open tasks."""
+    rows = session.scalars(select(OpenTaskTally).where(OpenTaskTally.open_count > 0))
+    return {(r.district_id, r.candidate_unit_id, r.candidate_org_id, r.stage, r.due_at): r.open_count for r in rows}
+
+
+def rebuilt(session) -> dict[tuple, int]:
+    """Return what the tally holds after counting task_item again (the transaction is rolled back)."""
+    tally.rebuild(session)
+    result = counts(session)
+    session.rollback()
+    return result
+
+
+def test_the_tally_matches_a_recount_after_every_kind_of_change(session):
+    closed = start_topic(session, NOW, title="办结")
+    drive(session, closed, with_loops(district_path("tianning"), 2, 1), NOW)
+    parallel = start_topic(session, NOW, title="两个协办单位")
+    path = district_path("tianning")
+    minutes = [s[0] for s in path].index("submit_minutes")
+    data = {**path[minutes][2], "assisting_units": ["tianning-civil", "tianning-urban"]}
+    drive(session, parallel, path[:minutes] + [("submit_minutes", path[minutes][1], data),
+                                               ("sign_receipt", "housing_tianning", {})], NOW)
+    rejected = start_topic(session, NOW, level="town", district="tianning", town="zhenglu")
+    drive(session, rejected, [town_path("tianning", "zhenglu")[0], ("town_committee_review", "committee_zhenglu",
+                                                                   {"approved": False, "opinion": "条件不成熟"})], NOW)
+    start_topic(session, NOW, district="wujin")
+    assert sum(counts(session).values()) == 3
+    assert counts(session) == rebuilt(session)
+
+
+def test_a_refused_completion_leaves_the_tally_as_it_was(session):
+    topic = start_topic(session, NOW)
+    before = counts(session)
+    item = open_task(session, topic, "submit_proposal")
+    with pytest.raises(InvalidInput):
+        topics.complete_task(session, user_named(session, "office_tianning"), item.id, {"rationale": ""}, now=NOW)
+    assert counts(session) == before
+
+
+def test_two_people_completing_the_same_task_count_it_once(sessions):
+    with sessions() as session:
+        item_id = open_task(session, start_topic(session, NOW), "submit_proposal").id
+    data = district_path("tianning")[0][2]
+    barrier = threading.Barrier(2)
+
+    def attempt() -> None:
+        with sessions() as own:
+            user = user_named(own, "office_tianning")
+            barrier.wait()
+            with contextlib.suppress(Conflict):  # the loser's Conflict is the point of the race
+                topics.complete_task(own, user, item_id, data, now=NOW)
+
+    threads = [threading.Thread(target=attempt) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with sessions() as session:
+        assert counts(session) == rebuilt(session)
+        assert [key[3] for key in counts(session)] == ["approval"]
+
+
+def test_the_migration_counts_the_tasks_open_before_it(db_engine, session):
+    start_topic(session, NOW)
+    start_topic(session, NOW, district="wujin")
+    expected = counts(session)
+    session.close()
+    path = next((MIGRATIONS / "versions").glob("0004_bench_*.py"))
+    spec = importlib.util.spec_from_file_location("tally_migration", path)
+    assert spec is not None and spec.loader is not None
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    with db_engine.begin() as connection:
+        connection.execute(text("DROP TABLE open_task_tally"))  # as before the migration, with tasks open
+        connection.execute(text("DROP INDEX ix_task_item_assignee_open"))
+        with Operations.context(MigrationContext.configure(connection)):
+            migration.upgrade()
+    assert counts(session) == expected
+    session.execute(delete(OpenTaskTally))
+    assert counts(session) == {}
+    assert rebuilt(session) == expected

@@ -1,0 +1,198 @@
+"""The JSON API under /api/v1: the same operations as the CLI, authenticated by a bearer token.
+
+Every error is JSON with a 4xx status and a message naming the problem; the OpenAPI document
+describing these routes is served at /api/v1/openapi.json (webui/openapi.py).
+"""
+import hashlib
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, Response, g, jsonify, request
+from sqlalchemy import select
+from werkzeug.exceptions import HTTPException
+
+from engine.errors import InvalidInput, ShangliangError
+from models import TaskItem, TaskStatus, Topic, User, WorkflowState
+from webui.api.openapi import OPENAPI
+from webui.database import db_session
+from workflows.people.access import require_task, require_topic
+from workflows.rules.forms import FORMS, Form
+from workflows.topics import inbox
+from workflows.topics import lifecycle as topics
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+@bp.errorhandler(ShangliangError)
+def _domain_error(exc: ShangliangError) -> tuple[Response, int]:
+    return jsonify(error={"status": exc.status, "message": exc.message, **exc.details}), exc.status
+
+
+@bp.app_errorhandler(HTTPException)
+def _http_error(exc: HTTPException) -> Response | HTTPException:
+    if not request.path.startswith(bp.url_prefix or ""):
+        return exc
+    response = jsonify(error={"status": exc.code, "message": exc.description})
+    response.status_code = exc.code or 500
+    return response
+
+
+def token_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Authenticate the request by ``Authorization: Bearer <token>`` and set ``g.user``."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        header = request.headers.get("Authorization", "")
+        token = header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else ""
+        user = None
+        if token:
+            digest = hashlib.sha256(token.encode()).hexdigest()
+            user = db_session().scalar(select(User).where(User.api_token_sha256 == digest, User.active.is_(True)))
+        if user is None:
+            response = jsonify(error={"status": 401, "message": "a valid bearer token is required"})
+            response.status_code = 401
+            response.headers["WWW-Authenticate"] = "Bearer"
+            return response
+        g.user = user
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def json_body() -> dict[str, Any]:
+    """Return the request's JSON object, or raise a 400 naming what is wrong with it."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ShangliangError("the request body must be a JSON object (Content-Type: application/json)")
+    return body
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    """Serve the OpenAPI description of this API."""
+    return jsonify(OPENAPI)
+
+
+@bp.get("/me")
+@token_required
+def me() -> Response:
+    """Describe the authenticated user and their roles."""
+    return jsonify(user_json(g.user))
+
+
+@bp.post("/topics")
+@token_required
+def create_topic() -> tuple[Response, int]:
+    """Start a topic on the process bound for its district and platform level."""
+    topic = topics.start_topic(db_session(), g.user, json_body())
+    return jsonify(topic_json(topic)), 201
+
+
+@bp.get("/topics/<int:topic_id>")
+@token_required
+def get_topic(topic_id: int) -> Response:
+    """Show a topic with its open tasks."""
+    topic = require_topic(db_session(), g.user, topic_id)
+    return jsonify(topic_json(topic))
+
+
+@bp.get("/topics/<int:topic_id>/history")
+@token_required
+def topic_history(topic_id: int) -> Response:
+    """List everything that happened to a topic, oldest first."""
+    topic = require_topic(db_session(), g.user, topic_id)
+    return jsonify(events=[event_json(e) for e in topics.history(db_session(), topic)])
+
+
+@bp.get("/tasks")
+@token_required
+def list_tasks() -> Response:
+    """List the tasks the user may act on (``?status=ready|completed``)."""
+    raw = request.args.get("status", "ready")
+    try:
+        status = TaskStatus(raw)
+    except ValueError:
+        raise InvalidInput("bad query", {"status": "must be ready, completed or cancelled"}) from None
+    items = inbox.inbox(db_session(), g.user, status)
+    return jsonify(tasks=[task_json(i) for i in items])
+
+
+@bp.get("/tasks/<int:task_id>")
+@token_required
+def get_task(task_id: int) -> Response:
+    """Show one task and the form it expects."""
+    item = require_task(db_session(), g.user, task_id)
+    return jsonify({**task_json(item), "form": form_json(FORMS[item.context.get("form", item.bpmn_id)])})
+
+
+@bp.post("/tasks/<int:task_id>/complete")
+@token_required
+def complete_task(task_id: int) -> Response:
+    """Submit a task's form (``{"data": {...}}``) and move the topic on."""
+    body = json_body()
+    data = body.get("data")
+    if not isinstance(data, dict):
+        raise InvalidInput("the body needs a \"data\" object with the form's fields", {"data": "must be an object"})
+    item = topics.complete_task(db_session(), g.user, task_id, data)
+    return jsonify({**task_json(item), "topic": topic_json(item.topic)})
+
+
+def user_json(user: User) -> dict[str, Any]:
+    """Represent a user and their role assignments."""
+    return {
+        "id": user.id, "username": user.username, "display_name": user.display_name,
+        "roles": [{"role": a.role.value, "organization": a.organization.code if a.organization else None,
+                   "unit": a.unit.code if a.unit else None} for a in user.roles],
+    }
+
+
+def topic_json(topic: Topic) -> dict[str, Any]:
+    """Represent a topic with its open tasks."""
+    return {
+        "id": topic.id, "title": topic.title, "description": topic.description,
+        "category": topic.category.value, "source": topic.source.value,
+        "platform_level": topic.platform_level.value, "district": topic.district.code,
+        "town": topic.town.code if topic.town else None, "stage": topic.stage, "status": topic.status.value,
+        "status_reason": topic.status_reason, "process_version": topic.process_version.label,
+        "created_at": topic.created_at.isoformat(),
+        "closed_at": topic.closed_at.isoformat() if topic.closed_at else None,
+        "failed_step": _failure(topic),
+        "open_tasks": [task_json(i) for i in inbox.open_tasks(db_session(), topic)],
+    }
+
+
+def _failure(topic: Topic) -> dict[str, Any] | None:
+    stored = db_session().get(WorkflowState, topic.id)
+    return stored.failure if stored is not None else None
+
+
+def task_json(item: TaskItem) -> dict[str, Any]:
+    """Represent one task row."""
+    return {
+        "id": item.id, "topic_id": item.topic_id, "task": item.bpmn_id, "name": item.name,
+        "stage": item.stage, "role": item.role.value, "status": item.status.value,
+        "organization": item.candidate_org.code if item.candidate_org else None,
+        "unit": item.candidate_unit.code if item.candidate_unit else None,
+        "assignee": item.assignee.username if item.assignee else None,
+        "created_at": item.created_at.isoformat(),
+        "due_at": item.due_at.isoformat() if item.due_at else None, "due_provisional": item.due_provisional,
+        "warn_at": item.warn_at.isoformat() if item.warn_at else None, "warning": item.warning.value,
+        "chase": item.chase.value, "signed_at": item.signed_at.isoformat() if item.signed_at else None,
+        "extended_to": item.extended_to.isoformat() if item.extended_to else None,
+        "completed_at": item.completed_at.isoformat() if item.completed_at else None,
+        "context": item.context,
+    }
+
+
+def form_json(form: Form) -> dict[str, Any]:
+    """Represent a form schema: what a client must send."""
+    return {"key": form.key, "title": form.title, "fields": [
+        {"name": f.name, "label": f.label, "kind": f.kind, "required": f.required,
+         "choices": [c for c, _ in f.choices]} for f in form.fields]}
+
+
+def event_json(event: Any) -> dict[str, Any]:
+    """Represent one history event."""
+    return {"id": event.id, "kind": event.kind, "at": event.at.isoformat(), "task_item_id": event.task_item_id,
+            "actor": event.actor.username if event.actor else None, "payload": event.payload}

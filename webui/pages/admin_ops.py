@@ -1,0 +1,167 @@
+"""Process administration pages for running topics: migration with a dry run, topic operations, the audit log.
+
+Process administrators migrate and operate; supervisors and process administrators read the
+audit log. Each action is an engine call that writes the topic's history and the audit log.
+"""
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from engine.errors import NotFound, ShangliangError
+from engine.time.calendar import SHANGHAI
+from models import ProcessVersion, Role, TaskItem, Topic, TopicStatus, VersionStatus, WorkflowState
+from webui.database import db_session
+from webui.pages.admin import address, attempt
+from webui.security import roles_required
+from workflows.administration import migration, operations
+from workflows.people import audit
+from workflows.topics import inbox
+from workflows.topics import lifecycle as topics
+
+bp = Blueprint("admin_ops", __name__, url_prefix="/admin")
+ADMIN = Role.PROCESS_ADMIN
+PAGE = 50
+
+
+@bp.get("/migrations")
+@login_required
+@roles_required(ADMIN)
+def migrations() -> str:
+    """List the approved versions that running topics could move to."""
+    versions = [v for v in db_session().scalars(select(ProcessVersion).where(
+        ProcessVersion.status == VersionStatus.APPROVED).order_by(ProcessVersion.id.desc()))]
+    counts = {v.id: len(migration.candidates(db_session(), v)) for v in versions}
+    return render_template("admin/migrations.html", versions=[v for v in versions if counts[v.id]], counts=counts)
+
+
+@bp.get("/versions/<int:version_id>/migrate", endpoint="migration")
+@login_required
+@roles_required(ADMIN)
+def migration_page(version_id: int) -> str:
+    """Dry run: every topic that could move to this version, whether it can, and why not."""
+    session = db_session()
+    target = migration.target_version(session, current_user, version_id)
+    verdicts = migration.plan(session, current_user, version_id)
+    return render_template("admin/migrate.html", target=target, verdicts=verdicts, results=None)
+
+
+@bp.post("/versions/<int:version_id>/migrate")
+@login_required
+@roles_required(ADMIN)
+def migrate(version_id: int) -> str | Response:
+    """Move the chosen topics; show what happened to each."""
+    session = db_session()
+    chosen = [int(i) for i in request.form.getlist("topic_id") if i.isdigit()]
+    if not chosen:
+        flash("请选择要迁移的议题 (choose topics)", "error")
+        return redirect(url_for("admin_ops.migration_page", version_id=version_id))
+    target = migration.target_version(session, current_user, version_id)
+    results = migration.migrate(session, current_user, version_id, chosen, address())
+    moved = sum(r.moved for r in results)
+    flash(f"已迁移 {moved} / {len(results)} 个议题 (moved)", "success" if moved == len(results) else "warning")
+    verdicts = migration.plan(session, current_user, version_id)
+    return render_template("admin/migrate.html", target=target, verdicts=verdicts, results=results)
+
+
+@bp.get("/topics", endpoint="topics")
+@login_required
+@roles_required(ADMIN)
+def topics_page() -> str:
+    """List running topics: failed steps first, then suspended, then the rest (newest first)."""
+    session = db_session()
+    rows = session.execute(select(Topic, WorkflowState).join(WorkflowState, WorkflowState.topic_id == Topic.id)
+                           .where(Topic.status.in_((TopicStatus.ACTIVE, TopicStatus.SUSPENDED)))
+                           .order_by(Topic.id.desc())).all()
+    ordered = sorted(rows, key=lambda r: (r[1].failure is None, r[0].status is not TopicStatus.SUSPENDED))
+    return render_template("admin/topics.html", rows=ordered)
+
+
+@bp.get("/topics/<int:topic_id>")
+@login_required
+@roles_required(ADMIN)
+def topic(topic_id: int) -> str:
+    """Operate on one topic: suspend, resume, terminate, retry or skip its failed step, reassign its tasks."""
+    session = db_session()
+    shown = session.get(Topic, topic_id)
+    if shown is None:
+        raise NotFound(f"no topic {topic_id}")
+    stored = session.get(WorkflowState, topic_id)
+    return render_template("admin/topic.html", topic=shown, failure=stored.failure if stored else None,
+                           open_tasks=inbox.open_tasks(session, shown), history=topics.history(session, shown)[-12:])
+
+
+@bp.post("/topics/<int:topic_id>/<action>")
+@login_required
+@roles_required(ADMIN)
+def operate(topic_id: int, action: str) -> Response:
+    """Run one operation on a topic from its page."""
+    session, reason = db_session(), request.form.get("reason", "")
+    calls: dict[str, Any] = {
+        "suspend": lambda: operations.suspend(session, current_user, topic_id, reason, address()),
+        "resume": lambda: operations.resume(session, current_user, topic_id, reason, address()),
+        "terminate": lambda: operations.terminate(session, current_user, topic_id, reason, address()),
+        "retry": lambda: operations.retry(session, current_user, topic_id, address()),
+        "skip": lambda: operations.skip(session, current_user, topic_id, reason, address()),
+    }
+    if action not in calls:
+        raise NotFound(f"no operation {action!r}")
+    attempt(calls[action], "已执行 (done)")
+    return redirect(url_for("admin_ops.topic", topic_id=topic_id))
+
+
+@bp.post("/tasks/<int:task_id>/reassign")
+@login_required
+@roles_required(ADMIN)
+def reassign(task_id: int) -> Response:
+    """Give an open task to another unit, organization or user."""
+    session = db_session()
+    item = session.get(TaskItem, task_id)
+    if item is None:
+        raise NotFound(f"no task {task_id}")
+    kind, target = request.form.get("kind", ""), request.form.get("target", "").strip()
+    targets = {k: (target if k == kind else None) for k in ("unit", "organization", "user")}
+    attempt(lambda: operations.reassign(session, current_user, task_id, reason=request.form.get("reason", ""),
+                                        address=address(), **targets), "已转办 (reassigned)")
+    return redirect(url_for("admin_ops.topic", topic_id=item.topic_id))
+
+
+@bp.get("/audit", endpoint="audit")
+@login_required
+@roles_required(Role.SUPERVISOR, ADMIN)
+def audit_page() -> str:
+    """Read the audit log with filters: action, actor, target, address and a date range (Beijing time)."""
+    args = request.args
+    errors: dict[str, str] = {}
+    where = audit_filter(args, errors)
+    page = max(args.get("page", 1, type=int) or 1, 1)
+    try:
+        entries, total = audit.search(db_session(), current_user, where, PAGE, (page - 1) * PAGE)
+    except ShangliangError as exc:
+        flash(exc.message, "error")
+        entries, total = [], 0
+    return render_template("admin/audit.html", entries=entries, total=total, page=page,
+                           pages=max((total - 1) // PAGE + 1, 1), args=args, errors=errors,
+                           actions=audit.actions(db_session()), query=args.to_dict(),
+                           is_admin=current_user.has_role(ADMIN))
+
+
+def audit_filter(args: Any, errors: dict[str, str]) -> Any:
+    """Read the filter from the query string; a bad date is named in ``errors`` and ignored."""
+    return audit.Filter(action=args.get("action", ""), actor=args.get("actor", "").strip(),
+                        target=args.get("target", "").strip(), address=args.get("address", "").strip(),
+                        since=_day(args.get("since"), "since", errors),
+                        until=_day(args.get("until"), "until", errors, next_day=True))
+
+
+def _day(raw: str | None, name: str, errors: dict[str, str], next_day: bool = False) -> datetime | None:
+    if not raw:
+        return None
+    try:
+        day = datetime.strptime(raw, "%Y-%m-%d").replace(tzinfo=SHANGHAI)
+    except ValueError:
+        errors[name] = "日期格式为 YYYY-MM-DD"
+        return None
+    return day + timedelta(days=1) if next_day else day

@@ -1,0 +1,77 @@
+"""Deadline actions on the web pages: signing for receipt, returning, extension requests and
+their decisions, and the in-app notifications. Each view calls the deadline service's engine
+functions (engine/handling.py, engine/extensions.py, engine/notify.py)."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from engine.errors import InvalidInput, NotFound
+from models.database import writing
+from webui.database import db_session
+from webui.security import clock, safe_next
+from workflows.deadlines import extension_requests as extensions
+from workflows.notifications import notify
+from workflows.topics import handling
+
+bp = Blueprint("deadline_pages", __name__)
+
+
+@bp.post("/tasks/<int:task_id>/sign")
+@login_required
+def sign(task_id: int) -> Response:
+    """Sign for a topic (签收); the reply's clock starts now."""
+    handling.sign(db_session(), current_user, task_id, request.form.get("note", ""), now=clock())
+    return redirect(url_for("tasks.done", task_id=task_id))
+
+
+@bp.post("/tasks/<int:task_id>/return")
+@login_required
+def return_(task_id: int) -> Response:
+    """Return a misassigned topic (退回) with a reason, within the signing period."""
+    handling.return_topic(db_session(), current_user, task_id, request.form.get("reason", ""), now=clock())
+    return redirect(url_for("tasks.done", task_id=task_id))
+
+
+@bp.post("/tasks/<int:task_id>/extensions")
+@login_required
+def request_extension(task_id: int) -> Response:
+    """Ask the district CPPCC office for a later deadline (延期申请)."""
+    extensions.request(db_session(), current_user, task_id, request.form.get("requested_to", ""),
+                       request.form.get("reason", ""), now=clock())
+    flash("延期申请已提交 (extension requested)", "success")
+    return redirect(url_for("tasks.detail", task_id=task_id))
+
+
+@bp.post("/extensions/<int:request_id>/decision")
+@login_required
+def decide_extension(request_id: int) -> Response:
+    """Approve (optionally to another date) or refuse an extension request."""
+    choice = request.form.get("approve", "")
+    if choice not in ("true", "false"):
+        raise InvalidInput("approve or refuse", {"approve": "must be true or false"})
+    extensions.decide(db_session(), current_user, request_id, choice == "true", request.form.get("note", ""),
+                      request.form.get("granted_to") or None, now=clock())
+    flash("已处理延期申请 (decided)", "success")
+    return redirect(safe_next(request.form.get("next")))
+
+
+@bp.get("/notifications")
+@login_required
+def notifications() -> str:
+    """List the user's unread notifications, newest first."""
+    return render_template("notifications.html", notes=notify.unread(db_session(), current_user))
+
+
+@bp.post("/notifications/read")
+@login_required
+def read() -> Response:
+    """Mark one notification (``id``) or all of them read."""
+    raw = request.form.get("id", "")
+    if raw and not raw.isdigit():
+        raise InvalidInput("bad notification id", {"id": "must be a number"})
+    session = db_session()
+    with writing(session):
+        count = notify.mark_read(session, current_user, int(raw) if raw else None, clock())
+    if raw and count == 0:
+        raise NotFound(f"no unread notification {raw} of yours")
+    return redirect(url_for("deadline_pages.notifications"))

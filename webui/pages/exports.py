@@ -1,0 +1,134 @@
+"""Exporting any list (inbox, supervision, topics) to CSV or XLSX with the columns shown, and
+saving list filters.
+
+Every export is written to the audit log: who took which list out of the system, and when.
+"""
+import csv
+import io
+from collections.abc import Callable
+from datetime import datetime
+
+from flask import Blueprint, Response, redirect, request, url_for
+from flask_login import current_user, login_required
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from engine.errors import Forbidden, NotFound
+from engine.time.calendar import SHANGHAI
+from models import Topic
+from models.database import writing
+from webui.database import db_session
+from webui.pages.lists import STAGE_LABELS
+from webui.security import clock, safe_next
+from workflows.people import audit
+from workflows.supervision import escalation as supervision
+from workflows.topics import filters
+from workflows.topics.worklist import Row
+
+bp = Blueprint("lists", __name__, url_prefix="/lists")
+TASK_HEADERS = ("预警", "剩余工作日", "任务", "议题编号", "议题", "平台", "阶段", "等待谁办理", "认领人", "截止日期",
+                "督办")
+TOPIC_HEADERS = ("编号", "议题", "平台", "类别", "阶段", "状态", "提出时间")
+CONTENT_TYPES = {"csv": "text/csv; charset=utf-8",
+                 "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+Table = tuple[tuple[str, ...], list[list[object]]]
+
+
+def _day(moment: datetime | None) -> str:
+    return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d") if moment else ""
+
+
+def _task_values(row: Row) -> list[object]:
+    item = row.item
+    return [row.left.label, row.left.days if row.left.days is not None else "", item.name, item.topic_id,
+            item.topic.title, item.topic.platform.name, STAGE_LABELS.get(item.stage, item.stage), row.waiting_label,
+            item.assignee.display_name if item.assignee else "", _day(item.due_at), "是" if row.escalated else ""]
+
+
+def _topic_values(topic: Topic) -> list[object]:
+    from webui.pages.topics import CATEGORY_LABELS, STATUS_LABELS
+
+    return [topic.id, topic.title, topic.platform.name, CATEGORY_LABELS[topic.category.value],
+            STAGE_LABELS.get(topic.stage, topic.stage), STATUS_LABELS[topic.status.value], _day(topic.created_at)]
+
+
+def _table(view: str) -> Table:
+    """Return the headers and the rows (every page, filters applied) of one list."""
+    from webui.pages.inbox import inbox_rows
+    from webui.pages.supervision import supervision_rows
+    from webui.pages.topics import topic_rows
+
+    if view == "topics":
+        return TOPIC_HEADERS, [_topic_values(t) for t in topic_rows()[1]]
+    sources: dict[str, Callable[[], tuple[list[Row], list[Row], object]]] = {
+        "inbox": inbox_rows, "supervision": supervision_rows}
+    if view not in sources:
+        raise NotFound(f"no list {view!r}")
+    if view == "supervision" and not any(current_user.has_role(r) for r in supervision.SUPERVISING_ROLES):
+        raise Forbidden("this list needs a supervising role")
+    return TASK_HEADERS, [_task_values(r) for r in sources[view]()[1]]
+
+
+@bp.get("/<view>/export.<any(csv, xlsx):fmt>")
+@login_required
+def export(view: str, fmt: str) -> Response:
+    """Export the filtered list (every page) in the chosen format."""
+    headers, rows = _table(view)
+    body = _csv(headers, rows) if fmt == "csv" else _xlsx(headers, rows)
+    session = db_session()
+    with writing(session):
+        audit.record(session, "export", current_user, target=f"list:{view}", address=request.remote_addr or "",
+                     now=clock(), format=fmt, rows=len(rows), query=request.query_string.decode()[:500])
+    stamp = clock().astimezone(SHANGHAI).strftime("%Y%m%d-%H%M")
+    return Response(body, mimetype=CONTENT_TYPES[fmt],
+                    headers={"Content-Disposition": f'attachment; filename="{view}-{stamp}.{fmt}"'})
+
+
+def _csv(headers: tuple[str, ...], rows: list[list[object]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow([_neutral(v) for v in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM makes Excel read UTF-8
+
+
+def _neutral(value: object) -> object:
+    """Keep a cell from being read as a formula by a spreadsheet (CSV injection)."""
+    return "'" + value if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") else value
+
+
+def _xlsx(headers: tuple[str, ...], rows: list[list[object]]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "清单"
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([_neutral(v) for v in row])
+    for index, header in enumerate(headers):
+        widest = max([len(str(r[index])) for r in rows[:200]] + [len(header)])
+        sheet.column_dimensions[chr(ord("A") + index)].width = min(40, 4 + widest * 2)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@bp.post("/filters")
+@login_required
+def save_filter() -> Response:
+    """Save the current filters of a list under a name."""
+    view = request.form.get("view", "")
+    filters.save(db_session(), current_user, view, request.form.get("name", ""), request.form.get("query", ""))
+    endpoint = {"inbox": "inbox.index", "supervision": "supervision.tasks", "topics": "topics.index"}[view]
+    return redirect(url_for(endpoint) + "?" + request.form.get("query", "").lstrip("?"))
+
+
+@bp.post("/filters/<int:filter_id>/delete")
+@login_required
+def delete_filter(filter_id: int) -> Response:
+    """Delete one of the user's saved filters."""
+    filters.delete(db_session(), current_user, filter_id)
+    return redirect(safe_next(request.form.get("next")))
+

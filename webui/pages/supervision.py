@@ -1,0 +1,92 @@
+"""Supervision pages (督查督办): the dashboard, the lists behind its figures, escalation."""
+from collections import Counter
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from models import Role
+from webui.database import db_session
+from webui.pages.lists import STAGE_LABELS, filters_from_request, list_context
+from webui.security import clock, roles_required, safe_next
+from workflows.supervision import escalation as supervision
+from workflows.topics import filters as saved
+from workflows.topics import lifecycle as topics
+from workflows.topics import worklist
+
+bp = Blueprint("supervision", __name__, url_prefix="/supervision")
+supervising = roles_required(*supervision.SUPERVISING_ROLES)
+
+
+def supervision_rows() -> tuple[list[worklist.Row], list[worklist.Row], worklist.Filters]:
+    """Return every open task in the user's scope, the rows the filters keep, and the filters."""
+    session, filters = db_session(), filters_from_request()
+    rows = worklist.rows_for(session, supervision.open_tasks(session, current_user), clock(),
+                             topics.load_calendar(session))
+    return rows, worklist.narrow(rows, filters, current_user), filters
+
+
+@bp.get("/")
+@login_required
+@supervising
+def dashboard() -> str:
+    """Show open, yellow and red counts by group, unit and stage, and the feedback rates."""
+    rows = supervision_rows()[0]
+    figures = supervision.figures(db_session(), current_user, rows)
+    stages = [s for s in list_context()["stages"] if s in figures.by_stage]
+    groups = sorted(((code, name, c) for (code, name), c in figures.by_group.items()), key=lambda g: g[1])
+    units = sorted(((code, name, c) for (code, name), c in figures.by_unit.items()),
+                   key=lambda u: (-u[2]["red"], -u[2]["yellow"], -u[2]["open"], u[1]))
+    key = "district" if figures.grouped_by == "district" else "platform"
+    chart = {
+        "groups": _series([(c, n, f) for c, n, f in groups], key),
+        "stages": _series([(s, _(STAGE_LABELS[s]), figures.by_stage[s]) for s in stages], "stage"),
+        "labels": {"open": _("在办"), "yellow": _("黄牌"), "red": _("红牌")}, "list": url_for("supervision.tasks"),
+    }
+    return render_template("supervision/dashboard.html", figures=figures, stage_labels=STAGE_LABELS, stages=stages,
+                           groups=groups, units=units, chart=chart)
+
+
+def _series(entries: list[tuple[str, str, Counter[str]]], key: str) -> dict[str, object]:
+    """Return one chart's categories and counts; ``key`` is the list filter a bar links to."""
+    return {"codes": [e[0] for e in entries], "names": [e[1] for e in entries], "key": key,
+            **{level: [e[2][level] for e in entries] for level in ("open", "yellow", "red")}}
+
+
+@bp.get("/tasks")
+@login_required
+@supervising
+def tasks() -> str:
+    """List the open tasks behind a figure, with filters, paging and escalation."""
+    rows, kept, filters = supervision_rows()
+    shown, pages = worklist.page(kept, filters.page)
+    grouped_by = supervision.grouping(db_session(), current_user)
+    return render_template(
+        "supervision/tasks.html", rows=shown, total=len(kept), pages=pages, filters=filters, grouped_by=grouped_by,
+        groups=sorted({supervision.group_key(r.item, grouped_by) for r in rows}, key=lambda g: g[1]),
+        waiting=worklist.waiting_choices(rows), saved=saved.list_for(db_session(), current_user, "supervision"),
+        may_escalate=current_user.has_role(Role.SUPERVISOR), list_endpoint="supervision.tasks",
+        export_endpoint="lists.export", view="supervision", **list_context(),
+    )
+
+
+@bp.get("/replies")
+@login_required
+@supervising
+def replies() -> str:
+    """List the written replies and ratings behind the on-time and satisfaction rates."""
+    session = db_session()
+    return render_template("supervision/replies.html", replies=supervision.replies(session, current_user),
+                           ratings=supervision.ratings(session, current_user))
+
+
+@bp.post("/tasks/<int:task_id>/escalate")
+@login_required
+@supervising
+def escalate(task_id: int) -> Response:
+    """Escalate a task (督办) with a reason (none given: 422 naming the field)."""
+    supervision.escalate(db_session(), current_user, task_id, request.form.get("reason", ""), now=clock(),
+                         address=request.remote_addr or "")
+    flash("已督办 (escalated)", "success")
+    return redirect(safe_next(request.form.get("next"), "supervision.tasks"))

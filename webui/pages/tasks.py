@@ -1,0 +1,145 @@
+"""The task page: the task's form, validated on the server; attachments; drafts; what comes next."""
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Response
+
+from engine.errors import InvalidInput
+from engine.time.timeleft import warning_level
+from models import TaskItem, TaskStatus
+from models.database import writing
+from webui.database import db_session
+from webui.pages.lists import STAGE_LABELS
+from webui.security import clock
+from workflows.deadlines import extension_requests as extensions
+from workflows.people.access import may_act, require_task, require_topic
+from workflows.rules.forms import FORMS, Form
+from workflows.topics import attachments, claims, handling, inbox, taskforms
+from workflows.topics import lifecycle as topics
+
+bp = Blueprint("tasks", __name__, url_prefix="/tasks")
+
+
+def form_of(item: TaskItem) -> Form:
+    """Return the form schema of a task."""
+    return FORMS[item.context.get("form", item.bpmn_id)]
+
+
+def raw_input(form: Form, submitted: MultiDict[str, Any]) -> dict[str, Any]:
+    """Return the submitted values of the form's own fields (lists for multi-choice fields)."""
+    raw: dict[str, Any] = {}
+    for field in form.fields:
+        if field.kind == "units":
+            raw[field.name] = submitted.getlist(field.name)
+        elif field.kind != "file" and field.name in submitted:
+            raw[field.name] = submitted.get(field.name)
+    return raw
+
+
+def _page(item: TaskItem, values: dict[str, Any], errors: dict[str, str], status: int = 200) -> tuple[str, int]:
+    session = db_session()
+    form = form_of(item)
+    units = {f.name: taskforms.unit_choices(session, item, f.name) for f in form.fields if f.kind in ("unit", "units")}
+    return render_template(
+        "tasks/detail.html", item=item, form=form, values=values, errors=errors, units=units,
+        left=warning_level(item, clock(), topics.load_calendar(session)),
+        files=attachments.for_task(session, item), takes_files=item.bpmn_id in attachments.KIND_BY_TASK,
+        kind_labels=attachments.KIND_LABELS, stage_labels=STAGE_LABELS,
+        draft=taskforms.load_draft(session, current_user, item),
+        colleagues=claims.colleagues(session, item, exclude=current_user),
+        extension_requests=extensions.of_task(session, item), signing=handling.is_signing(item),
+    ), status
+
+
+@bp.get("/<int:task_id>")
+@login_required
+def detail(task_id: int) -> tuple[str, int] | Response:
+    """Show a task's form, filled from the user's draft if there is one."""
+    item = require_task(db_session(), current_user, task_id)
+    if item.status is not TaskStatus.READY:
+        return redirect(url_for("topics.detail", topic_id=item.topic_id))
+    draft = taskforms.load_draft(db_session(), current_user, item)
+    return _page(item, dict(draft.data) if draft else {}, {})
+
+
+@bp.post("/<int:task_id>")
+@login_required
+def submit(task_id: int) -> tuple[str, int] | Response:
+    """Save a draft, or complete the task; field errors come back on the form with a 422."""
+    session = db_session()
+    item = require_task(session, current_user, task_id)
+    form = form_of(item)
+    raw = raw_input(form, request.form)
+    if request.form.get("action") == "draft":
+        draft = taskforms.save_draft(session, current_user, item, form, raw, now=clock())
+        if request.headers.get("HX-Request"):
+            return render_template("tasks/_draft_status.html", draft=draft), 200
+        flash("草稿已保存 (draft saved)", "success")
+        return redirect(url_for("tasks.detail", task_id=task_id))
+    try:
+        raw |= _store_files(item, form)
+        topics.complete_task(session, current_user, task_id, raw, now=clock())
+    except attachments.UploadRefused as exc:
+        return _page(item, raw, {exc.details.get("field", "file"): exc.message}, exc.status)
+    except InvalidInput as exc:
+        return _page(item, raw, exc.fields, 422)
+    taskforms.drop_drafts(session, item)
+    return redirect(url_for("tasks.done", task_id=task_id))
+
+
+def _store_files(item: TaskItem, form: Form) -> dict[str, str]:
+    """Store the files uploaded in the form's file fields; return each field's value (the file names)."""
+    values: dict[str, str] = {}
+    session = db_session()
+    for field in (f for f in form.fields if f.kind == "file"):
+        upload = request.files.get(field.name)
+        if upload is None or not upload.filename:
+            earlier = attachments.for_task(session, item)
+            if earlier:
+                values[field.name] = f"{earlier[-1].filename} (#{earlier[-1].id})"
+            continue
+        try:
+            with writing(session):
+                stored = attachments.store(session, _files_dir(), current_user, item, upload.filename, upload.stream,
+                                           now=clock())
+        except attachments.UploadRefused as exc:
+            exc.details["field"] = field.name
+            raise
+        values[field.name] = f"{stored.filename} (#{stored.id})"
+    return values
+
+
+@bp.post("/<int:task_id>/attachments")
+@login_required
+def upload(task_id: int) -> tuple[str, int] | Response:
+    """Attach a file (research report, minutes, reply letter) to a task."""
+    session = db_session()
+    item = require_task(session, current_user, task_id)
+    upload_file = request.files.get("file")
+    if upload_file is None or not upload_file.filename:
+        raise InvalidInput("no file", {"file": "请选择文件 (choose a file)"})
+    with writing(session):
+        attachments.store(session, _files_dir(), current_user, item, upload_file.filename, upload_file.stream,
+                          now=clock())
+    flash("附件已上传 (file attached)", "success")
+    return redirect(url_for("tasks.detail", task_id=task_id))
+
+
+@bp.get("/<int:task_id>/done")
+@login_required
+def done(task_id: int) -> str:
+    """Show what the completed task led to: the topic's next steps and who has them."""
+    session = db_session()
+    item = session.get(TaskItem, task_id)
+    topic = require_topic(session, current_user, item.topic_id if item else -1)
+    calendar = topics.load_calendar(session)
+    following = [(i, warning_level(i, clock(), calendar), may_act(current_user, i))
+                 for i in inbox.open_tasks(session, topic)]
+    return render_template("tasks/done.html", item=item, topic=topic, following=following, stage_labels=STAGE_LABELS)
+
+
+def _files_dir() -> Path:
+    return Path(current_app.config["ATTACHMENT_DIR"])

@@ -1,0 +1,163 @@
+"""Topics: the list, starting a topic, and the case page with its live diagram, timeline and files."""
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from engine.errors import InvalidInput
+from engine.time.timeleft import warning_level
+from models import Organization, OrgKind, Role, TaskItem, Topic, TopicCategory, TopicSource, Unit
+from models.database import writing
+from webui.database import db_session
+from webui.i18n import N_
+from webui.pages import printing
+from webui.pages.lists import STAGE_LABELS, filters_from_request, list_context
+from webui.security import clock, roles_required
+from workflows.people.access import may_act, require_topic
+from workflows.rules.forms import RATINGS, REPLY_CLASSES
+from workflows.topics import attachments, inbox, worklist
+from workflows.topics import filters as saved
+from workflows.topics import lifecycle as topics
+from workflows.topics import overview as casefile
+from workflows.topics.worklist import Filters
+
+bp = Blueprint("topics", __name__, url_prefix="/topics")
+CATEGORY_LABELS = {"central_work": N_("中心工作大事"), "reform": N_("改革发展要事"), "livelihood": N_("民生改善实事"),
+                   "governance": N_("社会治理难事")}
+SOURCE_LABELS = {"assigned": N_("党委政府点题"), "member": N_("委员荐题"), "public": N_("公开征集")}
+STATUS_LABELS = {"active": N_("办理中"), "closed": N_("已办结"), "rejected": N_("未通过"), "suspended": N_("已暂停"),
+                 "terminated": N_("已终止")}
+LABELS = {"stage_labels": STAGE_LABELS, "category_labels": CATEGORY_LABELS, "source_labels": SOURCE_LABELS,
+          "status_labels": STATUS_LABELS, "reply_classes": dict(REPLY_CLASSES), "ratings": dict(RATINGS),
+          "kind_labels": attachments.KIND_LABELS}
+
+
+def topic_rows() -> tuple[list[Topic], list[Topic], Filters]:
+    """Return the topics the user may see, those the filters keep, and the filters."""
+    filters = filters_from_request()
+    visible = casefile.visible_topics(db_session(), current_user)
+    return visible, worklist.narrow_topics(visible, filters), filters
+
+
+@bp.get("/")
+@login_required
+def index() -> str:
+    """List the topics the user may see, filtered by stage, district and status, paged."""
+    visible, kept, filters = topic_rows()
+    shown, pages = worklist.page(kept, filters.page)
+    return render_template(
+        "topics/index.html", topics=shown, total=len(kept), pages=pages, filters=filters,
+        districts=sorted({(t.district.code, t.district.name) for t in visible}),
+        saved=saved.list_for(db_session(), current_user, "topics"), view="topics", list_endpoint="topics.index",
+        export_endpoint="lists.export", **{**LABELS, **list_context()})
+
+
+def _platforms() -> tuple[bool, list[Organization], list[Organization]]:
+    """Return whether the user may start district topics, and the districts and towns open to them."""
+    session = db_session()
+    offices = [a.organization for a in current_user.roles if a.role is Role.CPPCC_OFFICE and a.organization]
+    districts = [o for o in offices if o.kind is OrgKind.DISTRICT]
+    towns = [o for o in session.scalars(select(Organization))
+             if o.kind.is_grassroots_platform and any(p in offices for p in o.lineage())]
+    may_district = bool(districts)
+    districts += [t.district() for t in towns if t.district() not in districts]
+    return may_district, districts, towns
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+@roles_required(Role.CPPCC_OFFICE)
+def new() -> str | tuple[str, int] | Response:
+    """Start a topic (政协办公室): its fields, and optionally the proposing resident's contact."""
+    may_district, districts, towns = _platforms()
+    context = dict(may_district=may_district, districts=districts, towns=towns, categories=TopicCategory,
+                   sources=TopicSource, **LABELS)
+    if request.method == "GET":
+        return render_template("topics/new.html", values={}, errors={}, **context)
+    fields = {k: request.form.get(k, "") for k in topics.TOPIC_FIELDS}
+    fields["town"] = fields["town"] or None
+    session = db_session()
+    try:
+        topic = topics.start_topic(session, current_user, fields, now=clock())
+        with writing(session):
+            casefile.add_contact(session, topic, request.form.get("contact_name", ""),
+                                 request.form.get("contact_phone", ""), request.form.get("contact_address", ""))
+    except InvalidInput as exc:
+        return render_template("topics/new.html", values=request.form, errors=exc.fields, **context), 422
+    first = next((i for i in inbox.open_tasks(session, topic) if may_act(current_user, i)), None)
+    return redirect(url_for("tasks.detail", task_id=first.id) if first else url_for("topics.detail", topic_id=topic.id))
+
+
+@bp.get("/<int:topic_id>")
+@login_required
+def detail(topic_id: int) -> str:
+    """Show the case page: summary, diagrams, open tasks, timeline, attachments, reply."""
+    session, now = db_session(), clock()
+    topic = require_topic(session, current_user, topic_id)
+    calendar = topics.load_calendar(session)
+    return render_template(
+        "topics/detail.html", topic=topic, now=now,
+        open_tasks=[(i, warning_level(i, now, calendar)) for i in inbox.open_tasks(session, topic)],
+        diagrams=casefile.diagram_views(session, topic, now), events=topics.history(session, topic),
+        files=attachments.for_topic(session, topic), replies=casefile.completed_data(session, topic, "write_reply"),
+        ratings_given=casefile.completed_data(session, topic, "rate_reply"),
+        minutes=casefile.completed_data(session, topic, "submit_minutes"),
+        has_contact=session.get(casefile.ResidentContact, topic.id) is not None,
+        task_items={i.id: i for i in session.scalars(select(TaskItem).where(TaskItem.topic_id == topic.id))},
+        **LABELS,
+    )
+
+
+@bp.get("/<int:topic_id>/diagrams/<int:version_id>.bpmn")
+@login_required
+def diagram(topic_id: int, version_id: int) -> Response:
+    """Serve the BPMN XML of a process version the topic is pinned to."""
+    xml = casefile.diagram_xml(db_session(), current_user, topic_id, version_id)
+    return Response(xml, mimetype="application/xml", headers={"Cache-Control": "private, max-age=3600"})
+
+
+@bp.get("/<int:topic_id>/marks.json")
+@login_required
+def marks(topic_id: int) -> Response:
+    """Return the finished, current and overdue steps of each diagram (the page refreshes them)."""
+    session = db_session()
+    topic = require_topic(session, current_user, topic_id)
+    return jsonify({str(v.version_id): v.marks() for v in casefile.diagram_views(session, topic, clock())})
+
+
+@bp.post("/<int:topic_id>/contact")
+@login_required
+def contact(topic_id: int) -> str:
+    """Reveal the resident's contact details; the look is audited."""
+    session = db_session()
+    topic = require_topic(session, current_user, topic_id)
+    with writing(session):
+        found = casefile.contact(session, current_user, topic, request.remote_addr or "", now=clock())
+    return render_template("topics/_contact.html", contact=found)
+
+
+@bp.get("/attachments/<int:attachment_id>")
+@login_required
+def attachment(attachment_id: int) -> Response:
+    """Serve an attachment to a user who may see its topic."""
+    found, path = attachments.open_for(db_session(), Path(current_app.config["ATTACHMENT_DIR"]), current_user,
+                                       attachment_id)
+    return send_file(path, mimetype=found.content_type, as_attachment=True, download_name=found.filename)
+
+
+@bp.get("/<int:topic_id>/<any(minutes, reply):kind>.pdf")
+@login_required
+def pdf(topic_id: int, kind: str) -> Response:
+    """Print the minutes (协商纪要) or the written reply (书面答复) as PDF."""
+    session = db_session()
+    topic = require_topic(session, current_user, topic_id)
+    task = "submit_minutes" if kind == "minutes" else "write_reply"
+    entries = casefile.completed_data(session, topic, task)
+    if not entries:
+        raise InvalidInput(f"the topic has no {kind} yet", {"kind": "尚未形成 (not written yet)"})
+    units = dict(session.execute(select(Unit.code, Unit.name)).tuples().all())
+    html = render_template("topics/print.html", topic=topic, kind=kind, entries=entries, units=units,
+                           ratings_given=casefile.completed_data(session, topic, "rate_reply"), **LABELS)
+    return Response(printing.pdf(html), mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="topic-{topic.id}-{kind}.pdf"'})

@@ -1,0 +1,148 @@
+"""What a process administrator may do to a running topic: suspend, resume, terminate, reassign, retry, skip.
+
+Called by the API, the CLI and the admin pages. Each operation is one transaction that writes
+the topic, its workflow state and task rows as needed, an event in the topic's history and
+an entry in the audit log (with the address the request came from).
+"""
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from sqlalchemy.orm import Session
+
+from engine.errors import Conflict, InvalidInput, NotFound
+from engine.runtime import engine_time, failures, state
+from engine.store import projection
+from models import Event, Role, TaskItem, TaskStatus, Topic, TopicStatus, User, WorkflowState, utcnow
+from models.database import writing
+from workflows.people import audit
+from workflows.people.access import require_role
+from workflows.topics import lifecycle as topics
+
+MAX_REASON = 2000
+PAST = {"suspend": "an active topic can be suspended", "resume": "a suspended topic can be resumed"}
+
+
+def suspend(session: Session, actor: User, topic_id: int, reason: str, address: str = "",
+            now: datetime | None = None) -> Topic:
+    """Suspend an active topic: its tasks stay in the inboxes but cannot be completed until resumed."""
+    return _set_status(session, actor, topic_id, "suspend", TopicStatus.ACTIVE, TopicStatus.SUSPENDED,
+                       _reason(reason), address, now or utcnow())
+
+
+def resume(session: Session, actor: User, topic_id: int, reason: str = "", address: str = "",
+           now: datetime | None = None) -> Topic:
+    """Resume a suspended topic."""
+    return _set_status(session, actor, topic_id, "resume", TopicStatus.SUSPENDED, TopicStatus.ACTIVE,
+                       reason.strip()[:MAX_REASON], address, now or utcnow())
+
+
+def _set_status(session: Session, actor: User, topic_id: int, action: str, source: TopicStatus,
+                target: TopicStatus, reason: str, address: str, now: datetime) -> Topic:
+    with writing(session):
+        topic = _topic(session, actor, topic_id)
+        if topic.status is not source:
+            raise Conflict(f"topic {topic.id} is {topic.status.value}; only {PAST[action]}")
+        topic.status = target
+        topic.status_reason = reason if target is TopicStatus.SUSPENDED else ""
+        _record(session, actor, topic, action, address, now, reason=reason)
+    return topic
+
+
+def terminate(session: Session, actor: User, topic_id: int, reason: str, address: str = "",
+              now: datetime | None = None) -> Topic:
+    """End a running topic for good with a reason: its open tasks are withdrawn from every inbox."""
+    now, reason = now or utcnow(), _reason(reason)
+    with writing(session):
+        topic = _topic(session, actor, topic_id)
+        if topic.status not in (TopicStatus.ACTIVE, TopicStatus.SUSPENDED):
+            raise Conflict(f"topic {topic.id} is already {topic.status.value}")
+        stored = _stored(session, topic)
+        workflow = topics.restore_workflow(session, topic, stored)
+        workflow.cancel()
+        stored.state_json, stored.failure = state.dump(workflow), None
+        projection.sync(session, topic, workflow, now, topics.load_calendar(session))
+        topic.status, topic.status_reason, topic.closed_at = TopicStatus.TERMINATED, reason, now
+        _record(session, actor, topic, "terminate", address, now, reason=reason)
+    return topic
+
+
+def retry(session: Session, actor: User, topic_id: int, address: str = "", now: datetime | None = None) -> Topic:
+    """Run the topic's failed step again (after a fix); if it fails again nothing changes and 409 says why."""
+    return _repair(session, actor, topic_id, "retry", failures.retry, address, now or utcnow())
+
+
+def skip(session: Session, actor: User, topic_id: int, reason: str, address: str = "",
+         now: datetime | None = None) -> Topic:
+    """Pass over the topic's failed step (a gateway takes its default flow) and let the topic go on."""
+    return _repair(session, actor, topic_id, "skip", failures.skip, address, now or utcnow(), _reason(reason))
+
+
+def _repair(session: Session, actor: User, topic_id: int, action: str,
+            operation: Callable[[BpmnWorkflow], dict[str, Any] | None], address: str, now: datetime,
+            reason: str = "") -> Topic:
+    with writing(session):
+        topic = _topic(session, actor, topic_id)
+        if topic.status not in (TopicStatus.ACTIVE, TopicStatus.SUSPENDED):
+            raise Conflict(f"topic {topic.id} is {topic.status.value}")
+        stored = _stored(session, topic)
+        workflow = topics.restore_workflow(session, topic, stored)
+        failed = stored.failure or {}
+        with engine_time.at(now):
+            failure = operation(workflow)
+        if failure is not None and action == "retry":
+            raise Conflict(f"the step failed again: {failure['message']}", failure=failure)
+        _record(session, actor, topic, action, address, now, step=failed.get("bpmn_id", ""), reason=reason)
+        topics.save_workflow(session, topic, stored, workflow, actor, now, failure)
+    return topic
+
+
+def reassign(session: Session, actor: User, task_item_id: int, *, unit: str | None = None,
+             organization: str | None = None, user: str | None = None, reason: str = "", address: str = "",
+             now: datetime | None = None) -> TaskItem:
+    """Give an open task to another unit, organization or one user (转办); see engine/reassign.py."""
+    from workflows.administration.reassign import reassign_task
+
+    now = now or utcnow()
+    require_role(actor, Role.PROCESS_ADMIN)
+    if sum(x is not None for x in (unit, organization, user)) != 1:
+        raise InvalidInput("say where the task goes", {"to": "give exactly one of unit, organization or user"})
+    with writing(session):
+        item = session.get(TaskItem, task_item_id)
+        if item is None:
+            raise NotFound(f"no task {task_item_id}")
+        if item.status is not TaskStatus.READY:
+            raise Conflict(f"task {item.id} is {item.status.value}; only an open task can be reassigned")
+        before, after = reassign_task(session, item, unit=unit, organization=organization, user=user)
+        _record(session, actor, item.topic, "reassign", address, now, task_item=item, task=item.bpmn_id,
+                **{"from": before, "to": after, "reason": reason.strip()[:MAX_REASON]})
+    return item
+
+
+def _topic(session: Session, actor: User, topic_id: int) -> Topic:
+    require_role(actor, Role.PROCESS_ADMIN)
+    topic = session.get(Topic, topic_id)
+    if topic is None:
+        raise NotFound(f"no topic {topic_id}")
+    return topic
+
+
+def _stored(session: Session, topic: Topic) -> WorkflowState:
+    stored = session.get(WorkflowState, topic.id)
+    assert stored is not None, "every topic has a workflow state"
+    return stored
+
+
+def _reason(reason: str) -> str:
+    if not reason or not reason.strip():
+        raise InvalidInput("a reason is required", {"reason": "required (必填)"})
+    return reason.strip()[:MAX_REASON]
+
+
+def _record(session: Session, actor: User, topic: Topic, action: str, address: str, now: datetime,
+            task_item: TaskItem | None = None, **payload: Any) -> None:
+    """Write the action into the topic's history and into the audit log."""
+    session.add(Event(topic_id=topic.id, task_item_id=task_item.id if task_item else None, actor_id=actor.id,
+                      kind=f"admin_{action}", at=now, payload=payload))
+    audit.record(session, action, actor, f"topic:{topic.id}", address, now, **payload)

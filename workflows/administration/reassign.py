@@ -1,0 +1,70 @@
+"""Moving an open task to another unit, organization or person (转办), for engine/operations.py.
+
+When the task's candidate is a unit named in the topic's data (the undertaking committee, the
+lead unit, an assisting unit), that field is changed in the workflow too, so the tasks that
+follow in the diagram go to the new unit as well; otherwise only this task moves.
+"""
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.errors import InvalidInput
+from engine.runtime import state
+from models import Organization, TaskItem, Unit, User, WorkflowState
+from workflows.rules.roles import UNIT_CANDIDATES
+from workflows.topics import lifecycle as topics
+
+
+def reassign_task(session: Session, item: TaskItem, *, unit: str | None, organization: str | None,
+                  user: str | None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Point the task at its new place; return where it was and where it is now."""
+    before = where(item)
+    if unit is not None:
+        target = session.scalar(select(Unit).where(Unit.code == unit))
+        if target is None:
+            raise InvalidInput("unknown unit", {"unit": f"no unit {unit!r}"})
+        item.candidate_unit, item.candidate_org_id, item.assignee = target, target.organization_id, None
+        _follow_in_workflow(session, item, target.code)
+    elif organization is not None:
+        org = session.scalar(select(Organization).where(Organization.code == organization))
+        if org is None:
+            raise InvalidInput("unknown organization", {"organization": f"no organization {organization!r}"})
+        item.candidate_unit, item.candidate_org, item.assignee = None, org, None
+    else:
+        person = session.scalar(select(User).where(User.username == user, User.active.is_(True)))
+        if person is None:
+            raise InvalidInput("unknown user", {"user": f"no active user {user!r}"})
+        if not person.has_role(item.role):
+            raise InvalidInput("the user cannot do this task",
+                               {"user": f"{user} does not hold the role {item.role.value}"})
+        item.assignee = person
+    session.flush()
+    return before, where(item)
+
+
+def where(item: TaskItem) -> dict[str, Any]:
+    """Describe where a task lies: its unit, organization and assignee (codes and username)."""
+    return {
+        "unit": item.candidate_unit.code if item.candidate_unit else None,
+        "organization": item.candidate_org.code if item.candidate_org else None,
+        "user": item.assignee.username if item.assignee else None,
+    }
+
+
+def _follow_in_workflow(session: Session, item: TaskItem, code: str) -> None:
+    """Change the unit field the task's candidate reads, in the waiting task's data."""
+    field = UNIT_CANDIDATES.get(item.context.get("candidate", ""))
+    if field is None:
+        return
+    stored = session.get(WorkflowState, item.topic_id)
+    assert stored is not None, "every topic has a workflow state"
+    workflow = topics.restore_workflow(session, item.topic, stored)
+    task = workflow.get_task_from_id(UUID(item.task_uuid))
+    if task is None:
+        return
+    task.data[field] = code
+    stored.state_json = state.dump(workflow)
+    if field in item.context:
+        item.context = {**item.context, field: code}

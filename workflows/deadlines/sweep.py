@@ -1,0 +1,191 @@
+"""The deadline sweep: warning levels, reminders (催办), escalations (督办) and due BPMN timers.
+
+The scheduler (engine/scheduler.py) calls ``sweep`` every minute; ``shangliang sweep`` runs it
+once. Deadlines are columns of task_item, so each pass is one indexed range query taken in
+batches, each batch one write transaction (rows taken FOR UPDATE SKIP LOCKED on PostgreSQL;
+SQLite's write lock serializes sweeps). A pass changes every row it takes so the next batch
+moves on, and a reminder or escalation is recorded under its unique (task, deadline, action)
+key in the same transaction as its event and its notifications: a sweep killed midway loses
+its open batch only, and the next sweep, or a second one running at once, repeats nothing.
+After downtime the passes simply find more rows: a task far overdue is reminded, then escalated.
+"""
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, fields
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from engine.errors import ShangliangError
+from engine.runtime.timers import due_topic_ids
+from engine.time.calendar import SHANGHAI, WorkCalendar
+from engine.time.clocks import local_day
+from models import Chase, DeadlineAction, Event, TaskItem, TaskStatus, WarningLevel
+from models.database import writing
+from workflows.notifications.notify import Message, Recipients, notify
+from workflows.topics import lifecycle as topics
+
+
+@dataclass(frozen=True)
+class SweepSettings:
+    """Thresholds in working days past the deadline, and the batch size of each transaction."""
+
+    remind_after_wd: int = 1
+    escalate_after_wd: int = 3
+    batch: int = 500
+    base_url: str = ""
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] = os.environ) -> "SweepSettings":
+        """Read SHANGLIANG_REMIND_AFTER_WD, _ESCALATE_AFTER_WD, _SWEEP_BATCH and _BASE_URL."""
+        names = {"remind_after_wd": "REMIND_AFTER_WD", "escalate_after_wd": "ESCALATE_AFTER_WD",
+                 "batch": "SWEEP_BATCH", "base_url": "BASE_URL"}
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = environ.get(f"SHANGLIANG_{names[f.name]}")
+            if raw is not None:
+                values[f.name] = raw if f.type in (str, "str") else int(raw)
+        settings = cls(**values)
+        if settings.remind_after_wd < 0 or settings.escalate_after_wd < settings.remind_after_wd or settings.batch < 1:
+            raise ValueError("need 0 <= remind_after_wd <= escalate_after_wd and batch >= 1")
+        return settings
+
+
+@dataclass
+class SweepReport:
+    """How many rows each pass of one sweep changed."""
+
+    yellow: int = 0
+    red: int = 0
+    reminded: int = 0
+    escalated: int = 0
+    timers: int = 0
+
+
+def sweep(session: Session, now: datetime, settings: SweepSettings = SweepSettings()) -> SweepReport:
+    """Bring every open task's warning level up to ``now``, chase the overdue ones, fire due timers."""
+    calendar = topics.load_calendar(session)
+    session.commit()
+    report = SweepReport()
+    ready = select(TaskItem).where(TaskItem.status == TaskStatus.READY)
+    to_yellow = ready.where(TaskItem.warning == WarningLevel.NORMAL, TaskItem.warn_at <= now, TaskItem.due_at >= now)
+    report.yellow = _in_batches(session, to_yellow, settings.batch,
+                                lambda rows: _mark(session, rows, WarningLevel.YELLOW, now))
+    to_red = ready.where(TaskItem.warning.in_((WarningLevel.NORMAL, WarningLevel.YELLOW)), TaskItem.due_at < now)
+    report.red = _in_batches(session, to_red, settings.batch, lambda rows: _mark(session, rows, WarningLevel.RED, now))
+    recipients = Recipients(session)
+    for before, after, threshold in ((Chase.NONE, Chase.REMINDED, settings.remind_after_wd),
+                                     (Chase.REMINDED, Chase.ESCALATED, settings.escalate_after_wd)):
+        cutoff = min(now, overdue_cutoff(calendar, now, threshold))
+        due = ready.where(TaskItem.chase == before, TaskItem.due_at < cutoff).options(*_ADDRESSED)
+        count = _in_batches(session, due, settings.batch,
+                            lambda rows, a=after: _chase(session, rows, a, calendar, recipients, settings, now))
+        setattr(report, "reminded" if after is Chase.REMINDED else "escalated", count)
+    report.timers = _fire_timers(session, now, settings.batch)
+    return report
+
+
+# What a chase message names, loaded for a whole batch at once rather than row by row.
+_ADDRESSED = (selectinload(TaskItem.topic), selectinload(TaskItem.candidate_unit), selectinload(TaskItem.candidate_org))
+
+
+def overdue_cutoff(calendar: WorkCalendar, now: datetime, working_days: int) -> datetime:
+    """Return the instant before which a deadline is overdue by ``working_days`` at ``now``."""
+    tomorrow = local_day(now) + timedelta(days=1)
+    return datetime.combine(calendar.working_day_before(tomorrow, working_days), time(0), tzinfo=SHANGHAI)
+
+
+def _in_batches(session: Session, query: Select[tuple[TaskItem]], batch: int,
+                handle: Callable[[Sequence[TaskItem]], None]) -> int:
+    """Take matching rows a batch at a time, each in its own write transaction; return the count."""
+    total = 0
+    locked = query.order_by(TaskItem.due_at, TaskItem.id).limit(batch).with_for_update(skip_locked=True, of=TaskItem)
+    while True:
+        with writing(session):
+            rows = session.scalars(locked).all()
+            if rows:
+                handle(rows)
+        if not rows:
+            return total
+        total += len(rows)
+
+
+def _mark(session: Session, rows: Sequence[TaskItem], level: WarningLevel, now: datetime) -> None:
+    """Raise the rows' warning level and write one history event each."""
+    for item in rows:
+        item.warning = level
+        session.add(Event(topic_id=item.topic_id, task_item_id=item.id, kind=f"warning_{level.value}", at=now,
+                          payload={"task": item.bpmn_id, "due_at": _iso(item.due_at)}))
+
+
+def _chase(session: Session, rows: Sequence[TaskItem], step: Chase, calendar: WorkCalendar,
+           recipients: Recipients, settings: SweepSettings, now: datetime) -> None:
+    """Remind or escalate each row once per deadline: key, event and notifications together."""
+    action = "remind" if step is Chase.REMINDED else "escalate"
+    subjects = [f"task:{item.id}" for item in rows]
+    done = set(session.execute(select(DeadlineAction.subject, DeadlineAction.deadline).where(
+        DeadlineAction.action == action, DeadlineAction.subject.in_(subjects))).tuples())
+    records = []
+    for item in rows:
+        item.chase = step
+        assert item.due_at is not None, "only rows with a deadline are chased"
+        if (f"task:{item.id}", item.due_at) in done:
+            continue
+        overdue = calendar.working_days_between(local_day(item.due_at), local_day(now))
+        records.append((item, overdue, DeadlineAction(
+            subject=f"task:{item.id}", deadline=item.due_at, action=action, topic_id=item.topic_id,
+            task_item_id=item.id, done_at=now, payload={"overdue_working_days": overdue})))
+    session.add_all(record for _item, _overdue, record in records)
+    session.flush()  # once per batch: the notifications are keyed by the records' ids
+    for item, overdue, record in records:
+        message, users, routes, to = _addressees(item, step, overdue, recipients, settings)
+        notify(session, message, users, routes, f"action:{record.id}", now)
+        session.add(Event(topic_id=item.topic_id, task_item_id=item.id, at=now,
+                          kind="task_reminded" if step is Chase.REMINDED else "task_escalated",
+                          payload={"task": item.bpmn_id, "due_at": _iso(item.due_at), "overdue_working_days": overdue,
+                                   "to": to, "notified": sorted(u.username for u in users), "routes": len(routes)}))
+
+
+def _addressees(item: TaskItem, step: Chase, overdue: int, recipients: Recipients,
+                settings: SweepSettings) -> tuple[Message, list[Any], list[Any], str]:
+    """Return the message, the people, the outside routes and who it goes to, for one chase step."""
+    topic, due = item.topic, local_day(item.due_at).isoformat() if item.due_at else "-"
+    unit = item.candidate_unit.name if item.candidate_unit else item.candidate_org.name if item.candidate_org else "-"
+    link = f"\n链接：{settings.base_url.rstrip('/')}/topics/{topic.id}" if settings.base_url else ""
+    body = (f"议题：{topic.title}（编号 {topic.id}）\n任务：{item.name}\n承办：{unit}\n"
+            f"截止：{due}\n已逾期：{overdue} 个工作日{link}")
+    unit_id, org_id = item.candidate_unit_id, None if item.candidate_unit_id else item.candidate_org_id
+    if step is Chase.REMINDED:
+        title = f"【催办】{item.name}已逾期 {overdue} 个工作日：{topic.title}"
+        users = recipients.leaders(item) + recipients.task_actors(item)
+        return (Message("reminder", title, body, topic.id, item.id), users,
+                recipients.routes("reminder", unit_id, org_id), unit)
+    level, users = recipients.supervising(topic)
+    title = f"【督办】{unit}{item.name}已逾期 {overdue} 个工作日：{topic.title}"
+    routes = recipients.routes("escalation", None, level.id) if level else []
+    return Message("escalation", title, body, topic.id, item.id), users, routes, level.name if level else "-"
+
+
+def _fire_timers(session: Session, now: datetime, batch: int) -> int:
+    """Fire every due BPMN timer through the topic service, each topic at most once per sweep."""
+    seen: set[int] = set()
+    fired = 0
+    while True:
+        pending = [t for t in due_topic_ids(session, now, batch + len(seen)) if t not in seen]
+        session.commit()
+        if not pending:
+            return fired
+        for topic_id in pending:
+            seen.add(topic_id)
+            try:
+                fired += len(topics.fire_timers(session, topic_id, now))
+            except (StaleDataError, IntegrityError, ShangliangError):
+                session.rollback()  # someone moved the topic on meanwhile; the next sweep looks again
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
