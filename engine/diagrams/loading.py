@@ -20,7 +20,7 @@ from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
 
 from engine.errors import DiagramRejected, Problem
 from engine.runtime import expressions
-from engine.time.calendar import parse_clock
+from engine.time.calendar import parse_allowance
 from workflows.rules.forms import FORMS
 from workflows.rules.roles import CANDIDATES, LANE_ROLES
 
@@ -225,7 +225,7 @@ def _user_task_problems(lane: str | None, props: dict[str, Any]) -> list[str]:
         messages.append(f"property candidate must be one of {', '.join(CANDIDATES)}")
     for key in ("clock", "warn"):
         try:
-            parse_clock(props.get(key, ""))
+            parse_allowance(props.get(key, ""))
         except ValueError as exc:
             messages.append(f"property {key}: {exc}")
     return messages

@@ -275,32 +275,32 @@ def _days_in_month(year: int, month: int) -> int:
 
 
 @dataclass(frozen=True)
-class Clock:
+class Allowance:
     """A time allowance from a diagram: ``amount`` working days or months."""
 
     amount: int
     unit: Literal["wd", "m"]
 
     def __post_init__(self) -> None:
-        """Refuse clocks that could never run: zero, negative or unknown unit."""
+        """Refuse allowances that could never run: zero, negative or unknown unit."""
         if self.amount < 1:
             raise ValueError(f"a clock must allow at least 1, got {self.amount}")
         if self.unit not in ("wd", "m"):
             raise ValueError(f"a clock's unit is 'wd' or 'm', got {self.unit!r}")
 
     def due_from(self, calendar: WorkCalendar, start: dt.date) -> Due:
-        """Return the deadline of this clock started on ``start``."""
+        """Return the deadline of this allowance started on ``start``."""
         if self.unit == "wd":
             return calendar.add_working_days(start, self.amount)
         return calendar.add_months(start, self.amount)
 
     def __str__(self) -> str:
-        """Write the clock back as a diagram spells it, e.g. ``15wd``."""
+        """Write the allowance back as a diagram spells it, e.g. ``15wd``."""
         return f"{self.amount}{self.unit}"
 
 
-def parse_clock(text: str) -> Clock:
-    """Parse a clock such as ``15wd`` (working days) or ``3m`` (months)."""
+def parse_allowance(text: str) -> Allowance:
+    """Parse an allowance such as ``15wd`` (working days) or ``3m`` (months)."""
     match = _CLOCK_RE.fullmatch(text.strip()) if isinstance(text, str) else None
     if match is None:
         raise ValueError(
@@ -311,4 +311,4 @@ def parse_clock(text: str) -> Clock:
     if amount < 1:
         raise ValueError(f"bad clock {text!r}: the amount must be at least 1")
     unit: Literal["wd", "m"] = "wd" if match.group(2) == "wd" else "m"
-    return Clock(amount, unit)
+    return Allowance(amount, unit)

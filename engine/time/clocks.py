@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from engine.errors import Forbidden, InvalidInput, NotFound
 from engine.store import versions as processes
-from engine.time.calendar import SHANGHAI, Clock, Due, WorkCalendar, parse_clock
+from engine.time.calendar import SHANGHAI, Allowance, Due, WorkCalendar, parse_allowance
 from models import (
     ClockOverride,
     Organization,
@@ -35,8 +35,8 @@ from models import (
 class TaskClock:
     """The allowance of one task: its clock, its warning window, and where they were set."""
 
-    clock: Clock
-    warn: Clock
+    clock: Allowance
+    warn: Allowance
     source: str  # "diagram" or "district"
 
 
@@ -56,7 +56,7 @@ def diagram_clock(props: dict[str, Any]) -> TaskClock | None:
     """Return the clock a task's diagram properties declare, if any."""
     if not props.get("clock"):
         return None
-    return TaskClock(parse_clock(props["clock"]), parse_clock(props.get("warn") or "1wd"), "diagram")
+    return TaskClock(parse_allowance(props["clock"]), parse_allowance(props.get("warn") or "1wd"), "diagram")
 
 
 def task_clock(session: Session, district_id: int, process_id: str, bpmn_id: str,
@@ -66,7 +66,7 @@ def task_clock(session: Session, district_id: int, process_id: str, bpmn_id: str
         ClockOverride.district_id == district_id, ClockOverride.process_id == process_id,
         ClockOverride.bpmn_id == bpmn_id))
     if override is not None:
-        return TaskClock(parse_clock(override.clock), parse_clock(override.warn), "district")
+        return TaskClock(parse_allowance(override.clock), parse_allowance(override.warn), "district")
     return diagram_clock(props)
 
 
@@ -75,7 +75,7 @@ def local_day(moment: datetime) -> date:
     return moment.astimezone(SHANGHAI).date()
 
 
-def warning_start(calendar: WorkCalendar, due: date, warn: Clock) -> date:
+def warning_start(calendar: WorkCalendar, due: date, warn: Allowance) -> date:
     """Return the first day of the warning window before the due day."""
     if warn.unit == "wd":
         return calendar.working_day_before(due, warn.amount)
@@ -89,7 +89,7 @@ def deadline_from(calendar: WorkCalendar, clock: TaskClock, start: datetime) -> 
     return Deadline(due, warning_start(calendar, due.date, clock.warn))
 
 
-def deadline_on(calendar: WorkCalendar, day: date, warn: Clock) -> Deadline:
+def deadline_on(calendar: WorkCalendar, day: date, warn: Allowance) -> Deadline:
     """Return the deadline of a granted date (rolled to a working day), as for an extension."""
     due = calendar.on_or_after(day)
     return Deadline(due, warning_start(calendar, due.date, warn))
@@ -116,12 +116,12 @@ def apply(item: TaskItem, deadline: Deadline, now: datetime) -> None:
 
 def recompute(calendar: WorkCalendar, item: TaskItem) -> Deadline | None:
     """Recompute an open task's deadline from its stored clock, start and any extension."""
-    warn = parse_clock(item.context.get("warn") or "1wd")
+    warn = parse_allowance(item.context.get("warn") or "1wd")
     if item.extended_to is not None:
         return deadline_on(calendar, item.extended_to, warn)
     if not item.context.get("clock") or item.clock_started_at is None:
         return None
-    clock = TaskClock(parse_clock(item.context["clock"]), warn, item.context.get("clock_source", "diagram"))
+    clock = TaskClock(parse_allowance(item.context["clock"]), warn, item.context.get("clock_source", "diagram"))
     return deadline_from(calendar, clock, item.clock_started_at)
 
 
@@ -171,7 +171,7 @@ def set_override(session: Session, actor: User, district: Organization, process_
     errors = {}
     for name, value in (("clock", clock), ("warn", warn)):
         try:
-            parse_clock(value)
+            parse_allowance(value)
         except ValueError as exc:
             errors[name] = str(exc)
     if errors:
@@ -182,7 +182,7 @@ def set_override(session: Session, actor: User, district: Organization, process_
     if row is None:
         row = ClockOverride(district_id=district.id, process_id=process_id, bpmn_id=bpmn_id)
         session.add(row)
-    row.clock, row.warn, row.note = str(parse_clock(clock)), str(parse_clock(warn)), str(note or "")[:200]
+    row.clock, row.warn, row.note = str(parse_allowance(clock)), str(parse_allowance(warn)), str(note or "")[:200]
     row.updated_at, row.updated_by_id = utcnow(), actor.id
     session.flush()
     return row

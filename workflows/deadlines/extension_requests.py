@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from engine.errors import Conflict, InvalidInput, NotFound
 from engine.time import clocks
-from engine.time.calendar import parse_clock
+from engine.time.calendar import parse_allowance
 from models import (
     Chase,
     Event,
@@ -116,7 +116,7 @@ def _move_deadline(session: Session, item: TaskItem, ext: ExtensionRequest, gran
     from workflows.topics.lifecycle import load_calendar  # the topic service is the calendar's loader
 
     to = _wanted_date(granted_to, item, now) if granted_to not in (None, "") else ext.requested_to
-    deadline = clocks.deadline_on(load_calendar(session), to, parse_clock(item.context.get("warn") or "1wd"))
+    deadline = clocks.deadline_on(load_calendar(session), to, parse_allowance(item.context.get("warn") or "1wd"))
     item.extended_to = deadline.due.date
     clocks.apply(item, deadline, now)
     item.chase = Chase.NONE  # the new deadline is chased afresh

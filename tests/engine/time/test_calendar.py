@@ -11,10 +11,10 @@ import pytest
 from engine.time.calendar import (
     PACKAGE_YEARS,
     SHANGHAI,
-    Clock,
+    Allowance,
     Due,
     WorkCalendar,
-    parse_clock,
+    parse_allowance,
     qingming,
     statutory_holidays,
 )
@@ -292,14 +292,14 @@ def test_overrides_are_copied_at_construction() -> None:
 
 
 def test_parse_clock() -> None:
-    assert parse_clock("15wd") == Clock(15, "wd")
-    assert parse_clock(" 3m ") == Clock(3, "m")
-    assert str(parse_clock("20wd")) == "20wd"
+    assert parse_allowance("15wd") == Allowance(15, "wd")
+    assert parse_allowance(" 3m ") == Allowance(3, "m")
+    assert str(parse_allowance("20wd")) == "20wd"
 
 
 def test_clock_due_from(cal: WorkCalendar) -> None:
-    assert parse_clock("3wd").due_from(cal, date(2025, 9, 26)) == Due(date(2025, 9, 30), False)
-    assert parse_clock("1m").due_from(cal, date(2025, 1, 31)) == Due(date(2025, 2, 28), False)
+    assert parse_allowance("3wd").due_from(cal, date(2025, 9, 26)) == Due(date(2025, 9, 30), False)
+    assert parse_allowance("1m").due_from(cal, date(2025, 1, 31)) == Due(date(2025, 2, 28), False)
 
 
 @pytest.mark.parametrize(
@@ -307,16 +307,16 @@ def test_clock_due_from(cal: WorkCalendar) -> None:
 )
 def test_bad_clock_text_raises(text: str) -> None:
     with pytest.raises(ValueError, match="bad clock .*expected a whole number followed by 'wd'"):
-        parse_clock(text)
+        parse_allowance(text)
 
 
 def test_zero_clock_raises() -> None:
     with pytest.raises(ValueError, match="bad clock '0wd': the amount must be at least 1"):
-        parse_clock("0wd")
+        parse_allowance("0wd")
     with pytest.raises(ValueError, match="at least 1, got 0"):
-        Clock(0, "m")
+        Allowance(0, "m")
     with pytest.raises(ValueError, match="unit is 'wd' or 'm'"):
-        Clock(3, "d")  # type: ignore[arg-type]
+        Allowance(3, "d")  # type: ignore[arg-type]
 
 
 # --- Due ----------------------------------------------------------------------------
