@@ -1,5 +1,6 @@
 """Connecting to the database and bringing its schema up to date; used by every entry point."""
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -52,16 +53,55 @@ def begin_write(session: Session) -> None:
     session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
 
 
+OPEN_WRITE = "shangliang.writing"  # session.info key: present while writing() holds a write transaction
+
+
 @contextmanager
 def writing(session: Session) -> Iterator[Session]:
-    """Run the block as one write transaction: commit at the end, roll back on any error."""
+    """Run the block as one write transaction: commit at the end, roll back on any error.
+
+    The route, command or batch that owns the unit of work opens it; the services it calls only
+    check that it is open (require_writing). A writing() block inside an open one joins it: it
+    neither begins nor commits, and an error leaving it rolls back the outer block, so only the
+    outermost block ever commits.
+    """
+    if in_writing(session):
+        yield session
+        return
     begin_write(session)
+    undo: list[Callable[[], None]] = []
+    session.info[OPEN_WRITE] = undo
     try:
         yield session
         session.commit()
     except BaseException:
         session.rollback()
+        for step in reversed(undo):
+            step()
         raise
+    finally:
+        session.info.pop(OPEN_WRITE, None)
+
+
+def in_writing(session: Session) -> bool:
+    """Tell whether a writing() block is open on the session."""
+    return OPEN_WRITE in session.info
+
+
+def require_writing(session: Session) -> None:
+    """Raise RuntimeError, naming the caller, unless a writing() block is open on the session."""
+    if not in_writing(session):
+        frame = sys._getframe(1)
+        caller = f"{frame.f_globals.get('__name__', '?')}.{frame.f_code.co_qualname}"
+        raise RuntimeError(f"{caller} changes the database outside a write transaction: its caller "
+                           "(the route, command or batch) must open `with writing(session):` around it")
+
+
+def on_rollback(session: Session, undo: Callable[[], None]) -> None:
+    """Run ``undo`` if the open write transaction rolls back (for effects outside the database, such as files)."""
+    if not in_writing(session):
+        raise RuntimeError("on_rollback needs an open write transaction: `with writing(session):`")
+    session.info[OPEN_WRITE].append(undo)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -1,4 +1,9 @@
-"""Server-side permission checks: may this user act on this task, or see this topic?"""
+"""Server-side permission checks: may this user act on this task, or see this topic?
+
+Also the one look-up-or-NotFound (``require``) that services and views use for a row named by id.
+"""
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
@@ -8,6 +13,19 @@ from models import Organization, Role, TaskItem, Topic, User
 from workflows.rules.roles import covers
 
 SEE_ALL_IN_SCOPE = (Role.CPPCC_OFFICE, Role.CHAIR, Role.SUPERVISOR, Role.PROCESS_ADMIN, Role.COMMITTEE)
+T = TypeVar("T")
+
+
+def require(session: Session, model: type[T], ident: Any, what: str, *, where: Callable[[T], bool] | None = None,
+            because: str = "", options: Any = ()) -> T:
+    """Return the ``model`` row with primary key ``ident``, or raise NotFound "no <what> <ident> [<because>]".
+
+    ``where`` narrows what counts as found (a row the caller may not see is reported as missing).
+    """
+    row = session.get(model, ident, options=options)
+    if row is None or (where is not None and not where(row)):
+        raise NotFound(" ".join(filter(None, (f"no {what} {ident}", because))))
+    return row
 
 
 def require_role(user: User, *roles: Role) -> None:
@@ -43,17 +61,14 @@ def may_see(session: Session, user: User, topic: Topic) -> bool:
 
 def require_topic(session: Session, user: User, topic_id: int) -> Topic:
     """Return the topic, or NotFound both when it does not exist and when the user may not see it."""
-    topic = session.get(Topic, topic_id)
-    if topic is None or not may_see(session, user, topic):
-        raise NotFound(f"no topic {topic_id} that you can see")
-    return topic
+    return require(session, Topic, topic_id, "topic", where=lambda t: may_see(session, user, t),
+                   because="that you can see")
 
 
 def require_task(session: Session, user: User, task_item_id: int) -> TaskItem:
     """Return a task the user may act on: NotFound if unseen, Forbidden if seen but not theirs."""
-    item = session.get(TaskItem, task_item_id, options=[joinedload(TaskItem.topic)])
-    if item is None or not may_see(session, user, item.topic):
-        raise NotFound(f"no task {task_item_id} that you can see")
+    item = require(session, TaskItem, task_item_id, "task", where=lambda i: may_see(session, user, i.topic),
+                   because="that you can see", options=[joinedload(TaskItem.topic)])
     if not may_act(user, item):
         raise Forbidden(f"task {task_item_id} needs the role {item.role.value} of its organization or unit")
     return item
