@@ -1,4 +1,4 @@
-"""Open task counts by district, unit, stage and due time: what the overdue dashboard reads."""
+"""Open task counts by platform, unit, stage and deadline: what the supervisors' dashboard reads."""
 from datetime import UTC, datetime
 
 from sqlalchemy import String
@@ -11,18 +11,22 @@ NO_DEADLINE = datetime(9999, 12, 31, tzinfo=UTC)  # due_at of a task without a c
 
 
 class OpenTaskTally(Base):
-    """How many ready tasks share a district, a candidate unit and organization, a stage and a due time.
+    """How many ready tasks share a platform, a candidate unit and organization, a stage and a deadline.
 
-    Kept in step with task_item by engine/tally.py in the same transaction. Due times are ends of
-    working days, so a district holds a few hundred rows however many topics it has. Every key
+    Kept in step with task_item by workflows/supervision/tally.py in the same transaction. The
+    platform is the organization whose CPPCC runs the topic (its town, else its district); the
+    deadline is the due and warning times the warning level is read from. Both are starts or ends
+    of working days, so a district holds a few hundred rows however many topics it has. Every key
     column is NOT NULL (NO_UNIT, NO_DEADLINE stand for none) so that upserts can match on them.
     """
 
     __tablename__ = "open_task_tally"
 
     district_id: Mapped[int] = mapped_column(primary_key=True)
+    platform_id: Mapped[int] = mapped_column(primary_key=True)
     candidate_unit_id: Mapped[int] = mapped_column(primary_key=True)
     candidate_org_id: Mapped[int] = mapped_column(primary_key=True)
     stage: Mapped[str] = mapped_column(String(32), primary_key=True)
     due_at: Mapped[datetime] = mapped_column(primary_key=True)
+    warn_at: Mapped[datetime] = mapped_column(primary_key=True)
     open_count: Mapped[int] = mapped_column(default=0)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from engine.errors import Forbidden, InvalidInput, NotFound
 from engine.store import versions as processes
 from engine.time.calendar import SHANGHAI, Allowance, Due, WorkCalendar, parse_allowance
+from engine.time.timeleft import stored_level
 from models import (
     ClockOverride,
     Organization,
@@ -26,7 +27,6 @@ from models import (
     Role,
     TaskItem,
     User,
-    WarningLevel,
     utcnow,
 )
 
@@ -95,23 +95,12 @@ def deadline_on(calendar: WorkCalendar, day: date, warn: Allowance) -> Deadline:
     return Deadline(due, warning_start(calendar, due.date, warn))
 
 
-def level_at(item: TaskItem, now: datetime) -> WarningLevel:
-    """Return the warning level a task's deadline gives at ``now``."""
-    if item.due_at is None:
-        return WarningLevel.NORMAL
-    if now > item.due_at:
-        return WarningLevel.RED
-    if item.warn_at is not None and now >= item.warn_at:
-        return WarningLevel.YELLOW
-    return WarningLevel.NORMAL
-
-
 def apply(item: TaskItem, deadline: Deadline, now: datetime) -> None:
     """Set a task row's deadline columns and its warning level at ``now``."""
     item.due_at = deadline.due.end_at()
     item.due_provisional = deadline.due.provisional
     item.warn_at = deadline.warn_at()
-    item.warning = level_at(item, now)
+    item.warning = stored_level(item.due_at, item.warn_at, now)
 
 
 def recompute(calendar: WorkCalendar, item: TaskItem) -> Deadline | None:

@@ -1,10 +1,11 @@
 """Keeping open_task_tally in step with task_item, in the transaction that changes the tasks.
 
-Installed on every Session when the engine package is imported, so any write through the ORM
-(the topic service, the scheduler, the web pages) counts, whoever wrote it. Changes are
-collected at each flush and written just before commit, in key order, so two transactions
-never wait on each other's counters in opposite orders. Bulk writes that bypass the ORM call
-``rebuild`` afterwards; ``rebuild`` also drops the rows whose count fell to zero.
+The supervisors' dashboard (workflows/supervision/dashboard.py) reads it. Installed on every
+Session when this module is imported, so any write through the ORM (the topic service, the
+scheduler, the web pages) counts, whoever wrote it. Changes are collected at each flush and
+written just before commit, in key order, so two transactions never wait on each other's
+counters in opposite orders. Bulk writes that bypass the ORM call ``rebuild`` afterwards;
+``rebuild`` also drops the rows whose count fell to zero.
 """
 from collections import Counter
 from functools import lru_cache
@@ -17,8 +18,9 @@ from sqlalchemy.orm import Session
 from models import OpenTaskTally, TaskItem, TaskStatus, Topic
 from models.tally import NO_DEADLINE, NO_UNIT
 
-Key = tuple[int, int, int, str, Any]
-KEY_COLUMNS = ("district_id", "candidate_unit_id", "candidate_org_id", "stage", "due_at")
+Key = tuple[int, int, int, int, str, Any, Any]
+KEY_COLUMNS = ("district_id", "platform_id", "candidate_unit_id", "candidate_org_id", "stage", "due_at", "warn_at")
+ITEM_COLUMNS = ("status", "topic_id", "candidate_unit_id", "candidate_org_id", "stage", "due_at", "warn_at")
 PENDING = "open_task_tally"  # session.info key of the changes not yet written
 
 
@@ -28,15 +30,16 @@ def _key(session: Session, item: TaskItem, values: dict[str, Any]) -> Key | None
         return None
     topic = item.topic if "topic" in item.__dict__ else session.get(Topic, values["topic_id"])
     assert topic is not None, "a task belongs to a topic"
-    return (topic.district_id, values["candidate_unit_id"] or NO_UNIT, values["candidate_org_id"] or NO_UNIT,
-            values["stage"], values["due_at"] or NO_DEADLINE)
+    return (topic.district_id, topic.town_id or topic.district_id, values["candidate_unit_id"] or NO_UNIT,
+            values["candidate_org_id"] or NO_UNIT, values["stage"], values["due_at"] or NO_DEADLINE,
+            values["warn_at"] or NO_DEADLINE)
 
 
 def _values(item: TaskItem, before: bool) -> dict[str, Any]:
     """Return the columns a key is made of, as they are now or as they were loaded."""
     state = inspect(item)
     out = {}
-    for name in ("status", "topic_id", *KEY_COLUMNS[1:]):
+    for name in ITEM_COLUMNS:
         history = state.attrs[name].history
         out[name] = (history.deleted[0] if history.deleted else getattr(item, name)) if before else getattr(item, name)
     return out
@@ -45,7 +48,7 @@ def _values(item: TaskItem, before: bool) -> dict[str, Any]:
 def _key_changed(item: TaskItem) -> bool:
     """Tell whether a change touches the task's key or status (a new warning level or chase step does not)."""
     attrs = inspect(item).attrs
-    return any(attrs[name].history.has_changes() for name in ("status", "topic_id", *KEY_COLUMNS[1:]))
+    return any(attrs[name].history.has_changes() for name in ITEM_COLUMNS)
 
 
 @event.listens_for(Session, "before_flush")
@@ -74,9 +77,14 @@ def _write(session: Session) -> None:
     session.flush()
     changes: Counter[Key] = session.info.pop(PENDING, Counter())
     rows = [{**dict(zip(KEY_COLUMNS, key, strict=True)), "open_count": delta}
-            for key, delta in sorted(changes.items(), key=lambda kv: (kv[0][:4], str(kv[0][4]))) if delta]
+            for key, delta in sorted(changes.items(), key=lambda kv: _order(kv[0])) if delta]
     if rows:
         session.execute(_upsert(session.get_bind().dialect.name), rows)
+
+
+def _order(key: Key) -> tuple[Any, ...]:
+    """Return a sort key of a tally key that compares the times as text (mixed types never meet)."""
+    return (*key[:5], str(key[5]), str(key[6]))
 
 
 @event.listens_for(Session, "after_rollback")
@@ -95,9 +103,9 @@ def _upsert(dialect: str) -> Insert:
 
 def rebuild(session: Session) -> int:
     """Count every open task again from task_item (after bulk writes); return how many rows the tally has."""
-    keys = (Topic.district_id, func.coalesce(TaskItem.candidate_unit_id, NO_UNIT),
-            func.coalesce(TaskItem.candidate_org_id, NO_UNIT), TaskItem.stage,
-            func.coalesce(TaskItem.due_at, NO_DEADLINE))
+    keys = (Topic.district_id, func.coalesce(Topic.town_id, Topic.district_id),
+            func.coalesce(TaskItem.candidate_unit_id, NO_UNIT), func.coalesce(TaskItem.candidate_org_id, NO_UNIT),
+            TaskItem.stage, func.coalesce(TaskItem.due_at, NO_DEADLINE), func.coalesce(TaskItem.warn_at, NO_DEADLINE))
     counts = (select(*keys, func.count()).join(Topic, Topic.id == TaskItem.topic_id)
               .where(TaskItem.status == TaskStatus.READY).group_by(*keys))
     session.execute(delete(OpenTaskTally))

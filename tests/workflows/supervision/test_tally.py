@@ -82,21 +82,27 @@ def test_two_people_completing_the_same_task_count_it_once(sessions):
         assert [key[3] for key in counts(session)] == ["approval"]
 
 
+def migration(pattern: str):  # type: ignore[no-untyped-def]
+    """Return the migration module whose file name matches ``pattern``."""
+    path = next((MIGRATIONS / "versions").glob(pattern))
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def test_the_migration_counts_the_tasks_open_before_it(db_engine, session):
     start_topic(session, NOW)
     start_topic(session, NOW, district="wujin")
     expected = counts(session)
     session.close()
-    path = next((MIGRATIONS / "versions").glob("0004_bench_*.py"))
-    spec = importlib.util.spec_from_file_location("tally_migration", path)
-    assert spec is not None and spec.loader is not None
-    migration = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(migration)
     with db_engine.begin() as connection:
         connection.execute(text("DROP TABLE open_task_tally"))  # as before the migration, with tasks open
         connection.execute(text("DROP INDEX ix_task_item_assignee_open"))
         with Operations.context(MigrationContext.configure(connection)):
-            migration.upgrade()
+            for name in ("0004_bench_*.py", "0008_tally_*.py"):  # the tally, then its key of today
+                migration(name).upgrade()
     assert counts(session) == expected
     session.execute(delete(OpenTaskTally))
     assert counts(session) == {}
