@@ -149,7 +149,7 @@ def sign_task(task_id: int) -> Response:
 @token_required
 def return_task(task_id: int) -> Response:
     """Return a misassigned topic (退回) within the signing period: ``{"reason": "..."}``."""
-    item = handling.return_topic(db_session(), g.user, task_id, json_body().get("reason"))
+    item = handling.return_topic(db_session(), g.user, task_id, json_body().get("reason", ""))
     return jsonify(task_json(item))
 
 

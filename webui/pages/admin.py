@@ -6,9 +6,10 @@ through the engine services, which audit it with the request's address.
 """
 from typing import Any
 
-from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from werkzeug.wrappers import Response
 
 from engine.diagrams import diff as diagram_diff
 from engine.diagrams.loading import MAX_DIAGRAM_BYTES, STAGES

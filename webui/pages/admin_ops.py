@@ -6,9 +6,10 @@ audit log. Each action is an engine call that writes the topic's history and the
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from werkzeug.wrappers import Response
 
 from engine.errors import NotFound, ShangliangError
 from engine.time.calendar import SHANGHAI
@@ -122,9 +123,10 @@ def reassign(task_id: int) -> Response:
     if item is None:
         raise NotFound(f"no task {task_id}")
     kind, target = request.form.get("kind", ""), request.form.get("target", "").strip()
-    targets = {k: (target if k == kind else None) for k in ("unit", "organization", "user")}
     attempt(lambda: operations.reassign(session, current_user, task_id, reason=request.form.get("reason", ""),
-                                        address=address(), **targets), "已转办 (reassigned)")
+                                        address=address(), unit=target if kind == "unit" else None,
+                                        organization=target if kind == "organization" else None,
+                                        user=target if kind == "user" else None), "已转办 (reassigned)")
     return redirect(url_for("admin_ops.topic", topic_id=item.topic_id))
 
 

@@ -118,7 +118,7 @@ def _finish_second_factor(
         if user.locked_until is not None and user.locked_until > now:
             session.clear()
             flash("账户已锁定 30 分钟 (account locked)", "error")
-            return redirect(url_for("auth.login"))  # type: ignore[return-value]
+            return redirect(url_for("auth.login"))
         extra = {"secret": secret, "uri": accounts.totp_uri(user, secret)} if enrolling else {}
         return render_template(template, user=user, error="验证码不正确 (wrong code)", **extra), 401
     target = session.get("pending_next") or url_for("inbox.index")

@@ -8,10 +8,12 @@ import io
 from collections.abc import Callable
 from datetime import datetime
 
-from flask import Blueprint, Response, redirect, request, url_for
+from flask import Blueprint, redirect, request, url_for
 from flask_login import current_user, login_required
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
+from werkzeug.wrappers import Response
 
 from engine.errors import Forbidden, NotFound
 from engine.time.calendar import SHANGHAI
@@ -101,6 +103,7 @@ def _neutral(value: object) -> object:
 def _xlsx(headers: tuple[str, ...], rows: list[list[object]]) -> bytes:
     book = Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook opens on one empty worksheet
     sheet.title = "清单"
     sheet.append(headers)
     for cell in sheet[1]:

@@ -83,7 +83,7 @@ def submit(task_id: int) -> tuple[str, int] | Response:
         raw |= _store_files(item, form)
         topics.complete_task(session, current_user, task_id, raw, now=clock())
     except attachments.UploadRefused as exc:
-        return _page(item, raw, {exc.details.get("field", "file"): exc.message}, exc.status)
+        return _page(item, raw, {str(exc.details.get("field", "file")): exc.message}, exc.status)
     except InvalidInput as exc:
         return _page(item, raw, exc.fields, 422)
     taskforms.drop_drafts(session, item)

@@ -1,9 +1,10 @@
 """Topics: the list, starting a topic, and the case page with its live diagram, timeline and files."""
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from werkzeug.wrappers import Response
 
 from engine.errors import InvalidInput
 from engine.time.timeleft import warning_level
@@ -75,7 +76,7 @@ def new() -> str | tuple[str, int] | Response:
                    sources=TopicSource, **LABELS)
     if request.method == "GET":
         return render_template("topics/new.html", values={}, errors={}, **context)
-    fields = {k: request.form.get(k, "") for k in topics.TOPIC_FIELDS}
+    fields: dict[str, str | None] = {k: request.form.get(k, "") for k in topics.TOPIC_FIELDS}
     fields["town"] = fields["town"] or None
     session = db_session()
     try:

@@ -13,6 +13,7 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime, time, timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -82,8 +83,9 @@ def sweep(session: Session, now: datetime, settings: SweepSettings = SweepSettin
                                      (Chase.REMINDED, Chase.ESCALATED, settings.escalate_after_wd)):
         cutoff = min(now, overdue_cutoff(calendar, now, threshold))
         due = ready.where(TaskItem.chase == before, TaskItem.due_at < cutoff).options(*_ADDRESSED)
-        count = _in_batches(session, due, settings.batch,
-                            lambda rows, a=after: _chase(session, rows, a, calendar, recipients, settings, now))
+        chase = partial(_chase, session, step=after, calendar=calendar, recipients=recipients, settings=settings,
+                        now=now)
+        count = _in_batches(session, due, settings.batch, chase)
         setattr(report, "reminded" if after is Chase.REMINDED else "escalated", count)
     report.timers = _fire_timers(session, now, settings.batch)
     return report

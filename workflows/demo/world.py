@@ -54,7 +54,7 @@ DISTRICT_UNITS = [
 TOWN_UNITS = [("gov", "人民政府", UnitKind.TOWN_GOVERNMENT), ("cmt", "政协工委", UnitKind.COMMITTEE)]
 
 # username, display name, role, organization code or None, unit code or None
-USERS = [
+USERS: list[tuple[str, str, Role, str | None, str | None]] = [
     ("admin", "流程管理员", Role.PROCESS_ADMIN, "changzhou", None),
     ("admin2", "流程管理员（复核）", Role.PROCESS_ADMIN, "changzhou", None),
     ("supervisor_city", "市政协专门指导组", Role.SUPERVISOR, "changzhou", None),
@@ -224,8 +224,8 @@ def _organizations(session: Session) -> None:
             session.add(
                 Unit(code=f"{code}-{suffix}", name=f"{name}{unit_name}", kind=kind, organization=districts[code])
             )
-    for district, code, name, kind in TOWNS:
-        town = Organization(code=code, name=name, kind=kind, parent=districts[district])
+    for district, code, name, town_kind in TOWNS:
+        town = Organization(code=code, name=name, kind=town_kind, parent=districts[district])
         for suffix, unit_name, unit_kind in TOWN_UNITS:
             session.add(Unit(code=f"{code}-{suffix}", name=f"{name}{unit_name}", kind=unit_kind, organization=town))
         session.add(Organization(code=f"{code}-c1", name=f"{name}第一社区", kind=OrgKind.COMMUNITY, parent=town))

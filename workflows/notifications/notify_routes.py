@@ -21,7 +21,7 @@ def add(session: Session, actor: User, fields: dict[str, Any]) -> NotifyRoute:
     """Check and add a route (the caller commits)."""
     _require_admin(actor)
     errors = {k: "not a field of a route" for k in set(fields) - FIELDS}
-    values = {k: fields.get(k) if isinstance(fields.get(k), str) else "" for k in FIELDS}
+    values = {k: v if isinstance(v := fields.get(k), str) else "" for k in FIELDS}
     unit = session.scalar(select(Unit).where(Unit.code == values["unit"])) if values["unit"] else None
     org = session.scalar(select(Organization).where(Organization.code == values["organization"])) \
         if values["organization"] else None

@@ -9,7 +9,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -72,7 +72,7 @@ def check(filename: str, head: bytes, size: int) -> FileType:
 
 
 def store(
-    session: Session, directory: Path, user: User, item: TaskItem, filename: str, stream: BinaryIO,
+    session: Session, directory: Path, user: User, item: TaskItem, filename: str, stream: IO[bytes],
     now: datetime | None = None,
 ) -> Attachment:
     """Check and save an uploaded file for a task the caller has already authorised."""
