@@ -6,12 +6,9 @@ from flask import Flask, session
 from flask_babel import Babel
 from flask_login import current_user
 
+from workflows.i18n import N_
+
 LOCALES = ("zh", "en")
-
-
-def N_(message: str) -> str:
-    """Mark a label for the catalog without translating it here (templates call _() on it)."""
-    return message
 
 
 # Labels defined below webui (engine, workflows) that pages translate when they show them.

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from engine.diagrams import diff as diagram_diff
-from engine.diagrams.loading import MAX_DIAGRAM_BYTES, STAGES
+from engine.diagrams.loading import MAX_DIAGRAM_BYTES
 from engine.errors import NotFound, ShangliangError, TooLarge
 from models import Organization, OrgKind, ProcessDefinition, ProcessVersion, Role, VersionStatus
 from webui.database import db_session
@@ -20,6 +20,7 @@ from webui.security import roles_required
 from workflows.administration import bindings, drafts, review
 from workflows.rules.forms import FORMS
 from workflows.rules.roles import CANDIDATES, LANE_ROLES
+from workflows.rules.stages import STAGES
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 ADMIN = Role.PROCESS_ADMIN

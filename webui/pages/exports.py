@@ -20,11 +20,12 @@ from engine.time.calendar import SHANGHAI
 from models import Topic
 from models.database import writing
 from webui.database import db_session
-from webui.pages.lists import STAGE_LABELS
 from webui.security import clock, safe_next
 from workflows.people import audit
+from workflows.rules.stages import STAGE_LABELS
 from workflows.supervision import escalation as supervision
 from workflows.topics import filters
+from workflows.topics.labels import CATEGORY_LABELS, STATUS_LABELS
 from workflows.topics.worklist import Row
 
 bp = Blueprint("lists", __name__, url_prefix="/lists")
@@ -48,8 +49,6 @@ def _task_values(row: Row) -> list[object]:
 
 
 def _topic_values(topic: Topic) -> list[object]:
-    from webui.pages.topics import CATEGORY_LABELS, STATUS_LABELS
-
     return [topic.id, topic.title, topic.platform.name, CATEGORY_LABELS[topic.category.value],
             STAGE_LABELS.get(topic.stage, topic.stage), STATUS_LABELS[topic.status.value], _day(topic.created_at)]
 

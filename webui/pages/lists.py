@@ -4,15 +4,10 @@ from urllib.parse import urlencode
 
 from flask import request
 
-from engine.diagrams.loading import STAGES
 from engine.time.timeleft import LEVEL_LABELS
-from webui.i18n import N_
+from workflows.rules.stages import STAGE_LABELS, STAGES
 from workflows.topics.worklist import SCOPES, Filters
 
-STAGE_LABELS = {
-    "proposal": N_("议题提出"), "approval": N_("审定"), "research": N_("调研"), "consultation": N_("协商"),
-    "minutes": N_("成果报送"), "handling": N_("办理"), "feedback": N_("书面反馈"), "reinspection": N_("跟踪问效"),
-}
 FILTER_KEYS = ("scope", "stage", "district", "warning", "waiting", "unit", "platform", "status")
 
 

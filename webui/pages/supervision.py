@@ -8,8 +8,9 @@ from werkzeug.wrappers import Response
 
 from models import Role
 from webui.database import db_session
-from webui.pages.lists import STAGE_LABELS, filters_from_request, list_context
+from webui.pages.lists import filters_from_request, list_context
 from webui.security import clock, roles_required, safe_next
+from workflows.rules.stages import STAGE_LABELS
 from workflows.supervision import escalation as supervision
 from workflows.topics import filters as saved
 from workflows.topics import lifecycle as topics

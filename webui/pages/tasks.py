@@ -12,13 +12,14 @@ from engine.time.timeleft import warning_level
 from models import TaskItem, TaskStatus
 from models.database import writing
 from webui.database import db_session
-from webui.pages.lists import STAGE_LABELS
 from webui.security import clock
 from workflows.deadlines import extension_requests as extensions
 from workflows.people.access import may_act, require_task, require_topic
 from workflows.rules.forms import FORMS, Form
+from workflows.rules.stages import STAGE_LABELS
 from workflows.topics import attachments, claims, handling, inbox, taskforms
 from workflows.topics import lifecycle as topics
+from workflows.topics.labels import STATUS_LABELS
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
 
@@ -138,7 +139,8 @@ def done(task_id: int) -> str:
     calendar = topics.load_calendar(session)
     following = [(i, warning_level(i, clock(), calendar), may_act(current_user, i))
                  for i in inbox.open_tasks(session, topic)]
-    return render_template("tasks/done.html", item=item, topic=topic, following=following, stage_labels=STAGE_LABELS)
+    return render_template("tasks/done.html", item=item, topic=topic, following=following, stage_labels=STAGE_LABELS,
+                           status_labels=STATUS_LABELS)
 
 
 def _files_dir() -> Path:

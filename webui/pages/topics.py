@@ -11,24 +11,20 @@ from engine.time.timeleft import warning_level
 from models import Organization, OrgKind, Role, TaskItem, Topic, TopicCategory, TopicSource, Unit
 from models.database import writing
 from webui.database import db_session
-from webui.i18n import N_
 from webui.pages import printing
-from webui.pages.lists import STAGE_LABELS, filters_from_request, list_context
+from webui.pages.lists import filters_from_request, list_context
 from webui.security import clock, roles_required
 from workflows.people.access import may_act, require_topic
 from workflows.rules.forms import RATINGS, REPLY_CLASSES
+from workflows.rules.stages import STAGE_LABELS
 from workflows.topics import attachments, inbox, worklist
 from workflows.topics import filters as saved
 from workflows.topics import lifecycle as topics
 from workflows.topics import overview as casefile
+from workflows.topics.labels import CATEGORY_LABELS, SOURCE_LABELS, STATUS_LABELS
 from workflows.topics.worklist import Filters
 
 bp = Blueprint("topics", __name__, url_prefix="/topics")
-CATEGORY_LABELS = {"central_work": N_("中心工作大事"), "reform": N_("改革发展要事"), "livelihood": N_("民生改善实事"),
-                   "governance": N_("社会治理难事")}
-SOURCE_LABELS = {"assigned": N_("党委政府点题"), "member": N_("委员荐题"), "public": N_("公开征集")}
-STATUS_LABELS = {"active": N_("办理中"), "closed": N_("已办结"), "rejected": N_("未通过"), "suspended": N_("已暂停"),
-                 "terminated": N_("已终止")}
 LABELS = {"stage_labels": STAGE_LABELS, "category_labels": CATEGORY_LABELS, "source_labels": SOURCE_LABELS,
           "status_labels": STATUS_LABELS, "reply_classes": dict(REPLY_CLASSES), "ratings": dict(RATINGS),
           "kind_labels": attachments.KIND_LABELS}
