@@ -13,18 +13,23 @@ from flask_login import current_user, login_required
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
+from sqlalchemy import ColumnElement
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from engine.errors import Forbidden, NotFound
 from engine.time.calendar import SHANGHAI
-from models import Topic
+from models import Topic, User
 from models.database import writing
-from webui.database import db_session
+from webui.database import db_session, writes
+from webui.pages.lists import filters_from_request
 from webui.security import clock, safe_next
 from workflows.people import audit
 from workflows.rules.stages import STAGE_LABELS
 from workflows.supervision import escalation as supervision
-from workflows.topics import filters
+from workflows.topics import filters, inbox, worklist
+from workflows.topics import lifecycle as topics
+from workflows.topics import overview as casefile
 from workflows.topics.labels import CATEGORY_LABELS, STATUS_LABELS
 from workflows.topics.worklist import Row
 
@@ -54,20 +59,20 @@ def _topic_values(topic: Topic) -> list[object]:
 
 
 def _table(view: str) -> Table:
-    """Return the headers and the rows (every page, filters applied) of one list."""
-    from webui.pages.inbox import inbox_rows
-    from webui.pages.supervision import supervision_rows
-    from webui.pages.topics import topic_rows
-
+    """Return the headers and the rows (every page, filters applied) of one list, in a fixed number of queries."""
+    session, wanted = db_session(), filters_from_request()
     if view == "topics":
-        return TOPIC_HEADERS, [_topic_values(t) for t in topic_rows()[1]]
-    sources: dict[str, Callable[[], tuple[list[Row], list[Row], object]]] = {
-        "inbox": inbox_rows, "supervision": supervision_rows}
+        found = worklist.all_topics(session, casefile.visible(session, current_user), wanted)
+        return TOPIC_HEADERS, [_topic_values(t) for t in found]
+    sources: dict[str, Callable[[Session, User], list[ColumnElement[bool]]]] = {
+        "inbox": inbox.inbox_conditions, "supervision": supervision.open_task_conditions}
     if view not in sources:
         raise NotFound(f"no list {view!r}")
     if view == "supervision" and not any(current_user.has_role(r) for r in supervision.SUPERVISING_ROLES):
         raise Forbidden("this list needs a supervising role")
-    return TASK_HEADERS, [_task_values(r) for r in sources[view]()[1]]
+    rows = worklist.all_task_rows(session, sources[view](session, current_user), wanted, current_user, clock(),
+                                  topics.load_calendar(session))
+    return TASK_HEADERS, [_task_values(r) for r in rows]
 
 
 @bp.get("/<view>/export.<any(csv, xlsx):fmt>")
@@ -119,6 +124,7 @@ def _xlsx(headers: tuple[str, ...], rows: list[list[object]]) -> bytes:
 
 @bp.post("/filters")
 @login_required
+@writes
 def save_filter() -> Response:
     """Save the current filters of a list under a name."""
     view = request.form.get("view", "")
@@ -129,6 +135,7 @@ def save_filter() -> Response:
 
 @bp.post("/filters/<int:filter_id>/delete")
 @login_required
+@writes
 def delete_filter(filter_id: int) -> Response:
     """Delete one of the user's saved filters."""
     filters.delete(db_session(), current_user, filter_id)

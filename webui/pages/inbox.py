@@ -4,7 +4,8 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from engine.errors import InvalidInput
-from webui.database import db_session
+from models import Topic
+from webui.database import db_session, writes
 from webui.pages.lists import filters_from_request, list_context
 from webui.security import clock, safe_next
 from workflows.deadlines import extension_requests as extensions
@@ -16,33 +17,28 @@ from workflows.topics import lifecycle as topics
 bp = Blueprint("inbox", __name__)
 
 
-def inbox_rows() -> tuple[list[worklist.Row], list[worklist.Row], worklist.Filters]:
-    """Return every row of the user's inbox, the rows the filters keep, and the filters."""
-    session, filters = db_session(), filters_from_request()
-    items = [i for i in engine_inbox.inbox(session, current_user, limit=2000)
-             if i.assignee_id in (None, current_user.id)]
-    rows = worklist.rows_for(session, items, clock(), topics.load_calendar(session))
-    return rows, worklist.narrow(rows, filters, current_user), filters
-
-
 @bp.get("/")
 @login_required
 def index() -> str:
     """Show the user's inbox with its filters and paging (the table alone for htmx requests)."""
-    rows, kept, filters = inbox_rows()
-    shown, pages = worklist.page(kept, filters.page)
-    template = "inbox/_table.html" if request.headers.get("HX-Request") else "inbox/index.html"
+    session, filters = db_session(), filters_from_request()
+    mine = engine_inbox.inbox_conditions(session, current_user)
+    page = worklist.task_page(session, mine, filters, current_user, clock(), topics.load_calendar(session))
+    shown = dict(rows=page.rows, total=page.total, pages=page.pages, filters=filters, list_endpoint="inbox.index",
+                 **list_context())
+    if request.headers.get("HX-Request"):
+        return render_template("inbox/_table.html", **shown)
     return render_template(
-        template, rows=shown, total=len(kept), pages=pages, filters=filters,
-        districts=sorted({(r.item.topic.district.code, r.item.topic.district.name) for r in rows}),
-        waiting=worklist.waiting_choices(rows), saved=saved.list_for(db_session(), current_user, "inbox"),
-        list_endpoint="inbox.index", export_endpoint="lists.export", view="inbox",
-        pending=extensions.pending_for(db_session(), current_user), **list_context(),
+        "inbox/index.html", **shown, districts=worklist.org_choices(session, mine, Topic.district_id),
+        waiting=worklist.waiting_choices(session, mine), saved=saved.list_for(session, current_user, "inbox"),
+        export_endpoint="lists.export", view="inbox",
+        pending=extensions.pending_for(session, current_user),
     )
 
 
 @bp.post("/tasks/<int:task_id>/claim")
 @login_required
+@writes
 def claim(task_id: int) -> Response:
     """Claim a task for oneself."""
     claims.claim(db_session(), current_user, task_id, now=clock())
@@ -53,6 +49,7 @@ def claim(task_id: int) -> Response:
 
 @bp.post("/tasks/<int:task_id>/transfer")
 @login_required
+@writes
 def transfer(task_id: int) -> Response:
     """Transfer a task to a colleague of the same unit (转办)."""
     to = request.form.get("to", "")
@@ -65,6 +62,7 @@ def transfer(task_id: int) -> Response:
 
 @bp.post("/tasks/<int:task_id>/release")
 @login_required
+@writes
 def release(task_id: int) -> Response:
     """Give a claimed task back to the unit."""
     claims.release(db_session(), current_user, task_id, now=clock())

@@ -6,11 +6,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from models import Role
-from webui.database import db_session
+from models import Role, Topic
+from webui.database import db_session, writes
 from webui.pages.lists import filters_from_request, list_context
 from webui.security import clock, roles_required, safe_next
 from workflows.rules.stages import STAGE_LABELS
+from workflows.supervision import dashboard as overview
 from workflows.supervision import escalation as supervision
 from workflows.topics import filters as saved
 from workflows.topics import lifecycle as topics
@@ -20,21 +21,12 @@ bp = Blueprint("supervision", __name__, url_prefix="/supervision")
 supervising = roles_required(*supervision.SUPERVISING_ROLES)
 
 
-def supervision_rows() -> tuple[list[worklist.Row], list[worklist.Row], worklist.Filters]:
-    """Return every open task in the user's scope, the rows the filters keep, and the filters."""
-    session, filters = db_session(), filters_from_request()
-    rows = worklist.rows_for(session, supervision.open_tasks(session, current_user), clock(),
-                             topics.load_calendar(session))
-    return rows, worklist.narrow(rows, filters, current_user), filters
-
-
 @bp.get("/")
 @login_required
 @supervising
 def dashboard() -> str:
     """Show open, yellow and red counts by group, unit and stage, and the feedback rates."""
-    rows = supervision_rows()[0]
-    figures = supervision.figures(db_session(), current_user, rows)
+    figures = overview.dashboard(db_session(), current_user, clock())
     stages = [s for s in list_context()["stages"] if s in figures.by_stage]
     groups = sorted(((code, name, c) for (code, name), c in figures.by_group.items()), key=lambda g: g[1])
     units = sorted(((code, name, c) for (code, name), c in figures.by_unit.items()),
@@ -60,13 +52,15 @@ def _series(entries: list[tuple[str, str, Counter[str]]], key: str) -> dict[str,
 @supervising
 def tasks() -> str:
     """List the open tasks behind a figure, with filters, paging and escalation."""
-    rows, kept, filters = supervision_rows()
-    shown, pages = worklist.page(kept, filters.page)
-    grouped_by = supervision.grouping(db_session(), current_user)
+    session, filters = db_session(), filters_from_request()
+    in_scope = supervision.open_task_conditions(session, current_user)
+    page = worklist.task_page(session, in_scope, filters, current_user, clock(), topics.load_calendar(session))
+    grouped_by = supervision.grouping(session, current_user)
+    group = Topic.district_id if grouped_by == "district" else worklist.PLATFORM_ID
     return render_template(
-        "supervision/tasks.html", rows=shown, total=len(kept), pages=pages, filters=filters, grouped_by=grouped_by,
-        groups=sorted({supervision.group_key(r.item, grouped_by) for r in rows}, key=lambda g: g[1]),
-        waiting=worklist.waiting_choices(rows), saved=saved.list_for(db_session(), current_user, "supervision"),
+        "supervision/tasks.html", rows=page.rows, total=page.total, pages=page.pages, filters=filters,
+        grouped_by=grouped_by, groups=worklist.org_choices(session, in_scope, group, by_name=True),
+        waiting=worklist.waiting_choices(session, in_scope), saved=saved.list_for(session, current_user, "supervision"),
         may_escalate=current_user.has_role(Role.SUPERVISOR), list_endpoint="supervision.tasks",
         export_endpoint="lists.export", view="supervision", **list_context(),
     )
@@ -85,6 +79,7 @@ def replies() -> str:
 @bp.post("/tasks/<int:task_id>/escalate")
 @login_required
 @supervising
+@writes
 def escalate(task_id: int) -> Response:
     """Escalate a task (督办) with a reason (none given: 422 naming the field)."""
     supervision.escalate(db_session(), current_user, task_id, request.form.get("reason", ""), now=clock(),

@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 
 from engine.errors import InvalidInput
 from engine.time.timeleft import warning_level
-from models import Organization, OrgKind, Role, TaskItem, Topic, TopicCategory, TopicSource, Unit
+from models import Organization, OrgKind, Role, TaskItem, TopicCategory, TopicSource, Unit
 from models.database import writing
 from webui.database import db_session
 from webui.pages import printing
@@ -22,7 +22,6 @@ from workflows.topics import filters as saved
 from workflows.topics import lifecycle as topics
 from workflows.topics import overview as casefile
 from workflows.topics.labels import CATEGORY_LABELS, SOURCE_LABELS, STATUS_LABELS
-from workflows.topics.worklist import Filters
 
 bp = Blueprint("topics", __name__, url_prefix="/topics")
 LABELS = {"stage_labels": STAGE_LABELS, "category_labels": CATEGORY_LABELS, "source_labels": SOURCE_LABELS,
@@ -30,23 +29,17 @@ LABELS = {"stage_labels": STAGE_LABELS, "category_labels": CATEGORY_LABELS, "sou
           "kind_labels": attachments.KIND_LABELS}
 
 
-def topic_rows() -> tuple[list[Topic], list[Topic], Filters]:
-    """Return the topics the user may see, those the filters keep, and the filters."""
-    filters = filters_from_request()
-    visible = casefile.visible_topics(db_session(), current_user)
-    return visible, worklist.narrow_topics(visible, filters), filters
-
-
 @bp.get("/")
 @login_required
 def index() -> str:
     """List the topics the user may see, filtered by stage, district and status, paged."""
-    visible, kept, filters = topic_rows()
-    shown, pages = worklist.page(kept, filters.page)
+    session, filters = db_session(), filters_from_request()
+    visible = casefile.visible(session, current_user)
+    page = worklist.topic_page(session, visible, filters)
     return render_template(
-        "topics/index.html", topics=shown, total=len(kept), pages=pages, filters=filters,
-        districts=sorted({(t.district.code, t.district.name) for t in visible}),
-        saved=saved.list_for(db_session(), current_user, "topics"), view="topics", list_endpoint="topics.index",
+        "topics/index.html", topics=page.rows, total=page.total, pages=page.pages, filters=filters,
+        districts=worklist.topic_district_choices(session, visible),
+        saved=saved.list_for(session, current_user, "topics"), view="topics", list_endpoint="topics.index",
         export_endpoint="lists.export", **{**LABELS, **list_context()})
 
 
@@ -76,8 +69,8 @@ def new() -> str | tuple[str, int] | Response:
     fields["town"] = fields["town"] or None
     session = db_session()
     try:
-        topic = topics.start_topic(session, current_user, fields, now=clock())
         with writing(session):
+            topic = topics.start_topic(session, current_user, fields, now=clock())
             casefile.add_contact(session, topic, request.form.get("contact_name", ""),
                                  request.form.get("contact_phone", ""), request.form.get("contact_address", ""))
     except InvalidInput as exc:

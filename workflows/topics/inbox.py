@@ -1,4 +1,7 @@
-"""Task lists as plain indexed queries over task_item: a user's inbox and a topic's open tasks."""
+"""Task lists as plain indexed queries over task_item: a user's inbox and a topic's open tasks.
+
+The API reads ``inbox``; the inbox page pages ``inbox_conditions`` through workflows/topics/worklist.py.
+"""
 from datetime import UTC, datetime
 
 from sqlalchemy import ColumnElement, Select, and_, false, or_, select
@@ -21,11 +24,17 @@ def descendants(session: Session, org_ids: set[int]) -> set[int]:
     return found
 
 
+def inbox_conditions(session: Session, user: User,
+                     status: TaskStatus = TaskStatus.READY) -> list[ColumnElement[bool]]:
+    """Return the conditions of the tasks the user may act on (the inbox page filters and pages within them)."""
+    return [TaskItem.status == status, or_(false(), *_reach(session, user, status))]
+
+
 def inbox_query(session: Session, user: User, status: TaskStatus = TaskStatus.READY) -> Select[tuple[TaskItem]]:
     """Return the query for the tasks the user may act on, least time left first."""
     return (
         select(TaskItem)
-        .where(TaskItem.status == status, or_(false(), *_reach(session, user, status)))
+        .where(*inbox_conditions(session, user, status))
         .order_by(TaskItem.due_at.is_(None), TaskItem.due_at, TaskItem.id)
     )
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from engine.diagrams.loading import BPMN, parse_xml
@@ -35,15 +35,19 @@ class DiagramView:
                 "current": sorted(self.current - self.overdue), "overdue": sorted(self.overdue)}
 
 
-def visible_topics(session: Session, user: User, limit: int = 500) -> list[Topic]:
-    """Return the topics the user may see, newest first."""
+def visible(session: Session, user: User) -> ColumnElement[bool]:
+    """Return the condition of a topic the user may see (the topic list filters and pages within it)."""
     orgs = descendants(session, {a.organization_id for a in user.roles
                                  if a.role in SEE_ALL_IN_SCOPE and a.organization_id is not None})
     units = {a.unit_id for a in user.roles if a.unit_id is not None}
     through_units = select(TaskItem.topic_id).where(TaskItem.candidate_unit_id.in_(units))
-    query = select(Topic).where(or_(
-        Topic.district_id.in_(orgs) & Topic.town_id.is_(None), Topic.town_id.in_(orgs), Topic.id.in_(through_units),
-    ))
+    return or_(Topic.district_id.in_(orgs) & Topic.town_id.is_(None), Topic.town_id.in_(orgs),
+               Topic.id.in_(through_units))
+
+
+def visible_topics(session: Session, user: User, limit: int = 500) -> list[Topic]:
+    """Return the topics the user may see, newest first."""
+    query = select(Topic).where(visible(session, user))
     return list(session.scalars(query.order_by(Topic.created_at.desc(), Topic.id.desc()).limit(limit)))
 
 

@@ -1,25 +1,32 @@
-"""Task lists as people read them: each open task with its time left, filtered and paged.
+"""Task and topic lists as people read them: filtered, sorted and paged in SQL, each task with its time left.
 
-Used by the inbox (a user's own tasks), the supervision lists (every task in a scope) and, for
-filters and paging only, the topic list.
-Warning levels come from engine.timeleft; filtering happens after they are computed, since
-a level depends on the working-day calendar, not only on a column.
+Used by the inbox (a user's own tasks), the supervision lists (every task in a scope), the topic
+list and the exports of all three. A caller gives the conditions of what the list may hold; the
+filters become SQL conditions too (the warning level through the rule's own SQL in
+engine/time/timeleft.py), so a page costs a fixed number of statements however long the list is:
+the total, one page with its topic, platform, unit, organization and assignee joined in, the
+escalation marks of that page, and the filter choices.
 """
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, Generic, TypeVar
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, and_, false, func, select
+from sqlalchemy.orm import Session, contains_eager, joinedload
 
 from engine.time.calendar import WorkCalendar
-from engine.time.timeleft import TimeLeft, warning_level
-from models import Chase, Event, TaskItem, Topic, User
+from engine.time.timeleft import TimeLeft, level_is, warning_level
+from models import Chase, Event, Organization, TaskItem, Topic, TopicStatus, Unit, User
 
 PAGE_SIZE = 20
 T = TypeVar("T")
 SCOPES = ("all", "mine", "unclaimed")
+PLATFORM_ID = func.coalesce(Topic.town_id, Topic.district_id)  # a town's topic runs on the town's platform
+# What a task row shows, loaded with the row in the same statement.
+_SHOWN = (contains_eager(TaskItem.topic).joinedload(Topic.district),
+          contains_eager(TaskItem.topic).joinedload(Topic.town), joinedload(TaskItem.candidate_unit),
+          joinedload(TaskItem.candidate_org), joinedload(TaskItem.assignee))
 
 
 @dataclass(frozen=True)
@@ -60,55 +67,155 @@ class Filters:
     extra: dict[str, str] = field(default_factory=dict)
 
 
-def rows_for(session: Session, items: Iterable[TaskItem], now: datetime, calendar: WorkCalendar) -> list[Row]:
-    """Attach the time left and the escalation mark (by a supervisor or by the sweep) to each task."""
-    items = list(items)
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a list: its rows, how many rows the whole list has, which page and of how many."""
+
+    rows: list[T]
+    total: int
+    number: int
+    pages: int
+
+
+def task_filters(filters: Filters, user: User | None, now: datetime) -> list[ColumnElement[bool]]:
+    """Return the SQL conditions of the filters over task_item joined with its topic."""
+    conditions: list[ColumnElement[bool]] = []
+    if filters.scope == "mine":
+        conditions.append(TaskItem.assignee_id == user.id if user is not None else false())
+    elif filters.scope == "unclaimed":
+        conditions.append(TaskItem.assignee_id.is_(None))
+    if filters.stage:
+        conditions.append(TaskItem.stage == filters.stage)
+    if filters.district:
+        conditions.append(Topic.district_id.in_(_org_ids(filters.district)))
+    if filters.platform:
+        conditions.append(PLATFORM_ID.in_(_org_ids(filters.platform)))
+    if filters.warning:
+        conditions.append(level_is(filters.warning, TaskItem.due_at, TaskItem.warn_at, now))
+    if filters.waiting:
+        conditions.append(_waiting(filters.waiting))
+    if filters.unit:
+        conditions.append(TaskItem.candidate_unit_id.in_(select(Unit.id).where(Unit.code == filters.unit)))
+    return conditions
+
+
+def _org_ids(code: str) -> Select[tuple[int]]:
+    return select(Organization.id).where(Organization.code == code)
+
+
+def _waiting(key: str) -> ColumnElement[bool]:
+    """Return the condition of a task waiting for ``u<unit id>`` or ``o<organization id>`` (as ``Row.waiting_for``)."""
+    kind, number = key[:1], key[1:]
+    if kind == "u" and number.isdigit():
+        return TaskItem.candidate_unit_id == int(number)
+    if kind == "o" and number.isdigit():
+        return and_(TaskItem.candidate_unit_id.is_(None), TaskItem.candidate_org_id == int(number))
+    if key == "oNone":
+        return and_(TaskItem.candidate_unit_id.is_(None), TaskItem.candidate_org_id.is_(None))
+    return false()
+
+
+def tasks(conditions: Iterable[ColumnElement[bool]]) -> Select[tuple[TaskItem]]:
+    """Return the query of the tasks meeting ``conditions``, joined with their topics."""
+    return select(TaskItem).join(Topic, Topic.id == TaskItem.topic_id).where(*conditions)
+
+
+def _least_time_left(query: Select[Any]) -> Select[Any]:
+    return query.order_by(TaskItem.due_at.is_(None), TaskItem.due_at, TaskItem.id)
+
+
+def task_page(session: Session, conditions: Sequence[ColumnElement[bool]], filters: Filters, user: User | None,
+              now: datetime, calendar: WorkCalendar) -> Page[Row]:
+    """Return one page of the tasks meeting ``conditions`` and the filters, least time left first."""
+    query = tasks([*conditions, *task_filters(filters, user, now)])
+    total = session.scalar(query.with_only_columns(func.count(TaskItem.id))) or 0
+    number, pages = _clamp(filters.page, total)
+    page = _least_time_left(query).limit(PAGE_SIZE).offset((number - 1) * PAGE_SIZE)
+    return Page(_rows(session, page, now, calendar, paged=True), total, number, pages)
+
+
+def all_task_rows(session: Session, conditions: Sequence[ColumnElement[bool]], filters: Filters, user: User | None,
+                  now: datetime, calendar: WorkCalendar) -> list[Row]:
+    """Return every task meeting ``conditions`` and the filters, least time left first (for exports)."""
+    query = _least_time_left(tasks([*conditions, *task_filters(filters, user, now)]))
+    return _rows(session, query, now, calendar, paged=False)
+
+
+def _rows(session: Session, query: Select[tuple[TaskItem]], now: datetime, calendar: WorkCalendar,
+          paged: bool) -> list[Row]:
+    """Load the tasks with what they show, and mark those escalated (by a supervisor or by the sweep)."""
+    items = session.scalars(query.options(*_SHOWN)).all()
+    if not items:
+        return []
+    # A page names its few ids; a whole list is named by its query rather than by thousands of ids.
+    ids: Any = [i.id for i in items] if paged else query.with_only_columns(TaskItem.id).order_by(None)
     escalated = set(session.scalars(select(Event.task_item_id).where(
-        Event.kind == "escalated", Event.task_item_id.in_([i.id for i in items])))) if items else set()
+        Event.kind == "escalated", Event.task_item_id.in_(ids))))
     return [Row(i, warning_level(i, now, calendar), i.id in escalated or i.chase is Chase.ESCALATED) for i in items]
 
 
-def narrow(rows: list[Row], filters: Filters, user: User | None = None) -> list[Row]:
-    """Keep the rows matching every filter, least time left first."""
-    def keep(row: Row) -> bool:
-        item = row.item
-        if filters.scope == "mine" and (user is None or item.assignee_id != user.id):
-            return False
-        if filters.scope == "unclaimed" and item.assignee_id is not None:
-            return False
-        return all((
-            not filters.stage or item.stage == filters.stage,
-            not filters.district or item.topic.district.code == filters.district,
-            not filters.warning or row.left.level == filters.warning,
-            not filters.waiting or row.waiting_for == filters.waiting,
-            not filters.unit or (item.candidate_unit is not None and item.candidate_unit.code == filters.unit),
-            not filters.platform or item.topic.platform.code == filters.platform,
-        ))
-
-    kept = [r for r in rows if keep(r)]
-    return sorted(kept, key=_urgency)
+def _clamp(number: int, total: int) -> tuple[int, int]:
+    """Return the page number within the pages ``total`` rows make, and the number of pages."""
+    pages = max(1, -(-total // PAGE_SIZE))
+    return min(max(1, number), pages), pages
 
 
-def _urgency(row: Row) -> tuple[bool, float, int]:
-    """Sort key: tasks with a deadline first, the nearest deadline first."""
-    due = row.item.due_at
-    return due is None, due.timestamp() if due else 0.0, row.item.id
+def org_choices(session: Session, conditions: Sequence[ColumnElement[bool]], column: Any,
+                by_name: bool = False) -> list[tuple[str, str]]:
+    """Return (code, name) of the organizations ``column`` names among the tasks meeting ``conditions``, by code."""
+    return _orgs(session, tasks(conditions).with_only_columns(column).distinct(), by_name)
 
 
-def narrow_topics(topics: list[Topic], filters: Filters) -> list[Topic]:
-    """Keep the topics matching the stage, district and status filters (order kept)."""
-    return [t for t in topics if (not filters.stage or t.stage == filters.stage)
-            and (not filters.district or t.district.code == filters.district)
-            and (not filters.status or t.status.value == filters.status)]
+def _orgs(session: Session, ids: Select[Any], by_name: bool) -> list[tuple[str, str]]:
+    """Return (code, name) of the organizations whose ids the query selects, by code or by name."""
+    order = (Organization.name, Organization.code) if by_name else (Organization.code,)
+    found = session.execute(select(Organization.code, Organization.name).where(Organization.id.in_(ids))
+                            .order_by(*order)).tuples()
+    return list(found)
 
 
-def page(rows: list[T], number: int) -> tuple[list[T], int]:
-    """Return one page of rows and the number of pages."""
-    pages = max(1, -(-len(rows) // PAGE_SIZE))
-    number = min(max(1, number), pages)
-    return rows[(number - 1) * PAGE_SIZE: number * PAGE_SIZE], pages
+def waiting_choices(session: Session, conditions: Sequence[ColumnElement[bool]]) -> list[tuple[str, str]]:
+    """Return the units and organizations the tasks meeting ``conditions`` wait for, as (key, name), by name."""
+    query = (tasks(conditions).with_only_columns(TaskItem.candidate_unit_id, TaskItem.candidate_org_id, Unit.name,
+                                                  Organization.name)
+             .outerjoin(Unit, Unit.id == TaskItem.candidate_unit_id)
+             .outerjoin(Organization, Organization.id == TaskItem.candidate_org_id).distinct())
+    found = {(f"u{unit}", unit_name) if unit else (f"o{org}", org_name or "—")
+             for unit, org, unit_name, org_name in session.execute(query)}
+    return sorted(found, key=lambda c: c[1])
 
 
-def waiting_choices(rows: list[Row]) -> list[tuple[str, str]]:
-    """Return the units and organizations the rows wait for, as (key, name), by name."""
-    return sorted({(r.waiting_for, r.waiting_label) for r in rows}, key=lambda c: c[1])
+def topic_filters(filters: Filters) -> list[ColumnElement[bool]]:
+    """Return the SQL conditions of the stage, district and status filters over topics."""
+    conditions: list[ColumnElement[bool]] = []
+    if filters.stage:
+        conditions.append(Topic.stage == filters.stage)
+    if filters.district:
+        conditions.append(Topic.district_id.in_(_org_ids(filters.district)))
+    if filters.status:
+        conditions.append(Topic.status == TopicStatus(filters.status))
+    return conditions
+
+
+def _newest_first(conditions: Iterable[ColumnElement[bool]]) -> Select[tuple[Topic]]:
+    return (select(Topic).where(*conditions).order_by(Topic.created_at.desc(), Topic.id.desc())
+            .options(joinedload(Topic.district), joinedload(Topic.town)))
+
+
+def topic_page(session: Session, visible: ColumnElement[bool], filters: Filters) -> Page[Topic]:
+    """Return one page of the visible topics the filters keep, newest first."""
+    conditions = [visible, *topic_filters(filters)]
+    total = session.scalar(select(func.count(Topic.id)).where(*conditions)) or 0
+    number, pages = _clamp(filters.page, total)
+    shown = _newest_first(conditions).limit(PAGE_SIZE).offset((number - 1) * PAGE_SIZE)
+    return Page(list(session.scalars(shown)), total, number, pages)
+
+
+def all_topics(session: Session, visible: ColumnElement[bool], filters: Filters) -> list[Topic]:
+    """Return every visible topic the filters keep, newest first (for exports)."""
+    return list(session.scalars(_newest_first([visible, *topic_filters(filters)])))
+
+
+def topic_district_choices(session: Session, visible: ColumnElement[bool]) -> list[tuple[str, str]]:
+    """Return (code, name) of the districts of the visible topics, by code."""
+    return _orgs(session, select(Topic.district_id).where(visible).distinct(), by_name=False)
