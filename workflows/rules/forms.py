@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from workflows.i18n import N_
+
 MAX_TEXT = 200
 MAX_TEXTAREA = 20_000
 
@@ -81,14 +83,14 @@ APPROVAL_FIELDS = (
     Field("approved", "同意 Approved", "bool"),
     Field("opinion", "意见 Opinion", "textarea", required=False),
 )
-REPLY_CLASSES = (("A", "A 类：已解决"), ("B", "B 类：正在解决"), ("C", "C 类：列入计划或说明情况"))
-RATINGS = (("satisfied", "满意"), ("basically_satisfied", "基本满意"), ("unsatisfied", "不满意"))
-MEETING_FORMS = (("on_site", "现场协商"), ("online", "网络议政"), ("remote", "远程协商"))
+REPLY_CLASSES = (("A", N_("A 类：已解决")), ("B", N_("B 类：正在解决")), ("C", N_("C 类：列入计划或说明情况")))
+RATINGS = (("satisfied", N_("满意")), ("basically_satisfied", N_("基本满意")), ("unsatisfied", N_("不满意")))
+MEETING_FORMS = (("on_site", N_("现场协商")), ("online", N_("网络议政")), ("remote", N_("远程协商")))
 FOLLOW_UP_METHODS = (
-    ("democratic_supervision", "民主监督"),
-    ("inspection", "调研视察"),
-    ("re_research", "再调研"),
-    ("re_consultation", "再协商"),
+    ("democratic_supervision", N_("民主监督")),
+    ("inspection", N_("调研视察")),
+    ("re_research", N_("再调研")),
+    ("re_consultation", N_("再协商")),
 )
 
 

@@ -16,12 +16,13 @@ from sqlalchemy.orm import Session
 
 from engine.errors import NotFound, ShangliangError
 from models import Attachment, TaskItem, Topic, User, utcnow
+from workflows.i18n import N_
 from workflows.people.access import require_topic
 
 MAX_BYTES = 10 * 1024 * 1024
 KIND_BY_TASK = {"research": "research_report", "hold_meeting": "minutes", "submit_minutes": "minutes",
                 "write_reply": "reply_letter"}
-KIND_LABELS = {"research_report": "调研报告", "minutes": "协商纪要", "reply_letter": "答复函"}
+KIND_LABELS = {"research_report": N_("调研报告"), "minutes": N_("协商纪要"), "reply_letter": N_("答复函")}
 ZIP, OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
