@@ -155,7 +155,7 @@ def table(results: dict[str, Any], summary: dict[str, Any]) -> str:
     """Return the one table `make bench` prints."""
     rows = [*_completion_rows(results), *_loop_rows(results, summary),
             *_query_rows(results, "inbox", "inbox of a busy unit"),
-            *_query_rows(results, "dashboard", "overdue dashboard, city-wide"), *_sweep_rows(results)]
+            *_query_rows(results, "dashboard", "supervisors' dashboard, city-wide"), *_sweep_rows(results)]
     load = " / ".join(f"{x:.1f}" for x in (results["load_average_at_start"][0], results["load_average_at_end"][0]))
     rows.append(("machine load average at start / end (2 cores)", load, "", "", "", ""))
     return _render(("figure", LABELS["sqlite"], LABELS["postgresql"], "baseline (same run)", "target", "met"), rows)

@@ -18,19 +18,22 @@ from bench.bulk import Cloner
 from bench.floor import REPLY
 from bench.synthetic import Snapshot
 from bench.timing import Stats, measure, stats
-from models import Chase, OpenTaskTally, Organization, TaskItem, TaskStatus, Topic, User, WarningLevel
-from models.database import make_engine, make_session_factory, migrate
+from engine.time.timeleft import level_case
+from models import Chase, OpenTaskTally, Organization, TaskItem, TaskStatus, Topic, User
+from models.database import make_engine, migrate, writing
 from workflows.deadlines import sweep as deadlines
 from workflows.deadlines.sweep import SweepSettings, overdue_cutoff
 from workflows.demo.world import load_world, user_named
 from workflows.supervision import tally
-from workflows.supervision.dashboard import overdue_counts
+from workflows.supervision.dashboard import dashboard
 from workflows.topics import lifecycle as topics
 from workflows.topics.inbox import inbox
+from workflows.wiring import session_factory
 
 BATCH = 2000
 BUSY_UNIT_USER = "housing_tianning"  # 天宁区住建局: lead unit of every 天宁 district topic
 SUPERVISOR = "supervisor_tianning"
+CITY_SUPERVISOR = "supervisor_city"  # the city guidance group: every district on one dashboard
 
 
 class Database:
@@ -40,7 +43,7 @@ class Database:
         migrate(url)
         self.url = url
         self.engine: Engine = make_engine(url)
-        self.sessions: sessionmaker[Session] = make_session_factory(self.engine)
+        self.sessions: sessionmaker[Session] = session_factory(self.engine)
         with self.sessions() as session:
             load_world(session)
 
@@ -89,8 +92,8 @@ class Database:
         return self.timed_in_session(lambda s: inbox(s, user_named(s, BUSY_UNIT_USER)), repeat)
 
     def dashboard_stats(self, now: datetime, repeat: int) -> Stats:
-        """Time the city-wide overdue dashboard."""
-        return self.timed_in_session(lambda s: overdue_counts(s, now), repeat)
+        """Time the city-wide supervisors' dashboard: the function the page calls (its user loaded per request)."""
+        return self.timed_in_session(lambda s: dashboard(s, user_named(s, CITY_SUPERVISOR), now), repeat)
 
     def settle(self, yesterday: datetime) -> None:
         """Give every open task the warning and chase step the sweeps up to ``yesterday`` left (bulk SQL)."""
@@ -101,8 +104,7 @@ class Database:
             escalate = min(yesterday, overdue_cutoff(calendar, yesterday, settings.escalate_after_wd))
             due = TaskItem.due_at
             session.execute(update(TaskItem).where(TaskItem.status == TaskStatus.READY, due.is_not(None)).values(
-                warning=case((due < yesterday, WarningLevel.RED.value), (TaskItem.warn_at <= yesterday,
-                             WarningLevel.YELLOW.value), else_=WarningLevel.NORMAL.value),
+                warning=level_case(due, TaskItem.warn_at, yesterday),
                 chase=case((due < escalate, Chase.ESCALATED.value), (due < remind, Chase.REMINDED.value),
                            else_=Chase.NONE.value)))
             session.commit()
@@ -129,7 +131,8 @@ class Database:
                 user = session.get(User, user_id)
                 assert user is not None and user.roles
                 began = time.perf_counter()
-                topics.complete_task(session, user, item_id, REPLY, now=now)
+                with writing(session):
+                    topics.complete_task(session, user, item_id, REPLY, now=now)
                 samples.append(time.perf_counter() - began)
         return stats(samples[3:])
 
