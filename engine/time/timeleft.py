@@ -51,7 +51,7 @@ def stored_level(due_at: datetime | None, warn_at: datetime | None, now: datetim
 
 def is_red(due_at: Any, now: datetime) -> ColumnElement[bool]:
     """Return the SQL condition of ``level`` being red (index-friendly: a plain range on ``due_at``)."""
-    return due_at < now  # type: ignore[no-any-return]
+    return due_at < now
 
 
 def is_yellow(due_at: Any, warn_at: Any, now: datetime) -> ColumnElement[bool]:

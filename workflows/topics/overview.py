@@ -1,7 +1,7 @@
 """What the case page of a topic shows: its diagrams with step states, its reply, its contact.
 
-Called by the web case page and the PDF prints. Reads only; the one write is the audit entry
-left by every look at a resident's contact details.
+Called by the web case page and the PDF prints; the topic list and its export read ``visible``.
+Reads only; the one write is the audit entry left by every look at a resident's contact details.
 """
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -43,12 +43,6 @@ def visible(session: Session, user: User) -> ColumnElement[bool]:
     through_units = select(TaskItem.topic_id).where(TaskItem.candidate_unit_id.in_(units))
     return or_(Topic.district_id.in_(orgs) & Topic.town_id.is_(None), Topic.town_id.in_(orgs),
                Topic.id.in_(through_units))
-
-
-def visible_topics(session: Session, user: User, limit: int = 500) -> list[Topic]:
-    """Return the topics the user may see, newest first."""
-    query = select(Topic).where(visible(session, user))
-    return list(session.scalars(query.order_by(Topic.created_at.desc(), Topic.id.desc()).limit(limit)))
 
 
 def diagram_views(session: Session, topic: Topic, now: datetime) -> list[DiagramView]:
