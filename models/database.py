@@ -3,6 +3,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -97,6 +98,15 @@ def require_writing(session: Session) -> None:
                            "(the route, command or batch) must open `with writing(session):` around it")
 
 
+def require_no_writing(session: Session) -> None:
+    """Raise RuntimeError, naming the caller, if a writing() block is open: the caller commits step by step itself."""
+    if in_writing(session):
+        frame = sys._getframe(1)
+        caller = f"{frame.f_globals.get('__name__', '?')}.{frame.f_code.co_qualname}"
+        raise RuntimeError(f"{caller} opens its own write transactions (one per step, each committed): "
+                           "call it outside `with writing(session):`")
+
+
 def on_rollback(session: Session, undo: Callable[[], None]) -> None:
     """Run ``undo`` if the open write transaction rolls back (for effects outside the database, such as files)."""
     if not in_writing(session):
@@ -104,9 +114,12 @@ def on_rollback(session: Session, undo: Callable[[], None]) -> None:
     session.info[OPEN_WRITE].append(undo)
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    """Return the session factory every caller uses; objects stay readable after commit."""
-    return sessionmaker(engine, expire_on_commit=False)
+def make_session_factory(engine: Engine, info: dict[str, Any] | None = None) -> sessionmaker[Session]:
+    """Return the session factory every caller uses; objects stay readable after commit.
+
+    ``info`` is copied into every session's ``info`` (workflows/wiring.py puts the WorkflowEngine there).
+    """
+    return sessionmaker(engine, expire_on_commit=False, info=info or {})
 
 
 def alembic_config(url: str) -> Config:

@@ -12,8 +12,9 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from models.database import make_engine, make_session_factory
+from models.database import make_engine
 from tests.databases import PostgresTemplates, SqliteTemplates, server_url
+from workflows.wiring import session_factory
 
 NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # a Monday, 09:00 in Shanghai
 
@@ -45,8 +46,8 @@ def db_engine(db_url: str) -> Iterator[Engine]:
 
 @pytest.fixture
 def sessions(db_engine: Engine) -> sessionmaker[Session]:
-    """Return the session factory of this test's database."""
-    return make_session_factory(db_engine)
+    """Return the session factory of this test's database (its sessions carry the WorkflowEngine)."""
+    return session_factory(db_engine)
 
 
 @pytest.fixture

@@ -11,8 +11,9 @@ from pathlib import Path
 
 from sqlalchemy import Engine, make_url, text
 
-from models.database import make_engine, make_session_factory, migrate
+from models.database import make_engine, migrate
 from workflows.demo import world as demo
+from workflows.wiring import session_factory
 
 SERVER_URL_VARIABLE = "SHANGLIANG_TEST_DATABASE_URL"
 
@@ -26,7 +27,7 @@ def load_template(url: str) -> None:
     """Migrate the database at ``url`` to head and load the demo world (no topics)."""
     migrate(url)
     engine = make_engine(url)
-    with make_session_factory(engine)() as session:
+    with session_factory(engine)() as session:
         demo.load_world(session)
     engine.dispose()
 

@@ -6,8 +6,9 @@ from typing import Any
 from flask import Flask
 
 from models import utcnow
-from models.database import make_engine, make_session_factory
+from models.database import make_engine
 from webui.database import close_session, default_database_url
+from workflows.wiring import session_factory
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -27,7 +28,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["db_engine"] = engine
-    app.extensions["db_sessions"] = make_session_factory(engine)
+    app.extensions["db_sessions"] = session_factory(engine)  # every session carries the WorkflowEngine
     app.teardown_appcontext(close_session)
 
     from webui import i18n, security
@@ -53,6 +54,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     pages.init_app(app)  # after the APIs, so its error pages take over for HTML routes
     if app.config.get("SCHEDULER") == "embedded":
         from engine.time import scheduler
+        from workflows.deadlines.recurring import SweepAndDeliver
 
-        scheduler.start_embedded(app.extensions["db_sessions"], app.config, os.environ)
+        scheduler.start_embedded(app.extensions["db_sessions"], SweepAndDeliver.from_env(), app.config, os.environ)
     return app

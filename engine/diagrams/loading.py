@@ -3,14 +3,15 @@
 Called when a diagram is deployed and when a stored version is first used in a process. The
 XML is parsed by lxml with entities, DTDs and network access off, before SpiffWorkflow sees
 it; then the document is checked against what shangliang supports, and every expression
-against the restricted language, so a diagram is never a way to run code.
+against the restricted language, so a diagram is never a way to run code. What the domain
+asks of a diagram (lanes, task properties, the research gate) comes from the injected Rules.
 """
 
 import hashlib
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
@@ -20,16 +21,15 @@ from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
 
 from engine.errors import DiagramRejected, Problem
 from engine.runtime import expressions
-from engine.time.calendar import parse_allowance
-from workflows.rules.forms import FORMS
-from workflows.rules.roles import CANDIDATES, LANE_ROLES
+
+if TYPE_CHECKING:
+    from engine.rules import Rules
 
 MAX_DIAGRAM_BYTES = 2 * 1024 * 1024
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 NS = {"bpmn": BPMN, "spiffworkflow": SPIFF}
 DTD_REFUSED = "a DOCTYPE or entity declaration is not allowed in a diagram"
-STAGES = ("proposal", "approval", "research", "consultation", "minutes", "handling", "feedback", "reinspection")
 
 SUPPORTED = {
     "startEvent",
@@ -85,11 +85,21 @@ class Diagram:
     sha256: str
     spec: BpmnProcessSpec
     called: frozenset[str]
+    process: etree._Element = field(compare=False, repr=False)
+    problems: tuple[Problem, ...] = ()
 
 
-def load(data: bytes, source: str = "") -> Diagram:
-    """Parse and check a diagram, raising DiagramRejected with every problem found."""
-    return _load_cached(bytes(data), source)
+def load(data: bytes, source: str = "", rules: "Rules | None" = None) -> Diagram:
+    """Parse and check a diagram, raising DiagramRejected with every problem found.
+
+    Without ``rules`` only the engine's checks apply: that is enough to run a version that
+    passed the domain's checks when it was deployed.
+    """
+    diagram = _load_cached(bytes(data), source)
+    problems = [*diagram.problems, *(rules.diagram_problems(diagram) if rules is not None else ())]
+    if problems:
+        raise DiagramRejected(problems)
+    return diagram
 
 
 @lru_cache(maxsize=256)
@@ -100,12 +110,10 @@ def _load_cached(data: bytes, source: str) -> Diagram:
     if problems:
         raise DiagramRejected(problems)
     spec = _spiff_spec(root, process.get("id", ""), source)
-    problems = [*check_user_tasks(spec), *check_paths(process)]
-    if problems:
-        raise DiagramRejected(problems)
     called = frozenset(e.get("calledElement", "") for e in process.iter(f"{{{BPMN}}}callActivity"))
     name = process.get("name") or process.get("id", "")
-    return Diagram(process.get("id", ""), name, hashlib.sha256(data).hexdigest(), spec, called)
+    return Diagram(process.get("id", ""), name, hashlib.sha256(data).hexdigest(), spec, called, process,
+                   tuple(check_paths(process)))
 
 
 def parse_xml(data: bytes) -> etree._Element:
@@ -136,12 +144,13 @@ def _single_process(root: etree._Element) -> etree._Element:
     return processes[0]
 
 
-def _local(element: etree._Element) -> str:
+def local_name(element: etree._Element) -> str:
     """Return an element's local tag name ('' for comments and processing instructions)."""
     return etree.QName(element).localname if isinstance(element.tag, str) else ""
 
 
-def _problem(element: etree._Element, message: str) -> Problem:
+def problem(element: etree._Element, message: str) -> Problem:
+    """Return a problem pointing at ``element`` (its id and name)."""
     return Problem(message, element.get("id", ""), element.get("name", ""))
 
 
@@ -153,9 +162,9 @@ def check_elements(process: etree._Element) -> list[Problem]:
             owner = element.getparent()
             while owner is not None and not owner.get("id"):
                 owner = owner.getparent()
-            problems.append(_problem(owner if owner is not None else element, "scripts are not allowed"))
-        elif element.getparent() is process and _local(element) not in SUPPORTED | {""}:
-            problems.append(_problem(element, f"{_local(element)} is not supported by shangliang"))
+            problems.append(problem(owner if owner is not None else element, "scripts are not allowed"))
+        elif element.getparent() is process and local_name(element) not in SUPPORTED | {""}:
+            problems.append(problem(element, f"{local_name(element)} is not supported by shangliang"))
     return problems
 
 
@@ -170,7 +179,7 @@ def check_expressions(process: etree._Element) -> list[Problem]:
                 owner = element.getparent()
                 while owner is not None and not owner.get("id"):
                     owner = owner.getparent()
-                problems.append(_problem(owner if owner is not None else element, f"expression refused: {exc}"))
+                problems.append(problem(owner if owner is not None else element, f"expression refused: {exc}"))
     return problems
 
 
@@ -200,51 +209,23 @@ def _connect_loop_children(spec: BpmnProcessSpec) -> None:
                 child.completed_event.connect(task_spec.merge_child)
 
 
-def check_user_tasks(spec: BpmnProcessSpec) -> list[Problem]:
-    """Every user task sits in a role's lane and declares a known stage, form, candidate and clock."""
-    problems = []
-    for task_spec in spec.task_specs.values():
-        if not getattr(task_spec, "manual", False):
-            continue
-        owner = Problem("", task_spec.bpmn_id or task_spec.name, task_spec.bpmn_name or "")
-        props: dict[str, Any] = task_spec.extensions.get("properties", {})
-        for message in _user_task_problems(task_spec.lane, props):
-            problems.append(Problem(message, owner.element_id, owner.element_name))
-    return problems
-
-
-def _user_task_problems(lane: str | None, props: dict[str, Any]) -> list[str]:
-    messages = []
-    if lane not in LANE_ROLES:
-        messages.append(f"lies in lane {lane!r}, which is not mapped to a role ({', '.join(LANE_ROLES)})")
-    if props.get("stage") not in STAGES:
-        messages.append(f"property stage must be one of {', '.join(STAGES)}")
-    if props.get("form") not in FORMS:
-        messages.append(f"property form {props.get('form')!r} names no known form")
-    if props.get("candidate") not in CANDIDATES:
-        messages.append(f"property candidate must be one of {', '.join(CANDIDATES)}")
-    for key in ("clock", "warn"):
-        try:
-            parse_allowance(props.get(key, ""))
-        except ValueError as exc:
-            messages.append(f"property {key}: {exc}")
-    return messages
-
-
-def check_paths(process: etree._Element) -> list[Problem]:
-    """Every flow node can reach an end event, and consultation waits behind the research gate."""
-    nodes = {e.get("id"): e for e in process if _local(e) in FLOW_NODES}
+def flow_graph(process: etree._Element) -> tuple[dict[str, etree._Element], dict[str, list[str]]]:
+    """Return the process's flow nodes by id, and the edges leaving each (flows and boundary events)."""
+    nodes = {e.get("id", ""): e for e in process if local_name(e) in FLOW_NODES}
     edges: dict[str, list[str]] = {}
     for flow in process.iterfind("bpmn:sequenceFlow", NS):
         edges.setdefault(flow.get("sourceRef", ""), []).append(flow.get("targetRef", ""))
     for boundary in process.iterfind("bpmn:boundaryEvent", NS):
         edges.setdefault(boundary.get("attachedToRef", ""), []).append(boundary.get("id", ""))
-    ends = {i for i, e in nodes.items() if _local(e) == "endEvent"}
+    return nodes, edges
+
+
+def check_paths(process: etree._Element) -> list[Problem]:
+    """Every flow node can reach an end event."""
+    nodes, edges = flow_graph(process)
+    ends = {i for i, e in nodes.items() if local_name(e) == "endEvent"}
     reaches_end = _reverse_reachable(edges, ends)
-    problems = [
-        _problem(e, "no path leads from here to an end event") for i, e in nodes.items() if i not in reaches_end
-    ]
-    return problems + _research_gate_problems(process, nodes, edges)
+    return [problem(e, "no path leads from here to an end event") for i, e in nodes.items() if i not in reaches_end]
 
 
 def _reverse_reachable(edges: dict[str, list[str]], targets: set[str]) -> set[str]:
@@ -252,10 +233,11 @@ def _reverse_reachable(edges: dict[str, list[str]], targets: set[str]) -> set[st
     for source, targets_of in edges.items():
         for target in targets_of:
             reverse.setdefault(target, []).append(source)
-    return _walk(reverse, targets)
+    return reachable(reverse, targets)
 
 
-def _walk(edges: dict[str, list[str]], start: set[str], blocked: str | None = None) -> set[str]:
+def reachable(edges: dict[str, list[str]], start: set[str], blocked: str | None = None) -> set[str]:
+    """Return the nodes reached from ``start`` along ``edges``, never passing through ``blocked``."""
     seen, queue = set(start), deque(start)
     while queue:
         for nxt in edges.get(queue.popleft(), []):
@@ -264,24 +246,3 @@ def _walk(edges: dict[str, list[str]], start: set[str], blocked: str | None = No
                 queue.append(nxt)
     return seen
 
-
-def _research_gate_problems(
-    process: etree._Element, nodes: dict[str, etree._Element], edges: dict[str, list[str]]
-) -> list[Problem]:
-    """No research, no consultation: with the gate removed, no consultation task is reachable."""
-    consultation = [
-        e
-        for e in nodes.values()
-        if e.find(".//spiffworkflow:property[@name='stage'][@value='consultation']", NS) is not None
-    ]
-    if not consultation:
-        return []
-    starts = {i for i, e in nodes.items() if _local(e) == "startEvent"}
-    if "research_gate" not in nodes:
-        return [_problem(e, "consultation without the research gate (research_gate) before it") for e in consultation]
-    reachable = _walk(edges, starts, blocked="research_gate")
-    return [
-        _problem(e, "can be reached without passing the research gate")
-        for e in consultation
-        if e.get("id") in reachable
-    ]

@@ -2,7 +2,8 @@
 
 The projection calls ``sync`` after every save, so the sweep finds due timers with one indexed
 query on ``timer_due`` instead of loading every workflow; the sweep then fires them through the
-topic service (``topics.fire_timers``), the same path a person's action takes.
+topic service (``topics.fire_timers``, which calls Instance.fire_timers), the same save a
+person's action takes.
 """
 from datetime import UTC, datetime
 
@@ -14,7 +15,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import TimerDue, Topic
+from models import TimerDue
 
 
 def waiting_timers(workflow: BpmnWorkflow) -> dict[str, tuple[str, datetime]]:
@@ -34,16 +35,16 @@ def waiting_timers(workflow: BpmnWorkflow) -> dict[str, tuple[str, datetime]]:
     return found
 
 
-def sync(session: Session, topic: Topic, workflow: BpmnWorkflow) -> None:
-    """Make the topic's timer_due rows match the timers its workflow now waits on."""
+def sync(session: Session, owner_id: int, workflow: BpmnWorkflow) -> None:
+    """Make the owner's timer_due rows match the timers its workflow now waits on."""
     waiting = waiting_timers(workflow)
-    rows = {r.task_uuid: r for r in session.scalars(select(TimerDue).where(TimerDue.topic_id == topic.id))}
+    rows = {r.task_uuid: r for r in session.scalars(select(TimerDue).where(TimerDue.topic_id == owner_id))}
     for uuid in set(rows) - set(waiting):
         session.delete(rows[uuid])
     for uuid, (bpmn_id, fires_at) in waiting.items():
         row = rows.get(uuid)
         if row is None:
-            session.add(TimerDue(task_uuid=uuid, topic_id=topic.id, bpmn_id=bpmn_id, fires_at=fires_at))
+            session.add(TimerDue(task_uuid=uuid, topic_id=owner_id, bpmn_id=bpmn_id, fires_at=fires_at))
         elif row.fires_at != fires_at:
             row.fires_at = fires_at
 

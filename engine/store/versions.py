@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from engine.diagrams import loading as diagrams
 from engine.errors import Conflict, NotFound
+from engine.rules import Rules
 from models import Organization, ProcessBinding, ProcessDefinition, ProcessVersion, User, VersionStatus, utcnow
 
 BUNDLED_NOTE = "shipped with the release (reviewed with the code)"
@@ -25,6 +26,7 @@ def deploy(
     session: Session,
     data: bytes,
     *,
+    rules: Rules,
     source_name: str = "",
     note: str = "",
     deployed_by: User | None = None,
@@ -34,9 +36,10 @@ def deploy(
     """Validate a diagram and store it as the next version of its process (the same bytes twice: one version).
 
     The version is pending until approved; ``preapproved`` is for the diagrams in bpmn/, which
-    are reviewed with the code they ship with.
+    are reviewed with the code they ship with. ``rules`` are the domain's checks (WorkflowEngine.deploy
+    passes its own).
     """
-    diagram = diagrams.load(data, source_name)
+    diagram = diagrams.load(data, source_name, rules)
     definition = session.scalar(select(ProcessDefinition).where(ProcessDefinition.process_id == diagram.process_id))
     if definition is None:
         definition = ProcessDefinition(process_id=diagram.process_id, name=diagram.name)

@@ -1,5 +1,7 @@
-"""The one recurring job: sweep deadlines and deliver notifications, every minute by default.
+"""Running one recurring job, every minute by default: the domain's deadline sweep and deliveries.
 
+The job is given by the composition root (workflows/deadlines/recurring.py: sweep deadlines,
+then deliver notifications); this module only decides when and where it runs.
 ``shangliang scheduler`` runs it as its own process (production, with several web workers);
 ``shangliang serve`` (``make run``) embeds it in the web server through ``start_embedded``, whose
 guard keeps it off under tests, in the reloader's watcher process, when SHANGLIANG_SCHEDULER is
@@ -8,10 +10,10 @@ runs one instance at a time and has no misfire grace limit, so a late run still 
 Deadlines are data in shangliang's own tables; the scheduler stores nothing.
 """
 import atexit
-import logging
 import threading
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
+from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
@@ -19,33 +21,25 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy.orm import Session
 
 from models import utcnow
-from workflows.deadlines.sweep import SweepReport, SweepSettings, sweep
-from workflows.notifications.delivery import DeliveryReport, DeliverySettings, deliver_due
 
 JOB_ID = "shangliang-deadline-sweep"
 DEFAULT_INTERVAL_SECONDS = 60
-log = logging.getLogger(__name__)
+
+Job = Callable[[Session, datetime], Any]  # one run of the recurring work, in the session it is given
 
 _embedded: BaseScheduler | None = None
 _embedded_lock = threading.Lock()
 
 
-def run_once(sessions: Callable[[], Session], sweep_settings: SweepSettings, delivery_settings: DeliverySettings,
-             now: datetime | None = None) -> tuple[SweepReport, DeliveryReport]:
-    """Sweep once and deliver what is due, in a session of its own."""
-    now = now or utcnow()
+def run_once(sessions: Callable[[], Session], job: Job, now: datetime | None = None) -> Any:
+    """Run the job once at ``now`` in a session of its own; return what it returns."""
     with sessions() as session:
-        swept = sweep(session, now, sweep_settings)
-        delivered = deliver_due(session, now, delivery_settings)
-    if any(vars(swept).values()) or any(vars(delivered).values()):
-        log.info("sweep at %s: %s; deliveries: %s", now.isoformat(), vars(swept), vars(delivered))
-    return swept, delivered
+        return job(session, now or utcnow())
 
 
-def build(sessions: Callable[[], Session], *, interval_seconds: int = DEFAULT_INTERVAL_SECONDS, blocking: bool = False,
-          sweep_settings: SweepSettings | None = None,
-          delivery_settings: DeliverySettings | None = None) -> BaseScheduler:
-    """Return a scheduler holding the sweep job (not started); the first run is immediate."""
+def build(sessions: Callable[[], Session], job: Job, *, interval_seconds: int = DEFAULT_INTERVAL_SECONDS,
+          blocking: bool = False) -> BaseScheduler:
+    """Return a scheduler holding the job (not started); the first run is immediate."""
     if interval_seconds < 1:
         raise ValueError("the sweep interval must be at least 1 second")
     kind = BlockingScheduler if blocking else BackgroundScheduler
@@ -54,8 +48,7 @@ def build(sessions: Callable[[], Session], *, interval_seconds: int = DEFAULT_IN
     scheduler.add_job(
         run_once, "interval", seconds=interval_seconds, id=JOB_ID, name="deadline sweep", replace_existing=True,
         next_run_time=datetime.now(UTC),
-        kwargs={"sessions": sessions, "sweep_settings": sweep_settings or SweepSettings.from_env(),
-                "delivery_settings": delivery_settings or DeliverySettings.from_env()})
+        kwargs={"sessions": sessions, "job": job})
     return scheduler
 
 
@@ -69,7 +62,7 @@ def should_start_embedded(config: Mapping[str, object], environ: Mapping[str, st
     return not (config.get("DEBUG") and environ.get("WERKZEUG_RUN_MAIN") != "true")
 
 
-def start_embedded(sessions: Callable[[], Session], config: Mapping[str, object], environ: Mapping[str, str],
+def start_embedded(sessions: Callable[[], Session], job: Job, config: Mapping[str, object], environ: Mapping[str, str],
                    interval_seconds: int = DEFAULT_INTERVAL_SECONDS) -> BaseScheduler | None:
     """Start the background scheduler once per process, if the guard allows; return it."""
     global _embedded
@@ -77,7 +70,7 @@ def start_embedded(sessions: Callable[[], Session], config: Mapping[str, object]
         return None
     with _embedded_lock:
         if _embedded is None:
-            _embedded = build(sessions, interval_seconds=interval_seconds)
+            _embedded = build(sessions, job, interval_seconds=interval_seconds)
             _embedded.start()
             atexit.register(stop_embedded)
         return _embedded

@@ -16,11 +16,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from models.database import make_engine, make_session_factory
+from models.database import make_engine
 from tests.conftest import NOW
 from tests.databases import PostgresTemplates, SqliteTemplates
 from webui import create_app
 from workflows.demo import world as demo
+from workflows.wiring import session_factory
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -41,7 +42,7 @@ class MovableClock:
 
 def _set_credentials(url: str) -> None:
     engine = make_engine(url)
-    with make_session_factory(engine)() as session:
+    with session_factory(engine)() as session:
         demo.set_demo_credentials(session)
     engine.dispose()
 

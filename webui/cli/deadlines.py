@@ -17,12 +17,12 @@ from sqlalchemy.orm import Session
 
 from engine.time import clocks, scheduler
 from models import Organization, OrgKind
+from models.database import writing
 from webui.database import database_sessions
 from workflows.deadlines import calendar_edits as workdays
-from workflows.deadlines.sweep import SweepSettings
+from workflows.deadlines.recurring import SweepAndDeliver
 from workflows.demo import world as demo
 from workflows.notifications import notify_routes as routes
-from workflows.notifications.delivery import DeliverySettings
 
 
 @contextmanager
@@ -31,9 +31,9 @@ def _session() -> Iterator[Session]:
         yield session
 
 
-def _settings() -> tuple[SweepSettings, DeliverySettings]:
+def _job() -> SweepAndDeliver:
     try:
-        return SweepSettings.from_env(), DeliverySettings.from_env()
+        return SweepAndDeliver.from_env()
     except ValueError as exc:
         click.echo(f"error: bad SHANGLIANG_* setting: {exc}", err=True)
         sys.exit(2)
@@ -59,7 +59,7 @@ def sweep(at: str | None) -> None:
     if now.tzinfo is None:
         now = now.replace(tzinfo=UTC)
     with database_sessions() as sessions:
-        swept, delivered = scheduler.run_once(sessions, *_settings(), now=now)
+        swept, delivered = scheduler.run_once(sessions, _job(), now=now)
     click.echo(f"swept {json.dumps(vars(swept))}; delivered {json.dumps(vars(delivered))}")
 
 
@@ -69,11 +69,10 @@ def sweep(at: str | None) -> None:
 def run_scheduler(interval: int) -> None:
     """Run the deadline sweep every INTERVAL seconds in this process (use beside several web workers)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    sweep_settings, delivery_settings = _settings()
+    job = _job()
     click.echo(f"scheduler started: sweeping every {interval} s", err=True)
     with database_sessions() as sessions:
-        scheduler.build(sessions, interval_seconds=interval, blocking=True, sweep_settings=sweep_settings,
-                        delivery_settings=delivery_settings).start()
+        scheduler.build(sessions, job, interval_seconds=interval, blocking=True).start()
 
 
 @click.group()
@@ -89,7 +88,7 @@ def calendar() -> None:
 @click.option("--source", default="", help="the notice it comes from, e.g. 国办发明电〔2026〕N号")
 def import_year(path: Path, year: int, username: str, provisional: bool, source: str) -> None:
     """Enter a year's holidays and make-up days from a CSV file (date,is_workday,note)."""
-    with _session() as session:
+    with _session() as session, writing(session):
         entries = workdays.parse_csv(path.read_bytes())
         moved = workdays.enter_year(session, demo.user_named(session, username), year, entries,
                                     official=not provisional, source=source)
@@ -134,10 +133,9 @@ def clocks_group(ctx: click.Context, district: str | None) -> None:
 @click.option("--note", default="")
 def set_clock(username: str, district: str, process_id: str, bpmn_id: str, clock: str, warn: str, note: str) -> None:
     """Give one district its own clock for one task (new tasks use it)."""
-    with _session() as session:
+    with _session() as session, writing(session):
         row = clocks.set_override(session, demo.user_named(session, username), _district(session, district),
                                   process_id, bpmn_id, clock, warn, note)
-        session.commit()
         click.echo(f"{district} {process_id}/{bpmn_id}: {row.clock}, warn {row.warn}")
 
 
@@ -157,9 +155,8 @@ def route_group() -> None:
 @click.option("--label", default="")
 def add_route(username: str, **fields: str) -> None:
     """Add a route for a unit or an organization."""
-    with _session() as session:
+    with _session() as session, writing(session):
         route = routes.add(session, demo.user_named(session, username), {k: v for k, v in fields.items() if v})
-        session.commit()
         click.echo(f"route {route.id}: {route.purpose} via {route.channel.value} to {route.address}")
 
 

@@ -10,18 +10,16 @@ keeps its stored state exactly as it was. The rules are in docs/process-admin.md
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
-from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.util.diff import SpecDiff, WorkflowDiff
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine import Instance
 from engine.diagrams.realign import describe_changes, move, unsafe_tasks
 from engine.errors import Conflict, NotFound
-from engine.runtime import engine_time, failures, state
-from engine.store import projection
+from engine.runtime import state
 from engine.store import versions as processes
 from models import (
     Event,
@@ -137,11 +135,10 @@ def _current(session: Session, topic: Topic, stored: WorkflowState, process_id: 
 
 @dataclass
 class _Moved:
-    """A topic's workflow re-aligned on the target in memory, with its new pins and any failed step."""
+    """A topic's workflow re-aligned on the target in memory, with its new pins."""
 
-    workflow: BpmnWorkflow
+    instance: Instance
     pins: dict[str, ProcessVersion]
-    failure: dict[str, Any] | None
 
 
 def _prepare(session: Session, topic: Topic, target: ProcessVersion, now: datetime) -> tuple[Verdict, _Moved | None]:
@@ -155,7 +152,8 @@ def _prepare(session: Session, topic: Topic, target: ProcessVersion, now: dateti
     verdict.reasons = _preconditions(session, topic, current, target)
     if verdict.reasons:
         return verdict, None
-    workflow = topics.restore_workflow(session, topic, stored)
+    instance = topics.load_instance(session, topic)
+    workflow = instance.workflow
     new_spec = processes.diagram_of(target).spec
     moving = [workflow] if current is topic.process_version else \
         [sp for sp in workflow.subprocesses.values() if sp.spec.name == process_id]
@@ -173,17 +171,14 @@ def _prepare(session: Session, topic: Topic, target: ProcessVersion, now: dateti
             move(diff, wf, new_spec)
         pins = _new_pins(session, topic, stored, target)
         workflow.subprocess_specs = {pid: processes.diagram_of(v).spec for pid, v in pins.items()}
-        with engine_time.at(now):
-            failure = failures.advance(workflow)
-        state.restore(state.dump(workflow), workflow.spec, workflow.subprocess_specs)
+        failure = instance.run(now)
+        instance.verify_round_trip()
     except Exception as exc:  # any engine error means: this topic cannot run on the new version
         verdict.reasons.append(f"the topic cannot run on {target.label}: {exc}")
         return verdict, None
     if failure:
         verdict.notes.append(f"after moving, step {failure['bpmn_id']} fails: {failure['message']}")
-    elif failures.failed_tasks(workflow):
-        failure = stored.failure
-    return verdict, _Moved(workflow, pins, failure)
+    return verdict, _Moved(instance, pins)
 
 
 def _done_and_removed(session: Session, topic: Topic, process_id: str, spec: BpmnProcessSpec, target: str) -> list[str]:
@@ -231,13 +226,11 @@ def _new_pins(
 def _store(session: Session, actor: User, topic: Topic, target: ProcessVersion, moved: _Moved,
            verdict: Verdict, address: str, now: datetime) -> None:
     """Write the migrated state, the new pins, the refreshed task rows, the history event and the audit entry."""
-    stored = session.get(WorkflowState, topic.id)
-    assert stored is not None
     if topic.process_version.definition.process_id == target.definition.process_id:
         topic.process_version = target
-    stored.subprocess_versions = {pid: v.id for pid, v in moved.pins.items()}
-    topics.save_workflow(session, topic, stored, moved.workflow, actor, now, moved.failure)
-    projection.refresh(session, topic, moved.workflow, topics.load_calendar(session), now)
+    moved.instance.pin(moved.pins)
+    topics.close_if_ended(session, topic, moved.instance.save(now, actor.id), actor, now)
+    moved.instance.refresh_rows(now)
     payload = {"process": target.definition.process_id, "from": verdict.current, "to": target.label}
     session.add(Event(topic_id=topic.id, actor_id=actor.id, kind="topic_migrated", at=now, payload=payload))
     audit.record(session, "migrate", actor, f"topic:{topic.id}", address, now, **payload)

@@ -8,14 +8,13 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from SpiffWorkflow.bpmn import BpmnWorkflow
 from sqlalchemy.orm import Session
 
+from engine import Instance
 from engine.errors import Conflict, InvalidInput, NotFound
-from engine.runtime import engine_time, failures, state
-from engine.store import projection
-from models import Event, Role, TaskItem, TaskStatus, Topic, TopicStatus, User, WorkflowState, utcnow
+from models import Event, Role, TaskItem, TaskStatus, Topic, TopicStatus, User, utcnow
 from models.database import writing
+from workflows.administration.reassign import reassign_task
 from workflows.people import audit
 from workflows.people.access import require_role
 from workflows.topics import lifecycle as topics
@@ -58,11 +57,9 @@ def terminate(session: Session, actor: User, topic_id: int, reason: str, address
         topic = _topic(session, actor, topic_id)
         if topic.status not in (TopicStatus.ACTIVE, TopicStatus.SUSPENDED):
             raise Conflict(f"topic {topic.id} is already {topic.status.value}")
-        stored = _stored(session, topic)
-        workflow = topics.restore_workflow(session, topic, stored)
-        workflow.cancel()
-        stored.state_json, stored.failure = state.dump(workflow), None
-        projection.sync(session, topic, workflow, now, topics.load_calendar(session))
+        instance = topics.load_instance(session, topic)
+        instance.cancel()
+        instance.save(now, actor.id)  # a terminated topic is not closed by how its workflow ended
         topic.status, topic.status_reason, topic.closed_at = TopicStatus.TERMINATED, reason, now
         _record(session, actor, topic, "terminate", address, now, reason=reason)
     return topic
@@ -70,40 +67,36 @@ def terminate(session: Session, actor: User, topic_id: int, reason: str, address
 
 def retry(session: Session, actor: User, topic_id: int, address: str = "", now: datetime | None = None) -> Topic:
     """Run the topic's failed step again (after a fix); if it fails again nothing changes and 409 says why."""
-    return _repair(session, actor, topic_id, "retry", failures.retry, address, now or utcnow())
+    return _repair(session, actor, topic_id, "retry", Instance.retry, address, now or utcnow())
 
 
 def skip(session: Session, actor: User, topic_id: int, reason: str, address: str = "",
          now: datetime | None = None) -> Topic:
     """Pass over the topic's failed step (a gateway takes its default flow) and let the topic go on."""
-    return _repair(session, actor, topic_id, "skip", failures.skip, address, now or utcnow(), _reason(reason))
+    return _repair(session, actor, topic_id, "skip", Instance.skip, address, now or utcnow(), _reason(reason))
 
 
 def _repair(session: Session, actor: User, topic_id: int, action: str,
-            operation: Callable[[BpmnWorkflow], dict[str, Any] | None], address: str, now: datetime,
+            operation: Callable[[Instance, datetime], dict[str, Any] | None], address: str, now: datetime,
             reason: str = "") -> Topic:
     with writing(session):
         topic = _topic(session, actor, topic_id)
         if topic.status not in (TopicStatus.ACTIVE, TopicStatus.SUSPENDED):
             raise Conflict(f"topic {topic.id} is {topic.status.value}")
-        stored = _stored(session, topic)
-        workflow = topics.restore_workflow(session, topic, stored)
-        failed = stored.failure or {}
-        with engine_time.at(now):
-            failure = operation(workflow)
+        instance = topics.load_instance(session, topic)
+        failed = instance.failure or {}
+        failure = operation(instance, now)
         if failure is not None and action == "retry":
             raise Conflict(f"the step failed again: {failure['message']}", failure=failure)
         _record(session, actor, topic, action, address, now, step=failed.get("bpmn_id", ""), reason=reason)
-        topics.save_workflow(session, topic, stored, workflow, actor, now, failure)
+        topics.close_if_ended(session, topic, instance.save(now, actor.id), actor, now)
     return topic
 
 
 def reassign(session: Session, actor: User, task_item_id: int, *, unit: str | None = None,
              organization: str | None = None, user: str | None = None, reason: str = "", address: str = "",
              now: datetime | None = None) -> TaskItem:
-    """Give an open task to another unit, organization or one user (转办); see engine/reassign.py."""
-    from workflows.administration.reassign import reassign_task
-
+    """Give an open task to another unit, organization or one user (转办); see reassign.py."""
     now = now or utcnow()
     require_role(actor, Role.PROCESS_ADMIN)
     if sum(x is not None for x in (unit, organization, user)) != 1:
@@ -114,7 +107,7 @@ def reassign(session: Session, actor: User, task_item_id: int, *, unit: str | No
             raise NotFound(f"no task {task_item_id}")
         if item.status is not TaskStatus.READY:
             raise Conflict(f"task {item.id} is {item.status.value}; only an open task can be reassigned")
-        before, after = reassign_task(session, item, unit=unit, organization=organization, user=user)
+        before, after = reassign_task(session, item, unit=unit, organization=organization, user=user, now=now)
         _record(session, actor, item.topic, "reassign", address, now, task_item=item, task=item.bpmn_id,
                 **{"from": before, "to": after, "reason": reason.strip()[:MAX_REASON]})
     return item
@@ -126,12 +119,6 @@ def _topic(session: Session, actor: User, topic_id: int) -> Topic:
     if topic is None:
         raise NotFound(f"no topic {topic_id}")
     return topic
-
-
-def _stored(session: Session, topic: Topic) -> WorkflowState:
-    stored = session.get(WorkflowState, topic.id)
-    assert stored is not None, "every topic has a workflow state"
-    return stored
 
 
 def _reason(reason: str) -> str:

@@ -1,24 +1,23 @@
-"""Moving an open task to another unit, organization or person (转办), for engine/operations.py.
+"""Moving an open task to another unit, organization or person (转办), for operations.py.
 
 When the task's candidate is a unit named in the topic's data (the undertaking committee, the
 lead unit, an assisting unit), that field is changed in the workflow too, so the tasks that
 follow in the diagram go to the new unit as well; otherwise only this task moves.
 """
+from datetime import datetime
 from typing import Any
-from uuid import UUID
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.errors import InvalidInput
-from engine.runtime import state
-from models import Organization, TaskItem, Unit, User, WorkflowState
+from models import Organization, TaskItem, Unit, User, utcnow
 from workflows.rules.roles import UNIT_CANDIDATES
 from workflows.topics import lifecycle as topics
 
 
 def reassign_task(session: Session, item: TaskItem, *, unit: str | None, organization: str | None,
-                  user: str | None) -> tuple[dict[str, Any], dict[str, Any]]:
+                  user: str | None, now: datetime | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
     """Point the task at its new place; return where it was and where it is now."""
     before = where(item)
     if unit is not None:
@@ -26,7 +25,7 @@ def reassign_task(session: Session, item: TaskItem, *, unit: str | None, organiz
         if target is None:
             raise InvalidInput("unknown unit", {"unit": f"no unit {unit!r}"})
         item.candidate_unit, item.candidate_org_id, item.assignee = target, target.organization_id, None
-        _follow_in_workflow(session, item, target.code)
+        _follow_in_workflow(session, item, target.code, now or utcnow())
     elif organization is not None:
         org = session.scalar(select(Organization).where(Organization.code == organization))
         if org is None:
@@ -53,18 +52,14 @@ def where(item: TaskItem) -> dict[str, Any]:
     }
 
 
-def _follow_in_workflow(session: Session, item: TaskItem, code: str) -> None:
+def _follow_in_workflow(session: Session, item: TaskItem, code: str, now: datetime) -> None:
     """Change the unit field the task's candidate reads, in the waiting task's data."""
     field = UNIT_CANDIDATES.get(item.context.get("candidate", ""))
     if field is None:
         return
-    stored = session.get(WorkflowState, item.topic_id)
-    assert stored is not None, "every topic has a workflow state"
-    workflow = topics.restore_workflow(session, item.topic, stored)
-    task = workflow.get_task_from_id(UUID(item.task_uuid))
-    if task is None:
+    instance = topics.load_instance(session, item.topic)
+    if not instance.update_task_data(item.task_uuid, {field: code}):
         return
-    task.data[field] = code
-    stored.state_json = state.dump(workflow)
+    instance.save(now, None)  # nothing ran: the workflow cannot have ended
     if field in item.context:
         item.context = {**item.context, field: code}

@@ -11,12 +11,13 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
+from engine import WorkflowEngine
+from engine.errors import Conflict, Forbidden, InvalidInput
 from engine.store import versions as processes
 from models import Organization, OrgKind, ProcessVersion, Role, User, VersionStatus, utcnow
-from models.database import writing
+from models.database import require_writing
 from workflows.people import audit
-from workflows.people.access import require_role
+from workflows.people.access import require, require_role
 
 DEFAULT = None  # in bind_on_approval: the default binding for every district without its own
 
@@ -26,20 +27,20 @@ def submit(
     bind_to: Sequence[str | None] = (), address: str = "", now: datetime | None = None,
 ) -> ProcessVersion:
     """Validate a diagram and store it as a pending version; ``bind_to`` lists district codes (None: default)."""
+    require_writing(session)
     require_role(actor, Role.PROCESS_ADMIN)
     now = now or utcnow()
-    with writing(session):
-        districts = district_codes(session, bind_to)
-        existing = session.scalar(select(ProcessVersion).where(
-            ProcessVersion.sha256 == hashlib.sha256(data).hexdigest()))
-        if existing is not None:
-            raise Conflict(f"this diagram is already deployed as {existing.label} ({existing.status.value})",
-                           version_id=existing.id)
-        version = processes.deploy(session, data, source_name=source_name[:200], note=note[:2000],
-                                   deployed_by=actor, now=now)
-        version.bind_on_approval = districts
-        audit.record(session, "deploy", actor, f"process_version:{version.id}", address, now,
-                     process=version.definition.process_id, number=version.number, bind_to=districts)
+    districts = district_codes(session, bind_to)
+    existing = session.scalar(select(ProcessVersion).where(
+        ProcessVersion.sha256 == hashlib.sha256(data).hexdigest()))
+    if existing is not None:
+        raise Conflict(f"this diagram is already deployed as {existing.label} ({existing.status.value})",
+                       version_id=existing.id)
+    version = WorkflowEngine.of(session).deploy(session, data, source_name=source_name[:200], note=note[:2000],
+                                                deployed_by=actor, now=now)
+    version.bind_on_approval = districts
+    audit.record(session, "deploy", actor, f"process_version:{version.id}", address, now,
+                 process=version.definition.process_id, number=version.number, bind_to=districts)
     return version
 
 
@@ -56,16 +57,16 @@ def approve(
     session: Session, actor: User, version_id: int, note: str = "", address: str = "", now: datetime | None = None,
 ) -> ProcessVersion:
     """Approve a pending version (not one's own) and bind it where its deployer asked."""
+    require_writing(session)
     now = now or utcnow()
-    with writing(session):
-        version = _pending(session, actor, version_id)
-        _decide(version, actor, VersionStatus.APPROVED, note, now)
-        for code in version.bind_on_approval:
-            district = None if code is DEFAULT else \
-                session.scalar(select(Organization).where(Organization.code == code))
-            processes.bind(session, version, district)
-        audit.record(session, "approve", actor, f"process_version:{version.id}", address, now,
-                     process=version.definition.process_id, number=version.number, bound=version.bind_on_approval)
+    version = _pending(session, actor, version_id)
+    _decide(version, actor, VersionStatus.APPROVED, note, now)
+    for code in version.bind_on_approval:
+        district = None if code is DEFAULT else \
+            session.scalar(select(Organization).where(Organization.code == code))
+        processes.bind(session, version, district)
+    audit.record(session, "approve", actor, f"process_version:{version.id}", address, now,
+                 process=version.definition.process_id, number=version.number, bound=version.bind_on_approval)
     return version
 
 
@@ -73,22 +74,20 @@ def reject(
     session: Session, actor: User, version_id: int, note: str, address: str = "", now: datetime | None = None,
 ) -> ProcessVersion:
     """Reject a pending version with a reason; it stays on record and can never be bound."""
+    require_writing(session)
     now = now or utcnow()
     if not note.strip():
         raise InvalidInput("a rejection needs a reason", {"note": "required"})
-    with writing(session):
-        version = _pending(session, actor, version_id)
-        _decide(version, actor, VersionStatus.REJECTED, note, now)
-        audit.record(session, "reject", actor, f"process_version:{version.id}", address, now,
-                     process=version.definition.process_id, number=version.number, note=note)
+    version = _pending(session, actor, version_id)
+    _decide(version, actor, VersionStatus.REJECTED, note, now)
+    audit.record(session, "reject", actor, f"process_version:{version.id}", address, now,
+                 process=version.definition.process_id, number=version.number, note=note)
     return version
 
 
 def _pending(session: Session, actor: User, version_id: int) -> ProcessVersion:
     require_role(actor, Role.PROCESS_ADMIN)
-    version = session.get(ProcessVersion, version_id)
-    if version is None:
-        raise NotFound(f"no process version {version_id}")
+    version = require(session, ProcessVersion, version_id, "process version")
     if version.status is not VersionStatus.PENDING:
         raise Conflict(f"{version.label} is already {version.status.value}")
     if version.deployed_by_id == actor.id:

@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session
 from engine.errors import Forbidden, InvalidInput
 from engine.time import clocks
 from engine.time.calendar import PROVISIONAL_YEARS, SHANGHAI
+from engine.time.calendar_days import load_calendar
 from models import CalendarDay, CalendarYear, Chase, Event, Role, TaskItem, TaskStatus, User, utcnow
-from models.database import writing
+from models.database import require_writing
 from workflows.people import audit
 
 MAX_CSV_BYTES = 64 * 1024
@@ -81,6 +82,7 @@ def _entry(n: int, row: list[str], errors: dict[str, str]) -> DayEntry | None:
 def enter_year(session: Session, actor: User, year: int, entries: list[DayEntry], *, official: bool = True,
                source: str = "", now: datetime | None = None) -> int:
     """Replace a year's staff-entered days (and mark it official); return how many deadlines moved."""
+    require_writing(session)
     now = now or utcnow()
     _require_admin(actor)
     if year not in PROVISIONAL_YEARS:
@@ -90,44 +92,41 @@ def enter_year(session: Session, actor: User, year: int, entries: list[DayEntry]
     errors.update({d.isoformat(): "appears twice" for d in _duplicates(entries)})
     if errors:
         raise InvalidInput(f"the days do not fit the year {year}", errors)
-    with writing(session):
-        session.execute(delete(CalendarDay).where(CalendarDay.day.between(date(year, 1, 1), date(year, 12, 31))))
-        session.add_all(CalendarDay(day=e.day, is_workday=e.is_workday, note=e.note) for e in entries)
-        entered = session.get(CalendarYear, year)
-        if official and entered is None:
-            session.add(CalendarYear(year=year, entered_at=now, entered_by_id=actor.id, source=source[:200]))
-        elif official and entered is not None:
-            entered.entered_at, entered.entered_by_id, entered.source = now, actor.id, source[:200]
-        elif entered is not None:
-            session.delete(entered)
-        session.flush()
-        audit.record(session, "calendar_year", actor, target=f"calendar_year:{year}", now=now,
-                     days=len(entries), official=official, source=source[:200])
-        return recompute(session, {year}, now)
+    session.execute(delete(CalendarDay).where(CalendarDay.day.between(date(year, 1, 1), date(year, 12, 31))))
+    session.add_all(CalendarDay(day=e.day, is_workday=e.is_workday, note=e.note) for e in entries)
+    entered = session.get(CalendarYear, year)
+    if official and entered is None:
+        session.add(CalendarYear(year=year, entered_at=now, entered_by_id=actor.id, source=source[:200]))
+    elif official and entered is not None:
+        entered.entered_at, entered.entered_by_id, entered.source = now, actor.id, source[:200]
+    elif entered is not None:
+        session.delete(entered)
+    session.flush()
+    audit.record(session, "calendar_year", actor, target=f"calendar_year:{year}", now=now,
+                 days=len(entries), official=official, source=source[:200])
+    return recompute(session, {year}, now)
 
 
 def set_day(session: Session, actor: User, entry: DayEntry | None, day: date, now: datetime | None = None) -> int:
     """Set (or, with ``entry`` None, clear) one staff-entered day; return how many deadlines moved."""
+    require_writing(session)
     now = now or utcnow()
     _require_admin(actor)
-    with writing(session):
-        row = session.get(CalendarDay, day)
-        if entry is None and row is not None:
-            session.delete(row)
-        elif entry is not None and row is None:
-            session.add(CalendarDay(day=day, is_workday=entry.is_workday, note=entry.note))
-        elif entry is not None and row is not None:
-            row.is_workday, row.note = entry.is_workday, entry.note
-        session.flush()
-        audit.record(session, "calendar_day", actor, target=f"calendar_day:{day.isoformat()}", now=now,
-                     is_workday=None if entry is None else entry.is_workday)
-        return recompute(session, {day.year}, now)
+    row = session.get(CalendarDay, day)
+    if entry is None and row is not None:
+        session.delete(row)
+    elif entry is not None and row is None:
+        session.add(CalendarDay(day=day, is_workday=entry.is_workday, note=entry.note))
+    elif entry is not None and row is not None:
+        row.is_workday, row.note = entry.is_workday, entry.note
+    session.flush()
+    audit.record(session, "calendar_day", actor, target=f"calendar_day:{day.isoformat()}", now=now,
+                 is_workday=None if entry is None else entry.is_workday)
+    return recompute(session, {day.year}, now)
 
 
 def recompute(session: Session, years: set[int], now: datetime) -> int:
     """Recompute open deadlines that a change to ``years`` can move; return how many moved."""
-    from workflows.topics.lifecycle import load_calendar  # the topic service is the calendar's loader
-
     calendar = load_calendar(session)
     first = datetime.combine(date(min(years), 1, 1), time(0), tzinfo=SHANGHAI)
     after = datetime.combine(date(max(years) + 1, 1, 1), time(0), tzinfo=SHANGHAI)

@@ -12,9 +12,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.errors import Conflict, InvalidInput, NotFound
+from engine.errors import Conflict, InvalidInput
 from engine.time import clocks
 from engine.time.calendar import parse_allowance
+from engine.time.calendar_days import load_calendar
 from models import (
     Chase,
     Event,
@@ -26,9 +27,9 @@ from models import (
     User,
     utcnow,
 )
-from models.database import writing
+from models.database import require_writing
 from workflows.notifications.notify import Message, Recipients, notify
-from workflows.people.access import lineage_ids, require_task
+from workflows.people.access import lineage_ids, require, require_task
 
 MAX_REASON = 2000
 MAX_DAYS_AHEAD = 366
@@ -37,58 +38,57 @@ MAX_DAYS_AHEAD = 366
 def request(session: Session, actor: User, task_item_id: int, wanted: Any, reason: Any,
             now: datetime | None = None) -> ExtensionRequest:
     """File an extension request for an open task the actor may act on."""
+    require_writing(session)
     now = now or utcnow()
-    with writing(session):
-        item = require_task(session, actor, task_item_id)
-        if item.status is not TaskStatus.READY or item.due_at is None:
-            raise Conflict(f"task {item.id} is not open with a deadline, so it cannot be extended")
-        to = _wanted_date(wanted, item, now)
-        text = _reason(reason)
-        if session.scalar(select(ExtensionRequest.id).where(
-                ExtensionRequest.task_item_id == item.id, ExtensionRequest.state == ExtensionState.PENDING)):
-            raise Conflict(f"task {item.id} already has a pending extension request")
-        ext = ExtensionRequest(task_item_id=item.id, topic_id=item.topic_id, requested_by_id=actor.id,
-                               requested_at=now, reason=text, requested_to=to, due_before=item.due_at)
-        session.add(ext)
-        session.flush()
-        session.add(Event(topic_id=item.topic_id, task_item_id=item.id, actor_id=actor.id, kind="extension_requested",
-                          at=now, payload={"request": ext.id, "due_at": item.due_at.isoformat(),
-                                           "requested_to": to.isoformat(), "reason": text}))
-        office = Recipients(session).users(Role.CPPCC_OFFICE, None, item.topic.district_id)
-        notify(session, Message("extension_requested", f"【延期申请】{item.name}申请延期至 {to}：{item.topic.title}",
-                                text, item.topic_id, item.id), office, [], f"extension:{ext.id}:requested", now)
+    item = require_task(session, actor, task_item_id)
+    if item.status is not TaskStatus.READY or item.due_at is None:
+        raise Conflict(f"task {item.id} is not open with a deadline, so it cannot be extended")
+    to = _wanted_date(wanted, item, now)
+    text = _reason(reason)
+    if session.scalar(select(ExtensionRequest.id).where(
+            ExtensionRequest.task_item_id == item.id, ExtensionRequest.state == ExtensionState.PENDING)):
+        raise Conflict(f"task {item.id} already has a pending extension request")
+    ext = ExtensionRequest(task_item_id=item.id, topic_id=item.topic_id, requested_by_id=actor.id,
+                           requested_at=now, reason=text, requested_to=to, due_before=item.due_at)
+    session.add(ext)
+    session.flush()
+    session.add(Event(topic_id=item.topic_id, task_item_id=item.id, actor_id=actor.id, kind="extension_requested",
+                      at=now, payload={"request": ext.id, "due_at": item.due_at.isoformat(),
+                                       "requested_to": to.isoformat(), "reason": text}))
+    office = Recipients(session).users(Role.CPPCC_OFFICE, None, item.topic.district_id)
+    notify(session, Message("extension_requested", f"【延期申请】{item.name}申请延期至 {to}：{item.topic.title}",
+                            text, item.topic_id, item.id), office, [], f"extension:{ext.id}:requested", now)
     return ext
 
 
 def decide(session: Session, actor: User, request_id: int, approve: Any, note: Any = "",
            granted_to: Any = None, now: datetime | None = None) -> ExtensionRequest:
     """Approve (optionally to another date) or refuse a pending request, as the district CPPCC office."""
+    require_writing(session)
     now = now or utcnow()
     if not isinstance(approve, bool):
         raise InvalidInput("say whether the request is approved", {"approve": "must be true or false"})
-    with writing(session):
-        ext = session.get(ExtensionRequest, request_id)
-        if ext is None or not may_decide(actor, ext.task_item):
-            raise NotFound(f"no extension request {request_id} that you can decide")
-        if ext.state is not ExtensionState.PENDING:
-            raise Conflict(f"extension request {ext.id} was already {ext.state.value}")
-        item = ext.task_item
-        text = str(note or "").strip()[:MAX_REASON]
-        if not approve and not text:
-            raise InvalidInput("a refusal needs a reason", {"note": "required when refusing (不予延期须说明理由)"})
-        if approve and item.status is not TaskStatus.READY:
-            raise Conflict(f"task {item.id} is no longer open; there is no deadline to move")
-        ext.state = ExtensionState.APPROVED if approve else ExtensionState.REFUSED
-        ext.decided_by_id, ext.decided_at, ext.decision_note = actor.id, now, text
-        payload: dict[str, Any] = {"request": ext.id, "note": text, "due_at": _iso(item.due_at)}
-        if approve:
-            payload.update(_move_deadline(session, item, ext, granted_to, now))
-        kind = "extension_approved" if approve else "extension_refused"
-        session.add(Event(topic_id=item.topic_id, task_item_id=item.id, actor_id=actor.id, kind=kind, at=now,
-                          payload=payload))
-        title = f"【延期申请{'已批准' if approve else '未批准'}】{item.name}：{item.topic.title}"
-        notify(session, Message(kind, title, text, item.topic_id, item.id), [ext.requested_by], [],
-               f"extension:{ext.id}:decided", now)
+    ext = require(session, ExtensionRequest, request_id, "extension request", because="that you can decide",
+                  where=lambda e: may_decide(actor, e.task_item))
+    if ext.state is not ExtensionState.PENDING:
+        raise Conflict(f"extension request {ext.id} was already {ext.state.value}")
+    item = ext.task_item
+    text = str(note or "").strip()[:MAX_REASON]
+    if not approve and not text:
+        raise InvalidInput("a refusal needs a reason", {"note": "required when refusing (不予延期须说明理由)"})
+    if approve and item.status is not TaskStatus.READY:
+        raise Conflict(f"task {item.id} is no longer open; there is no deadline to move")
+    ext.state = ExtensionState.APPROVED if approve else ExtensionState.REFUSED
+    ext.decided_by_id, ext.decided_at, ext.decision_note = actor.id, now, text
+    payload: dict[str, Any] = {"request": ext.id, "note": text, "due_at": _iso(item.due_at)}
+    if approve:
+        payload.update(_move_deadline(session, item, ext, granted_to, now))
+    kind = "extension_approved" if approve else "extension_refused"
+    session.add(Event(topic_id=item.topic_id, task_item_id=item.id, actor_id=actor.id, kind=kind, at=now,
+                      payload=payload))
+    title = f"【延期申请{'已批准' if approve else '未批准'}】{item.name}：{item.topic.title}"
+    notify(session, Message(kind, title, text, item.topic_id, item.id), [ext.requested_by], [],
+           f"extension:{ext.id}:decided", now)
     return ext
 
 
@@ -113,8 +113,6 @@ def of_task(session: Session, item: TaskItem) -> list[ExtensionRequest]:
 
 def _move_deadline(session: Session, item: TaskItem, ext: ExtensionRequest, granted_to: Any,
                    now: datetime) -> dict[str, Any]:
-    from workflows.topics.lifecycle import load_calendar  # the topic service is the calendar's loader
-
     to = _wanted_date(granted_to, item, now) if granted_to not in (None, "") else ext.requested_to
     deadline = clocks.deadline_on(load_calendar(session), to, parse_allowance(item.context.get("warn") or "1wd"))
     item.extended_to = deadline.due.date

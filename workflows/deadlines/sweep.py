@@ -24,9 +24,11 @@ from sqlalchemy.orm.exc import StaleDataError
 from engine.errors import ShangliangError
 from engine.runtime.timers import due_topic_ids
 from engine.time.calendar import SHANGHAI, WorkCalendar
+from engine.time.calendar_days import load_calendar
 from engine.time.clocks import local_day
+from engine.time.timeleft import is_red, is_yellow
 from models import Chase, DeadlineAction, Event, TaskItem, TaskStatus, WarningLevel
-from models.database import writing
+from models.database import require_no_writing, require_writing, writing
 from workflows.notifications.notify import Message, Recipients, notify
 from workflows.topics import lifecycle as topics
 
@@ -69,14 +71,16 @@ class SweepReport:
 
 def sweep(session: Session, now: datetime, settings: SweepSettings = SweepSettings()) -> SweepReport:
     """Bring every open task's warning level up to ``now``, chase the overdue ones, fire due timers."""
-    calendar = topics.load_calendar(session)
+    require_no_writing(session)  # each batch is its own transaction: this loop owns them
+    calendar = load_calendar(session)
     session.commit()
     report = SweepReport()
     ready = select(TaskItem).where(TaskItem.status == TaskStatus.READY)
-    to_yellow = ready.where(TaskItem.warning == WarningLevel.NORMAL, TaskItem.warn_at <= now, TaskItem.due_at >= now)
+    # The levels stored are the rule's (engine/time/timeleft.py), taken with its own SQL conditions.
+    to_yellow = ready.where(TaskItem.warning == WarningLevel.NORMAL, is_yellow(TaskItem.due_at, TaskItem.warn_at, now))
     report.yellow = _in_batches(session, to_yellow, settings.batch,
                                 lambda rows: _mark(session, rows, WarningLevel.YELLOW, now))
-    to_red = ready.where(TaskItem.warning.in_((WarningLevel.NORMAL, WarningLevel.YELLOW)), TaskItem.due_at < now)
+    to_red = ready.where(TaskItem.warning.in_((WarningLevel.NORMAL, WarningLevel.YELLOW)), is_red(TaskItem.due_at, now))
     report.red = _in_batches(session, to_red, settings.batch, lambda rows: _mark(session, rows, WarningLevel.RED, now))
     recipients = Recipients(session)
     for before, after, threshold in ((Chase.NONE, Chase.REMINDED, settings.remind_after_wd),
@@ -118,6 +122,7 @@ def _in_batches(session: Session, query: Select[tuple[TaskItem]], batch: int,
 
 def _mark(session: Session, rows: Sequence[TaskItem], level: WarningLevel, now: datetime) -> None:
     """Raise the rows' warning level and write one history event each."""
+    require_writing(session)
     for item in rows:
         item.warning = level
         session.add(Event(topic_id=item.topic_id, task_item_id=item.id, kind=f"warning_{level.value}", at=now,
@@ -127,6 +132,7 @@ def _mark(session: Session, rows: Sequence[TaskItem], level: WarningLevel, now: 
 def _chase(session: Session, rows: Sequence[TaskItem], step: Chase, calendar: WorkCalendar,
            recipients: Recipients, settings: SweepSettings, now: datetime) -> None:
     """Remind or escalate each row once per deadline: key, event and notifications together."""
+    require_writing(session)
     action = "remind" if step is Chase.REMINDED else "escalate"
     subjects = [f"task:{item.id}" for item in rows]
     done = set(session.execute(select(DeadlineAction.subject, DeadlineAction.deadline).where(
@@ -184,9 +190,10 @@ def _fire_timers(session: Session, now: datetime, batch: int) -> int:
         for topic_id in pending:
             seen.add(topic_id)
             try:
-                fired += len(topics.fire_timers(session, topic_id, now))
+                with writing(session):
+                    fired += len(topics.fire_timers(session, topic_id, now))
             except (StaleDataError, IntegrityError, ShangliangError):
-                session.rollback()  # someone moved the topic on meanwhile; the next sweep looks again
+                pass  # rolled back: someone moved the topic on meanwhile; the next sweep looks again
 
 
 def _iso(moment: datetime | None) -> str | None:

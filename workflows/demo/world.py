@@ -1,7 +1,8 @@
 """Demo data for `make run`: 常州's districts, towns and units, a user for every role, topics at every stage.
 
 Every demo user's API token is ``demo-<username>``; that holds in demo data only, which is
-never loaded into a database that already has organizations.
+never loaded into a database that already has organizations. The loader is an entry point like
+a command: it opens a write transaction for the world and one for each topic step.
 """
 
 import base64
@@ -13,8 +14,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine import WorkflowEngine
 from engine.store import versions as processes
 from models import Organization, OrgKind, Role, RoleAssignment, Topic, Unit, UnitKind, User
+from models.database import writing
 from workflows.people import accounts
 from workflows.topics import lifecycle as topics
 from workflows.topics.inbox import open_tasks
@@ -176,11 +179,11 @@ def set_demo_credentials(session: Session) -> None:
     password unless the app runs in demo mode.
     """
     shared_hash = accounts.HASHER.hash(accounts.DEMO_PASSWORD)  # one hash: 100 users, same password
-    for user in session.scalars(select(User)):
-        user.password_hash = shared_hash
-        if accounts.needs_second_factor(user):
-            user.totp_secret = demo_totp_secret(user.username)
-    session.commit()
+    with writing(session):
+        for user in session.scalars(select(User)):
+            user.password_hash = shared_hash
+            if accounts.needs_second_factor(user):
+                user.totp_secret = demo_totp_secret(user.username)
 
 
 def demo_totp_secret(username: str) -> str:
@@ -190,25 +193,26 @@ def demo_totp_secret(username: str) -> str:
 
 def load_world(session: Session) -> None:
     """Load the organizations, units, users and diagrams, without topics, and commit."""
-    _organizations(session)
-    _users(session)
-    deploy_bundled(session, session.scalar(select(User).where(User.username == "admin")))
-    session.commit()
+    with writing(session):
+        _organizations(session)
+        _users(session)
+        deploy_bundled(session, session.scalar(select(User).where(User.username == "admin")))
 
 
 def deploy_bundled(session: Session, admin: User | None = None) -> None:
     """Deploy every diagram in bpmn/ and bind each district's approval variant."""
+    engine = WorkflowEngine.of(session)
     for path in sorted(BPMN_DIR.rglob("*.bpmn")):
         if str(path.relative_to(BPMN_DIR)) in DISTRICT_VARIANTS.values():
             continue
         processes.bind(
             session,
-            processes.deploy(session, path.read_bytes(), source_name=path.name, deployed_by=admin, preapproved=True),
+            engine.deploy(session, path.read_bytes(), source_name=path.name, deployed_by=admin, preapproved=True),
         )
     for district_code, file in DISTRICT_VARIANTS.items():
         district = session.scalar(select(Organization).where(Organization.code == district_code))
         if district is not None:
-            version = processes.deploy(
+            version = engine.deploy(
                 session, (BPMN_DIR / file).read_bytes(), source_name=file, deployed_by=admin, preapproved=True
             )
             processes.bind(session, version, district)
@@ -295,7 +299,8 @@ def _start(
         "district": district,
         "town": town,
     }
-    return topics.start_topic(session, user, fields, now=at)
+    with writing(session):
+        return topics.start_topic(session, user, fields, now=at)
 
 
 def run_steps(session: Session, topic: Topic, steps: list[tuple[str, str, dict[str, Any]]], at: datetime) -> None:
@@ -304,7 +309,8 @@ def run_steps(session: Session, topic: Topic, steps: list[tuple[str, str, dict[s
         item = next((i for i in open_tasks(session, topic) if i.bpmn_id == task_id), None)
         if item is None:
             raise RuntimeError(f"topic {topic.id}: no open task {task_id} at step {step}")
-        topics.complete_task(session, user_named(session, username), item.id, data, now=at + timedelta(hours=step))
+        with writing(session):
+            topics.complete_task(session, user_named(session, username), item.id, data, now=at + timedelta(hours=step))
 
 
 def user_named(session: Session, username: str) -> User:

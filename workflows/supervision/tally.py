@@ -1,8 +1,8 @@
 """Keeping open_task_tally in step with task_item, in the transaction that changes the tasks.
 
-The supervisors' dashboard (workflows/supervision/dashboard.py) reads it. Installed on every
-Session when this module is imported, so any write through the ORM (the topic service, the
-scheduler, the web pages) counts, whoever wrote it. Changes are collected at each flush and
+The supervisors' dashboard (workflows/supervision/dashboard.py) reads it. ``install`` puts it
+on every Session; the session factory (workflows/wiring.py) calls it, so any write through the
+ORM (the topic service, the scheduler, the web pages) counts, whoever wrote it. Changes are collected at each flush and
 written just before commit, in key order, so two transactions never wait on each other's
 counters in opposite orders. Bulk writes that bypass the ORM call ``rebuild`` afterwards;
 ``rebuild`` also drops the rows whose count fell to zero.
@@ -51,7 +51,6 @@ def _key_changed(item: TaskItem) -> bool:
     return any(attrs[name].history.has_changes() for name in ITEM_COLUMNS)
 
 
-@event.listens_for(Session, "before_flush")
 def _collect(session: Session, _context: object, _instances: object) -> None:
     changes: Counter[Key] = session.info.setdefault(PENDING, Counter())
     with session.no_autoflush:
@@ -72,7 +71,6 @@ def _collect(session: Session, _context: object, _instances: object) -> None:
                 changes[key] -= 1
 
 
-@event.listens_for(Session, "before_commit")
 def _write(session: Session) -> None:
     session.flush()
     changes: Counter[Key] = session.info.pop(PENDING, Counter())
@@ -87,9 +85,18 @@ def _order(key: Key) -> tuple[Any, ...]:
     return (*key[:5], str(key[5]), str(key[6]))
 
 
-@event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
     session.info.pop(PENDING, None)
+
+
+_LISTENERS = (("before_flush", _collect), ("before_commit", _write), ("after_rollback", _forget))
+
+
+def install() -> None:
+    """Keep the tally on every Session from now on (the composition root calls it; again changes nothing)."""
+    for name, listener in _LISTENERS:
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
 
 
 @lru_cache(maxsize=4)

@@ -3,8 +3,8 @@
 The lead unit's ``sign_receipt`` task carries the property ``signing``: completing it signs for
 the topic, which starts every clock declared ``clock_start=signed`` (the written reply's three
 months), or, with ``returned`` set, sends the topic back to the CPPCC office to choose another
-lead unit. A return is allowed only within the signing period. The topic service calls
-``before_completion`` inside its transaction; the API and the web pages call ``sign`` and
+lead unit. A return is allowed only within the signing period (signing.py, which the topic
+service checks inside every completion); the API and the web pages call ``sign`` and
 ``return_topic``, which are that same completion with the form filled in.
 """
 from datetime import datetime
@@ -13,27 +13,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from engine.errors import Conflict, InvalidInput
-from engine.time.calendar import SHANGHAI
 from models import TaskItem, User
 from workflows.people.access import require_task
-
-
-def is_signing(item: TaskItem) -> bool:
-    """Tell whether completing this task is a unit's signing for receipt."""
-    return str(item.context.get("signing", "")).lower() == "true"
-
-
-def before_completion(item: TaskItem, cleaned: dict[str, Any], now: datetime) -> None:
-    """Record the signing time, or refuse a return made after the signing period."""
-    if not is_signing(item):
-        return
-    if not cleaned.get("returned"):
-        item.signed_at = now
-        return
-    if item.due_at is not None and now > item.due_at:
-        ended = item.due_at.astimezone(SHANGHAI).date().isoformat()
-        raise Conflict(f"the signing period ended on {ended}: a topic can be returned only while it may be "
-                       "signed for; handle it, or ask the CPPCC office to reassign it (签收期已过，不能退回)")
+from workflows.topics import lifecycle as topics
+from workflows.topics.signing import is_signing
 
 
 def sign(session: Session, actor: User, task_item_id: int, note: str = "", now: datetime | None = None) -> TaskItem:
@@ -51,8 +34,6 @@ def return_topic(session: Session, actor: User, task_item_id: int, reason: str,
 
 def _complete_signing(session: Session, actor: User, task_item_id: int, data: dict[str, Any],
                       now: datetime | None) -> TaskItem:
-    from workflows.topics import lifecycle as topics  # the topic service imports this module for before_completion
-
     item = require_task(session, actor, task_item_id)
     if not is_signing(item):
         raise Conflict(f"task {task_item_id} is not a signing-for-receipt task (签收)")

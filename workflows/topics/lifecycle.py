@@ -1,28 +1,23 @@
 """Starting topics and completing their tasks: each call is one database transaction.
 
-Used by the CLI and the web API (and later the web pages and the scheduler). Every change
-writes the workflow state, the task rows and the events together, or nothing at all.
+Used by the CLI, the web API and pages, the sweep (timers) and the administrators' operations.
+Every change runs through one engine Instance and its save, which writes the workflow state,
+the task rows and the events together, or nothing at all; this module then closes or rejects
+the topic when its workflow ended.
 """
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
-from uuid import UUID
 
-from SpiffWorkflow import TaskState
-from SpiffWorkflow.bpmn import BpmnWorkflow
-from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from engine import Instance, Saved, WorkflowEngine
 from engine.errors import Conflict, Forbidden, InvalidInput
-from engine.runtime import engine_time, failures, state, timers
-from engine.store import projection
 from engine.store import versions as processes
-from engine.time.calendar import WorkCalendar
+from engine.time.calendar_days import load_calendar  # noqa: F401  (pages and the sweep read it here)
 from models import (
-    CalendarDay,
-    CalendarYear,
     DeadlineAction,
     Event,
     Organization,
@@ -37,22 +32,15 @@ from models import (
     TopicStatus,
     Unit,
     User,
-    WorkflowState,
     utcnow,
 )
 from models.database import writing
 from workflows.people.access import lineage_ids, require_task
 from workflows.rules.forms import FORMS, FormInvalid, validate
-from workflows.topics import handling
+from workflows.topics import signing
 
 PROCESS_FOR_LEVEL = {PlatformLevel.DISTRICT: "topic_district", PlatformLevel.TOWN: "topic_town"}
 TOPIC_FIELDS = ("title", "description", "category", "source", "platform_level", "district", "town")
-
-
-def load_calendar(session: Session) -> WorkCalendar:
-    """Return the working-day calendar with the staff-entered days applied."""
-    days = session.execute(select(CalendarDay.day, CalendarDay.is_workday)).all()
-    return WorkCalendar(dict(days), official_years=session.scalars(select(CalendarYear.year)))
 
 
 def start_topic(session: Session, actor: User, fields: Mapping[str, Any], now: datetime | None = None) -> Topic:
@@ -68,16 +56,11 @@ def start_topic(session: Session, actor: User, fields: Mapping[str, Any], now: d
         topic.process_version, topic.created_by, topic.created_at = main, actor, now
         session.add(topic)
         session.flush()
-        workflow = state.new_workflow(*processes.specs_of(main, called))
-        with engine_time.at(now):
-            failure = failures.advance(workflow)
-        session.add(WorkflowState(
-            topic_id=topic.id, state_json=state.dump(workflow), serializer_version=state.SERIALIZER_VERSION,
-            subprocess_versions={pid: v.id for pid, v in called.items()}, failure=failure,
-        ))
+        instance = WorkflowEngine.of(session).start(session, topic.id, main, called)
+        instance.run(now)
         session.add(Event(topic_id=topic.id, actor_id=actor.id, kind="topic_started", at=now,
                           payload={"title": topic.title, "process": main.label}))
-        projection.sync(session, topic, workflow, now, load_calendar(session))
+        close_if_ended(session, topic, instance.save(now, actor.id), actor, now)
     return topic
 
 
@@ -140,22 +123,16 @@ def _complete(session: Session, actor: User, task_item_id: int, data: Mapping[st
     except FormInvalid as exc:
         raise InvalidInput(f"the form {form.key} has errors", exc.errors) from None
     topic = item.topic
-    stored = session.get(WorkflowState, topic.id)
-    assert stored is not None, "every topic has a workflow state"
-    workflow = restore_workflow(session, topic, stored)
-    task = workflow.get_task_from_id(UUID(item.task_uuid))
-    if task is None or task.state != TaskState.READY:
+    instance = load_instance(session, topic)
+    if not instance.is_ready(item.task_uuid):
         raise Conflict(f"task {item.id} is no longer waiting for input")
-    handling.before_completion(item, cleaned, now)
-    task.data.update(cleaned)
-    with engine_time.at(now):
-        task.run()
-        failure = failures.advance(workflow)
+    signing.before_completion(item, cleaned, now)
+    instance.complete(item.task_uuid, cleaned, now)
     item.status, item.completed_at, item.completed_by = TaskStatus.COMPLETED, now, actor
     item.assignee = item.assignee or actor
     session.add(Event(topic_id=topic.id, task_item_id=item.id, actor_id=actor.id, kind="task_completed",
                       at=now, payload={"task": item.bpmn_id, "data": cleaned}))
-    save_workflow(session, topic, stored, workflow, actor, now, failure)
+    close_if_ended(session, topic, instance.save(now, actor.id), actor, now)
     session.flush()
     return item
 
@@ -168,21 +145,14 @@ def fire_timers(session: Session, topic_id: int, now: datetime) -> list[str]:
     """
     with writing(session):
         topic = session.get(Topic, topic_id)
-        stored = session.get(WorkflowState, topic_id)
-        if topic is None or stored is None or topic.status is not TopicStatus.ACTIVE:
+        if topic is None or topic.status is not TopicStatus.ACTIVE:
             return []
-        workflow = restore_workflow(session, topic, stored)
-        # SpiffWorkflow fires a timer strictly after its time; the read-model agrees.
-        due = {uuid: v for uuid, v in timers.waiting_timers(workflow).items() if v[1] < now}
+        instance = load_instance(session, topic)
+        due = instance.due_timers(now)
         fired = [bpmn_id for uuid, (bpmn_id, at) in due.items() if _claim_timer(session, topic, uuid, bpmn_id, at, now)]
         if due:
-            with engine_time.at(now):
-                workflow.refresh_timers()
-                failure = failures.advance(workflow)
-            stored.state_json = state.dump(workflow)
-            stored.failure = failure or stored.failure
-            _finish_if_done(session, topic, workflow, None, now)
-        projection.sync(session, topic, workflow, now, load_calendar(session))
+            instance.fire_timers(now)
+        close_if_ended(session, topic, instance.save(now, None), None, now)
         return fired
 
 
@@ -198,38 +168,22 @@ def _claim_timer(session: Session, topic: Topic, uuid: str, bpmn_id: str, fires_
     return True
 
 
-def save_workflow(
-    session: Session, topic: Topic, stored: WorkflowState, workflow: BpmnWorkflow, actor: User | None,
-    now: datetime, failure: dict[str, Any] | None = None,
-) -> None:
-    """Store the workflow, its failed step if any, the task rows, and close the topic if it ended."""
-    stored.state_json = state.dump(workflow)
-    if failure and failure != stored.failure:
-        session.add(Event(topic_id=topic.id, actor_id=actor.id if actor else None, kind="step_failed", at=now,
-                          payload=failure))
-    stored.failure = failure
-    projection.sync(session, topic, workflow, now, load_calendar(session))
-    _finish_if_done(session, topic, workflow, actor, now)
-
-
-def restore_workflow(session: Session, topic: Topic, stored: WorkflowState) -> BpmnWorkflow:
-    """Rebuild a topic's workflow on the live specs of the versions it pins."""
-    specs = processes.pinned_specs(session, topic.process_version_id, stored.subprocess_versions)
-    return state.restore(stored.state_json, *specs)
+def load_instance(session: Session, topic: Topic) -> Instance:
+    """Load a topic's workflow on the live specs of the versions it pins."""
+    return WorkflowEngine.of(session).load(session, topic.id, topic.process_version_id)
 
 
 def _unit_exists(session: Session, code: str) -> bool:
     return session.scalar(select(Unit.id).where(Unit.code == code)) is not None
 
 
-def _finish_if_done(session: Session, topic: Topic, workflow: BpmnWorkflow, actor: User | None, now: datetime) -> None:
+def close_if_ended(session: Session, topic: Topic, saved: Saved, actor: User | None, now: datetime) -> None:
     """Close or reject the topic when its workflow has ended, by the end event it reached."""
-    if not workflow.is_completed():
+    if not saved.ended:
         return
-    ends = [t for t in workflow.get_tasks(state=TaskState.COMPLETED, spec_class=EndEvent) if t.workflow is workflow]
-    rejected = any((t.task_spec.bpmn_id or "").startswith("rejected") for t in ends)
+    rejected = any(end.startswith("rejected") for end in saved.end_events)
     topic.status = TopicStatus.REJECTED if rejected else TopicStatus.CLOSED
-    topic.status_reason = str(workflow.data.get("opinion") or "") if rejected else ""
+    topic.status_reason = str(saved.data.get("opinion") or "") if rejected else ""
     topic.closed_at = now
     kind = "topic_rejected" if rejected else "topic_closed"
     session.add(Event(topic_id=topic.id, actor_id=actor.id if actor else None, kind=kind, at=now,

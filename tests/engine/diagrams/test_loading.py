@@ -1,4 +1,8 @@
-"""Diagram checks at deploy time: the bundled diagrams pass, broken and hostile ones are refused."""
+"""The engine's diagram checks: the bundled diagrams pass, broken and hostile ones are refused.
+
+The domain's checks (lanes, task properties, the research gate) are tested with the topic
+rules in tests/workflows/rules/test_topic_rules.py.
+"""
 
 from pathlib import Path
 
@@ -67,20 +71,10 @@ def test_unsupported_element_is_named():
     assert any(p.startswith("odd (Odd): complexGateway is not supported") for p in rejected(doc))
 
 
-def test_lane_without_a_role_is_refused():
-    doc = PATH.replace(b'name="committee"', b'name="nobody"', 1)
-    assert any("not mapped to a role" in p for p in rejected(doc))
-
-
 def test_task_without_an_end_is_refused():
     doc = PATH.replace(b"<bpmn:startEvent", b'<bpmn:userTask id="dead_end" name="Dead end" /><bpmn:startEvent', 1)
     problems = rejected(doc)
     assert any(p.startswith("dead_end (Dead end): no path leads from here to an end event") for p in problems)
-
-
-def test_missing_research_gate_is_refused():
-    doc = PATH.replace(b"research_gate", b"some_gateway")
-    assert any("research gate" in p for p in rejected(doc))
 
 
 def test_oversized_file_is_refused_before_parsing():

@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from engine import WorkflowEngine
 from engine.store import versions as processes
 from models import Organization, ProcessVersion
 
@@ -16,14 +17,15 @@ def district(session, code: str) -> Organization:
 
 def test_deploying_the_same_bytes_twice_gives_one_version(session):
     data = (BPMN / "topic_path.bpmn").read_bytes()
-    first = processes.deploy(session, data, source_name="topic_path.bpmn")
-    assert processes.deploy(session, data) is first
+    engine = WorkflowEngine.of(session)
+    first = engine.deploy(session, data, source_name="topic_path.bpmn")
+    assert engine.deploy(session, data) is first
     assert first.number == 1
 
 
 def test_a_changed_diagram_is_the_next_version_and_bindings_choose_per_district(session):
     changed = (BPMN / "topic_path.bpmn").read_bytes().replace("深入调研".encode(), "深入调研二".encode(), 1)
-    second = processes.deploy(session, changed, note="rename", preapproved=True)
+    second = WorkflowEngine.of(session).deploy(session, changed, note="rename", preapproved=True)
     assert second.number == 2
     tianning, wujin = district(session, "tianning"), district(session, "wujin")
     processes.bind(session, second, tianning)

@@ -11,10 +11,11 @@ from sqlalchemy import func, select
 from engine.time import scheduler
 from models import DeadlineAction, Delivery, DeliveryAttempt, DeliveryStatus, Event, NotifyRoute, Organization, Unit
 from tests.deadline_helpers import topic_waiting_for_signature
+from workflows.deadlines.recurring import SweepAndDeliver
 
 
 def test_one_job_with_a_fixed_id_coalesced_one_at_a_time_without_a_grace_limit(sessions):
-    built = scheduler.build(sessions, interval_seconds=60)
+    built = scheduler.build(sessions, SweepAndDeliver.from_env(), interval_seconds=60)
     built.start(paused=True)
     try:
         built.add_job(print, "interval", seconds=60, id=scheduler.JOB_ID, replace_existing=True)
@@ -33,13 +34,13 @@ def test_the_embedded_scheduler_stays_off_under_tests_and_reloaders():
     assert not scheduler.should_start_embedded({"DEBUG": True}, {})
     assert scheduler.should_start_embedded({"DEBUG": True}, {"WERKZEUG_RUN_MAIN": "true"})
     assert scheduler.should_start_embedded({}, {})
-    assert scheduler.start_embedded(lambda: None, {"TESTING": True}, {}) is None
+    assert scheduler.start_embedded(lambda: None, SweepAndDeliver.from_env(), {"TESTING": True}, {}) is None
 
 
 def test_the_embedded_scheduler_starts_once_per_process(sessions):
     try:
-        first = scheduler.start_embedded(sessions, {}, {}, interval_seconds=3600)
-        second = scheduler.start_embedded(sessions, {}, {}, interval_seconds=3600)
+        first = scheduler.start_embedded(sessions, SweepAndDeliver.from_env(), {}, {}, interval_seconds=3600)
+        second = scheduler.start_embedded(sessions, SweepAndDeliver.from_env(), {}, {}, interval_seconds=3600)
         assert first is second and first.running and len(first.get_jobs()) == 1
     finally:
         scheduler.stop_embedded()
