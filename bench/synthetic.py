@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from bench.timing import Steps, to_reply, with_loops
 from models import Event, TaskItem, Topic, WorkflowState
+from models.database import writing
 from workflows.demo.world import DISTRICTS, TOWNS, district_path, town_path, user_named
 from workflows.topics import lifecycle as topics
 from workflows.topics.inbox import open_tasks
@@ -64,11 +65,13 @@ def drive(session: Session, steps: Steps, level: str, district: str, town: str |
     """Run one topic through ``steps``, snapshotting it at the start and after every step."""
     fields = {"title": title, "description": "群众关心的身边事", "category": "livelihood", "source": "public",
               "platform_level": level, "district": district, "town": town}
-    topic = topics.start_topic(session, user_named(session, f"office_{town or district}"), fields, now=at)
+    with writing(session):
+        topic = topics.start_topic(session, user_named(session, f"office_{town or district}"), fields, now=at)
     snapshots = [capture(session, topic.id, "start")]
     for hour, (bpmn_id, username, data) in enumerate(steps, start=1):
         item = next(i for i in open_tasks(session, topic) if i.bpmn_id == bpmn_id)
-        topics.complete_task(session, user_named(session, username), item.id, data, now=at + timedelta(hours=hour))
+        with writing(session):
+            topics.complete_task(session, user_named(session, username), item.id, data, now=at + timedelta(hours=hour))
         snapshots.append(capture(session, topic.id, bpmn_id))
     session.commit()
     return snapshots

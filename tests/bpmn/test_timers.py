@@ -6,11 +6,14 @@ from sqlalchemy import func, select
 
 from models import DeadlineAction, Event, TimerDue
 from tests.conftest import NOW
-from tests.factories import drive, open_ids, start_topic
+from tests.factories import drive, open_ids, start_topic, writes
 from workflows.administration import review
 from workflows.deadlines.sweep import sweep
 from workflows.demo.world import district_path, user_named
 from workflows.topics import lifecycle as topics
+
+review = writes(review, "submit", "approve", "reject")
+topics = writes(topics, "start_topic", "complete_task", "fire_timers")
 
 DIAGRAM = Path(__file__).with_name("data") / "topic_district_timer.bpmn"
 

@@ -85,9 +85,11 @@ def test_dry_run_then_migrate_from_the_page(web, session):
     topic = start_topic(session, NOW)
     drive(session, topic, district_path("tianning")[:10], NOW)
     v2 = edit.set_property(PATH_XML, "write_reply", "clock", "2m")
+    from tests.factories import writes
     from workflows.administration import review
     from workflows.demo.world import user_named
 
+    review = writes(review, "submit", "approve")
     version = review.submit(session, user_named(session, "admin"), v2, bind_to=("tianning",))
     review.approve(session, user_named(session, "admin2"), version.id)
     admin = web("admin")

@@ -1,5 +1,6 @@
 """The case page and its parts: diagrams, attachments, the resident's contact, PDF prints, new topics."""
 import io
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -125,6 +126,20 @@ def test_the_form_file_field_attaches_the_report(web, session):
     refused = actor.post(f"/tasks/{bad.id}", {"research_report": "x", "report_file": (io.BytesIO(b"MZ"), "r.exe")},
                          content_type="multipart/form-data")
     assert refused.status_code == 415 and 'id="f-report_file-error"' in refused.get_data(as_text=True)
+
+
+def test_a_form_refused_with_422_keeps_neither_the_attachment_row_nor_its_file(web, session, app):
+    topic, item = at_research(session)
+    actor = web("committee_tianning")
+    actor.get(f"/tasks/{item.id}")
+    refused = actor.post(f"/tasks/{item.id}", {"research_report": "", "action": "complete",
+                                               "report_file": (io.BytesIO(PDF), "report.pdf")},
+                         content_type="multipart/form-data")
+    assert refused.status_code == 422 and 'id="f-research_report-error"' in refused.get_data(as_text=True)
+    session.commit()
+    assert session.scalars(select(Attachment).where(Attachment.topic_id == topic.id)).all() == []
+    assert [p for p in Path(app.config["ATTACHMENT_DIR"]).rglob("*") if p.is_file()] == []
+    assert open_task(session, topic, "research").id == item.id
 
 
 def test_starting_a_topic_with_a_residents_contact_and_viewing_it_is_audited(web, session):

@@ -3,6 +3,7 @@
 Authenticated like the rest of /api/v1 (webui/api.py); the engine checks the roles. Diagrams
 travel as raw XML bodies (``Content-Type: application/xml``) and come back the same way.
 """
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, g, jsonify, request
@@ -10,12 +11,12 @@ from sqlalchemy import select
 
 from engine.diagrams import diff as diagram_diff
 from engine.diagrams.loading import MAX_DIAGRAM_BYTES
-from engine.errors import InvalidInput, NotFound, ShangliangError, TooLarge
+from engine.errors import InvalidInput, ShangliangError, TooLarge
 from models import ProcessDraft, ProcessVersion, Role
 from webui.api.topics import _domain_error, json_body, token_required
-from webui.database import db_session
+from webui.database import db_session, writes
 from workflows.administration import bindings, drafts, review
-from workflows.people.access import require_role
+from workflows.people.access import require, require_role
 
 bp = Blueprint("admin_api", __name__, url_prefix="/api/v1")
 bp.register_error_handler(ShangliangError, _domain_error)
@@ -50,10 +51,7 @@ def bind_list(raw: Any) -> list[str | None]:
 
 def _version(version_id: int) -> ProcessVersion:
     require_role(g.user, Role.PROCESS_ADMIN, Role.SUPERVISOR)
-    version = db_session().get(ProcessVersion, version_id)
-    if version is None:
-        raise NotFound(f"no process version {version_id}")
-    return version
+    return require(db_session(), ProcessVersion, version_id, "process version")
 
 
 @bp.get("/processes")
@@ -68,6 +66,7 @@ def list_versions() -> Response:
 
 @bp.post("/processes")
 @token_required
+@writes
 def deploy() -> tuple[Response, int]:
     """Deploy a BPMN file as a pending version (``?note=``, ``?name=``, ``?bind=tianning,default``)."""
     version = review.submit(db_session(), g.user, diagram_body(), source_name=request.args.get("name", "upload.bpmn"),
@@ -110,21 +109,26 @@ def export(version_id: int) -> Response:
         "Content-Disposition": f'attachment; filename="{version.definition.process_id}_v{version.number}.bpmn"'})
 
 
-@bp.post("/processes/<int:version_id>/approve")
-@token_required
-def approve(version_id: int) -> Response:
-    """Approve a pending version (a second administrator); it is bound where its deployer asked."""
-    body = request.get_json(silent=True)
-    note = str(body.get("note", "")) if isinstance(body, dict) else ""
-    return jsonify(version_json(review.approve(db_session(), g.user, version_id, note, address())))
+# The decisions on a pending version by the name in their URL: the service, and whether a JSON body is required.
+REVIEW_DECISIONS: dict[str, tuple[Callable[..., ProcessVersion], bool]] = {
+    "approve": (review.approve, False),  # by a second administrator; bound where its deployer asked
+    "reject": (review.reject, True),  # with a reason: {"note": "..."}
+}
 
 
-@bp.post("/processes/<int:version_id>/reject")
 @token_required
-def reject(version_id: int) -> Response:
-    """Reject a pending version with a reason (``{"note": "..."}``)."""
-    note = json_body().get("note")
-    return jsonify(version_json(review.reject(db_session(), g.user, version_id, str(note or ""), address())))
+@writes
+def decide(version_id: int, decision: str) -> Response:
+    """Approve a pending version, or reject it with a reason (``{"note": "..."}``)."""
+    service, body_required = REVIEW_DECISIONS[decision]
+    body = json_body() if body_required else request.get_json(silent=True)
+    note = str(body.get("note") or "") if isinstance(body, dict) else ""
+    return jsonify(version_json(service(db_session(), g.user, version_id, note, address())))
+
+
+for _decision in REVIEW_DECISIONS:  # one URL and endpoint name each, as documented in the OpenAPI paths
+    bp.add_url_rule(f"/processes/<int:version_id>/{_decision}", _decision, decide, methods=["POST"],
+                    defaults={"decision": _decision})
 
 
 @bp.get("/processes/diff")
@@ -149,6 +153,7 @@ def list_bindings() -> Response:
 
 @bp.put("/bindings")
 @token_required
+@writes
 def put_binding() -> Response:
     """Bind an approved version: ``{"version_id": 3, "district": "tianning"}`` (district null: default)."""
     body = json_body()
@@ -161,6 +166,7 @@ def put_binding() -> Response:
 
 @bp.delete("/bindings")
 @token_required
+@writes
 def delete_binding() -> Response:
     """Remove a district's own binding (``?process_id=&district=``): it falls back to the default."""
     process_id, district = request.args.get("process_id", ""), request.args.get("district", "")
@@ -179,6 +185,7 @@ def list_drafts() -> Response:
 
 @bp.post("/drafts")
 @token_required
+@writes
 def create_draft() -> tuple[Response, int]:
     """Start a draft: an XML body (import, ``?title=``), or ``{"version_id": N}`` to edit a version."""
     if request.mimetype == "application/json":
@@ -209,6 +216,7 @@ def export_draft(draft_id: int) -> Response:
 
 @bp.put("/drafts/<int:draft_id>")
 @token_required
+@writes
 def save_draft(draft_id: int) -> Response:
     """Save the modeler's diagram into a draft (XML body)."""
     return jsonify(draft_json(drafts.save(db_session(), g.user, draft_id, diagram_body())))
@@ -216,6 +224,7 @@ def save_draft(draft_id: int) -> Response:
 
 @bp.delete("/drafts/<int:draft_id>")
 @token_required
+@writes
 def delete_draft(draft_id: int) -> tuple[str, int]:
     """Throw a draft away."""
     drafts.delete(db_session(), g.user, draft_id)
@@ -232,6 +241,7 @@ def validate_draft(draft_id: int) -> Response:
 
 @bp.post("/drafts/<int:draft_id>/deploy")
 @token_required
+@writes
 def deploy_draft(draft_id: int) -> tuple[Response, int]:
     """Deploy a draft as a pending version: ``{"note": "...", "bind_to": ["tianning"]}``."""
     body = json_body()

@@ -30,12 +30,12 @@ from webui.api.deadline_shapes import (
     route_json,
 )
 from webui.api.topics import _domain_error, json_body, task_json, token_required
-from webui.database import db_session
+from webui.database import db_session, writes
 from workflows.deadlines import calendar_edits as workdays
 from workflows.deadlines import extension_requests as extensions
 from workflows.notifications import notify
 from workflows.notifications import notify_routes as routes
-from workflows.people.access import may_see
+from workflows.people.access import may_see, require
 from workflows.topics import handling
 from workflows.topics import lifecycle as topics
 
@@ -71,6 +71,7 @@ def calendar_year(year: int) -> Response:
 
 @bp.put("/calendar/years/<int:year>")
 @token_required
+@writes
 def enter_calendar_year(year: int) -> Response:
     """Enter a year's schedule: a CSV body (date,is_workday,note) or JSON ``{"days": [...]}``."""
     if request.mimetype == "application/json":
@@ -89,6 +90,7 @@ def enter_calendar_year(year: int) -> Response:
 
 @bp.put("/calendar/days/<day>")
 @token_required
+@writes
 def set_calendar_day(day: str) -> Response:
     """Set one day as a holiday or a working day: ``{"is_workday": bool, "note": str}``."""
     body = json_body()
@@ -100,6 +102,7 @@ def set_calendar_day(day: str) -> Response:
 
 @bp.delete("/calendar/days/<day>")
 @token_required
+@writes
 def clear_calendar_day(day: str) -> Response:
     """Remove a staff-entered day, returning it to the official or provisional rule."""
     return jsonify(day=day, deadlines_moved=workdays.set_day(db_session(), g.user, None, _day(day)))
@@ -117,27 +120,28 @@ def list_clocks() -> Response:
 
 @bp.put("/clocks/<district_code>/<process_id>/<bpmn_id>")
 @token_required
+@writes
 def set_clock(district_code: str, process_id: str, bpmn_id: str) -> Response:
     """Give a district its own clock for a task: ``{"clock": "2m", "warn": "10wd", "note": ""}``."""
     body, session = json_body(), db_session()
     row = clocks.set_override(session, g.user, _district(district_code), process_id, bpmn_id,
                               body.get("clock"), body.get("warn"), str(body.get("note") or ""))
-    session.commit()
     return jsonify(district=district_code, process_id=process_id, task=bpmn_id, clock=row.clock, warn=row.warn)
 
 
 @bp.delete("/clocks/<district_code>/<process_id>/<bpmn_id>")
 @token_required
+@writes
 def unset_clock(district_code: str, process_id: str, bpmn_id: str) -> Response:
     """Return a district's task to the diagram's clock."""
     session = db_session()
     clocks.remove_override(session, g.user, _district(district_code), process_id, bpmn_id)
-    session.commit()
     return jsonify(district=district_code, process_id=process_id, task=bpmn_id, removed=True)
 
 
 @bp.post("/tasks/<int:task_id>/sign")
 @token_required
+@writes
 def sign_task(task_id: int) -> Response:
     """Sign for a topic (签收): ``{"note": ""}``."""
     body = request.get_json(silent=True) or {}
@@ -147,6 +151,7 @@ def sign_task(task_id: int) -> Response:
 
 @bp.post("/tasks/<int:task_id>/return")
 @token_required
+@writes
 def return_task(task_id: int) -> Response:
     """Return a misassigned topic (退回) within the signing period: ``{"reason": "..."}``."""
     item = handling.return_topic(db_session(), g.user, task_id, json_body().get("reason", ""))
@@ -155,6 +160,7 @@ def return_task(task_id: int) -> Response:
 
 @bp.post("/tasks/<int:task_id>/extensions")
 @token_required
+@writes
 def request_extension(task_id: int) -> tuple[Response, int]:
     """Ask for a later deadline: ``{"requested_to": "YYYY-MM-DD", "reason": "..."}``."""
     body = json_body()
@@ -180,6 +186,7 @@ def pending_extensions() -> Response:
 
 @bp.post("/extensions/<int:request_id>/decision")
 @token_required
+@writes
 def decide_extension(request_id: int) -> Response:
     """Approve or refuse: ``{"approve": true, "note": "", "granted_to": "YYYY-MM-DD" (optional)}``."""
     body = json_body()
@@ -197,14 +204,12 @@ def list_notifications() -> Response:
 
 @bp.post("/notifications/<int:notification_id>/read")
 @token_required
+@writes
 def read_notification(notification_id: int) -> Response:
     """Mark one of the user's notifications read."""
-    session = db_session()
-    note = session.get(Notification, notification_id)
-    if note is None or note.user_id != g.user.id:
-        raise NotFound(f"no notification {notification_id} of yours")
+    note = require(db_session(), Notification, notification_id, "notification", because="of yours",
+                   where=lambda n: n.user_id == g.user.id)
     note.read_at = note.read_at or utcnow()
-    session.commit()
     return jsonify(notification_json(note))
 
 
@@ -218,21 +223,21 @@ def list_routes() -> Response:
 
 @bp.post("/routes")
 @token_required
+@writes
 def add_route() -> tuple[Response, int]:
     """Add a route: ``{"unit"|"organization", "purpose", "channel", "address", "secret", "label"}``."""
     session = db_session()
     route = routes.add(session, g.user, json_body())
-    session.commit()
     return jsonify(route_json(route)), 201
 
 
 @bp.delete("/routes/<int:route_id>")
 @token_required
+@writes
 def remove_route(route_id: int) -> Response:
     """Deactivate a route."""
     session = db_session()
     routes.remove(session, g.user, route_id)
-    session.commit()
     return jsonify(id=route_id, active=False)
 
 
@@ -257,10 +262,8 @@ def list_deliveries() -> Response:
 
 def _visible_task(task_id: int) -> TaskItem:
     session = db_session()
-    item = session.get(TaskItem, task_id)
-    if item is None or not may_see(session, g.user, item.topic):
-        raise NotFound(f"no task {task_id} that you can see")
-    return item
+    return require(session, TaskItem, task_id, "task", because="that you can see",
+                   where=lambda i: may_see(session, g.user, i.topic))
 
 
 def _district(code: str) -> Organization:

@@ -3,16 +3,17 @@
 Authenticated like the rest of /api/v1 (webui/api.py); the engine checks the roles and writes
 each action into the topic's history and the audit log with the request's address.
 """
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, Response, g, jsonify, request
 
 from engine.errors import InvalidInput, ShangliangError
-from models import AuditEntry
+from models import AuditEntry, Topic
 from webui.api.admin import address
 from webui.api.topics import _domain_error, json_body, task_json, token_required, topic_json
-from webui.database import db_session
+from webui.database import db_session, writes
 from workflows.administration import migration, operations
 from workflows.people import audit
 
@@ -56,43 +57,33 @@ def _reason() -> str:
     return reason
 
 
-@bp.post("/topics/<int:topic_id>/suspend")
+# The operations on a running topic by the name in their URL: the service, and whether it takes a reason.
+TOPIC_OPERATIONS: dict[str, tuple[Callable[..., Topic], bool]] = {
+    "suspend": (operations.suspend, True),  # its tasks cannot be completed until resumed
+    "resume": (operations.resume, True),
+    "terminate": (operations.terminate, True),  # for good; its open tasks are withdrawn
+    "retry": (operations.retry, False),  # 409 with the message if the step fails again
+    "skip": (operations.skip, True),  # a gateway takes its default flow
+}
+
+
 @token_required
-def suspend(topic_id: int) -> Response:
-    """Suspend a topic (``{"reason": "..."}``): its tasks cannot be completed until resumed."""
-    return jsonify(topic_json(operations.suspend(db_session(), g.user, topic_id, _reason(), address())))
+@writes
+def operate(topic_id: int, action: str) -> Response:
+    """Suspend, resume or terminate a topic, or retry or skip its failed step (``{"reason": "..."}``)."""
+    service, takes_reason = TOPIC_OPERATIONS[action]
+    reason = (_reason(),) if takes_reason else ()
+    return jsonify(topic_json(service(db_session(), g.user, topic_id, *reason, address())))
 
 
-@bp.post("/topics/<int:topic_id>/resume")
-@token_required
-def resume(topic_id: int) -> Response:
-    """Resume a suspended topic."""
-    return jsonify(topic_json(operations.resume(db_session(), g.user, topic_id, _reason(), address())))
-
-
-@bp.post("/topics/<int:topic_id>/terminate")
-@token_required
-def terminate(topic_id: int) -> Response:
-    """End a topic for good (``{"reason": "..."}``); its open tasks are withdrawn."""
-    return jsonify(topic_json(operations.terminate(db_session(), g.user, topic_id, _reason(), address())))
-
-
-@bp.post("/topics/<int:topic_id>/retry")
-@token_required
-def retry(topic_id: int) -> Response:
-    """Run the topic's failed step again; 409 with the message if it fails again."""
-    return jsonify(topic_json(operations.retry(db_session(), g.user, topic_id, address())))
-
-
-@bp.post("/topics/<int:topic_id>/skip")
-@token_required
-def skip(topic_id: int) -> Response:
-    """Pass over the failed step (``{"reason": "..."}``); a gateway takes its default flow."""
-    return jsonify(topic_json(operations.skip(db_session(), g.user, topic_id, _reason(), address())))
+for _action in TOPIC_OPERATIONS:  # one URL and endpoint name each, as documented in the OpenAPI paths
+    bp.add_url_rule(f"/topics/<int:topic_id>/{_action}", _action, operate, methods=["POST"],
+                    defaults={"action": _action})
 
 
 @bp.post("/tasks/<int:task_id>/reassign")
 @token_required
+@writes
 def reassign(task_id: int) -> Response:
     """Give an open task to ``{"unit": code}``, ``{"organization": code}`` or ``{"user": username}``."""
     body = json_body()

@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException
 from engine.errors import InvalidInput, ShangliangError
 from models import TaskItem, TaskStatus, Topic, User, WorkflowState
 from webui.api.openapi import OPENAPI
-from webui.database import db_session
+from webui.database import db_session, writes
 from workflows.people.access import require_task, require_topic
 from workflows.rules.forms import FORMS, Form
 from workflows.topics import inbox
@@ -83,6 +83,7 @@ def me() -> Response:
 
 @bp.post("/topics")
 @token_required
+@writes
 def create_topic() -> tuple[Response, int]:
     """Start a topic on the process bound for its district and platform level."""
     topic = topics.start_topic(db_session(), g.user, json_body())
@@ -128,6 +129,7 @@ def get_task(task_id: int) -> Response:
 
 @bp.post("/tasks/<int:task_id>/complete")
 @token_required
+@writes
 def complete_task(task_id: int) -> Response:
     """Submit a task's form (``{"data": {...}}``) and move the topic on."""
     body = json_body()

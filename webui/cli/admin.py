@@ -16,13 +16,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.diagrams import diff as diagram_diff
-from engine.errors import NotFound
 from models import ProcessVersion
+from models.database import writing
 from webui.database import database_sessions
 from workflows.administration import bindings, migration, operations, review
 from workflows.administration.reassign import where
 from workflows.demo import world as demo
 from workflows.people import audit
+from workflows.people.access import require
 
 CLI = "cli"
 
@@ -34,10 +35,7 @@ def _session() -> Iterator[Session]:
 
 
 def _version(session: Session, version_id: int) -> ProcessVersion:
-    version = session.get(ProcessVersion, version_id)
-    if version is None:
-        raise NotFound(f"no process version {version_id}")
-    return version
+    return require(session, ProcessVersion, version_id, "process version")
 
 
 def _as() -> Any:
@@ -62,7 +60,7 @@ def versions(process_id: str | None) -> None:
 @click.option("--bind", "bind_to", multiple=True, help="district code to bind on approval ('default': all others)")
 def deploy(path: Path, username: str, note: str, bind_to: tuple[str, ...]) -> None:
     """Validate a BPMN file and deploy it as a pending version; a second administrator approves it."""
-    with _session() as session:
+    with _session() as session, writing(session):
         districts = [None if code == "default" else code for code in bind_to]
         version = review.submit(session, demo.user_named(session, username), path.read_bytes(),
                                 source_name=path.name, note=note, bind_to=districts, address=CLI)
@@ -76,7 +74,7 @@ def deploy(path: Path, username: str, note: str, bind_to: tuple[str, ...]) -> No
 @click.option("--note", default="")
 def approve(version_id: int, username: str, note: str) -> None:
     """Approve a pending version; it is bound where its deployer asked."""
-    with _session() as session:
+    with _session() as session, writing(session):
         version = review.approve(session, demo.user_named(session, username), version_id, note, CLI)
         places = ", ".join(c or "default" for c in version.bind_on_approval) or "-"
         click.echo(f"approved {version.label}; bound for {places}")
@@ -88,7 +86,7 @@ def approve(version_id: int, username: str, note: str) -> None:
 @click.option("--note", required=True, help="why")
 def reject(version_id: int, username: str, note: str) -> None:
     """Reject a pending version with a reason."""
-    with _session() as session:
+    with _session() as session, writing(session):
         version = review.reject(session, demo.user_named(session, username), version_id, note, CLI)
         click.echo(f"rejected {version.label}")
 
@@ -138,7 +136,7 @@ def list_bindings() -> None:
 @click.option("--district", default=None, help="district code (omit for the default binding)")
 def bind(version_id: int, username: str, district: str | None) -> None:
     """Bind an approved version for a district, or as the default."""
-    with _session() as session:
+    with _session() as session, writing(session):
         bindings.set_binding(session, demo.user_named(session, username), version_id, district, CLI)
         click.echo(f"bound version {version_id} for {district or 'default'}")
 
@@ -149,7 +147,7 @@ def bind(version_id: int, username: str, district: str | None) -> None:
 @_as()
 def unbind(process_id: str, district: str, username: str) -> None:
     """Remove a district's own binding; it uses the default again."""
-    with _session() as session:
+    with _session() as session, writing(session):
         bindings.remove_binding(session, demo.user_named(session, username), process_id, district, CLI)
         click.echo(f"{district} uses the default {process_id} again")
 
@@ -180,7 +178,7 @@ def _topic_command(name: str, needs_reason: bool) -> click.Command:
     @_as()
     @click.option("--reason", default="", required=needs_reason)
     def command(topic_id: int, username: str, reason: str) -> None:
-        with _session() as session:
+        with _session() as session, writing(session):
             actor = demo.user_named(session, username)
             operation = getattr(operations, name)
             topic = operation(session, actor, topic_id, address=CLI) if name == "retry" else \
@@ -204,7 +202,7 @@ def _topic_command(name: str, needs_reason: bool) -> click.Command:
 def reassign(task_id: int, username: str, unit: str | None, organization: str | None, user: str | None,
              reason: str) -> None:
     """Give an open task to another unit, organization or one user."""
-    with _session() as session:
+    with _session() as session, writing(session):
         item = operations.reassign(session, demo.user_named(session, username), task_id, unit=unit,
                                    organization=organization, user=user, reason=reason, address=CLI)
         click.echo(f"task {item.id} now lies with {json.dumps(where(item), ensure_ascii=False)}")

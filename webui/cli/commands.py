@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from engine.errors import ShangliangError
 from engine.time.calendar import SHANGHAI, WorkCalendar
 from models import utcnow
-from models.database import migrate
+from models.database import migrate, writing
 from webui import create_app
 from webui.cli import deadlines as cli_deadlines
 from webui.database import database_sessions, default_database_url
@@ -87,7 +87,7 @@ def load_demo() -> None:
 @click.option("--town", default=None, help="town, street or park code (town platform)")
 def start(username: str, **fields: Any) -> None:
     """Start a topic and print its id and first task."""
-    with _session() as session:
+    with _session() as session, writing(session):
         topic = topics.start_topic(session, demo.user_named(session, username), fields)
         click.echo(f"topic {topic.id} started on {topic.process_version.label}")
         _print_tasks(inbox.open_tasks(session, topic))
@@ -125,7 +125,7 @@ def complete(task_id: int, username: str, data: str) -> None:
         _fail(f"--data is not valid JSON: {exc}")
     if not isinstance(form, dict):
         _fail("--data must be a JSON object")
-    with _session() as session:
+    with _session() as session, writing(session):
         item = topics.complete_task(session, demo.user_named(session, username), task_id, form)
         topic = item.topic
         click.echo(f"task {item.id} completed; topic {topic.id} is {topic.status.value} at stage {topic.stage}")
@@ -153,11 +153,10 @@ def set_password(username: str) -> None:
     from workflows.people import accounts, audit
 
     password = click.prompt("new password", hide_input=True, confirmation_prompt=True)
-    with _session() as session:
+    with _session() as session, writing(session):
         user = demo.user_named(session, username)
         accounts.set_password(session, user, password)
         audit.record(session, "password_set", None, target=f"user:{user.id}", via="cli")
-        session.commit()
     click.echo(f"password of {username} set")
 
 

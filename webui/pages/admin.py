@@ -4,6 +4,7 @@ Process administrators only (supervisors may read the version and diff pages). F
 carry the CSRF token; the modeler's fetches send it as ``X-CSRFToken``. Every change goes
 through the engine services, which audit it with the request's address.
 """
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
@@ -13,11 +14,13 @@ from werkzeug.wrappers import Response
 
 from engine.diagrams import diff as diagram_diff
 from engine.diagrams.loading import MAX_DIAGRAM_BYTES
-from engine.errors import NotFound, ShangliangError, TooLarge
+from engine.errors import ShangliangError, TooLarge
 from models import Organization, OrgKind, ProcessDefinition, ProcessVersion, Role, VersionStatus
+from models.database import writing
 from webui.database import db_session
 from webui.security import roles_required
 from workflows.administration import bindings, drafts, review
+from workflows.people.access import require
 from workflows.rules.forms import FORMS
 from workflows.rules.roles import CANDIDATES, LANE_ROLES
 from workflows.rules.stages import STAGES
@@ -45,10 +48,7 @@ def districts() -> list[Organization]:
 
 def version_or_404(version_id: int) -> ProcessVersion:
     """Return a stored version."""
-    version = db_session().get(ProcessVersion, version_id)
-    if version is None:
-        raise NotFound(f"no process version {version_id}")
-    return version
+    return require(db_session(), ProcessVersion, version_id, "process version")
 
 
 def back(endpoint: str, **values: Any) -> Response:
@@ -57,9 +57,10 @@ def back(endpoint: str, **values: Any) -> Response:
 
 
 def attempt(action: Any, done: str) -> bool:
-    """Run an engine call; flash its success, or its error, and say which it was."""
+    """Run an engine call in one write transaction; flash its success, or its error (rolled back), and say which."""
     try:
-        action()
+        with writing(db_session()):
+            action()
     except ShangliangError as exc:
         flash(exc.message, "error")
         return False
@@ -109,24 +110,25 @@ def export(version_id: int) -> Response:
                     headers={"Content-Disposition": f'{disposition}; filename="{name}"'})
 
 
-@bp.post("/versions/<int:version_id>/approve")
+# The decisions on a pending version by the name in their URL: the service and what the page then says.
+REVIEW_DECISIONS: dict[str, tuple[Callable[..., ProcessVersion], str]] = {
+    "approve": (review.approve, "已批准，版本生效 (approved)"),  # by a second administrator
+    "reject": (review.reject, "已驳回 (rejected)"),  # with a reason
+}
+
+
 @login_required
 @roles_required(ADMIN)
-def approve(version_id: int) -> Response:
-    """Approve a pending version (a second administrator)."""
-    attempt(lambda: review.approve(db_session(), current_user, version_id, request.form.get("note", ""), address()),
-            "已批准，版本生效 (approved)")
+def decide(version_id: int, decision: str) -> Response:
+    """Approve a pending version (a second administrator), or reject it with a reason."""
+    service, done = REVIEW_DECISIONS[decision]
+    attempt(lambda: service(db_session(), current_user, version_id, request.form.get("note", ""), address()), done)
     return back("admin.version", version_id=version_id)
 
 
-@bp.post("/versions/<int:version_id>/reject")
-@login_required
-@roles_required(ADMIN)
-def reject(version_id: int) -> Response:
-    """Reject a pending version with a reason."""
-    attempt(lambda: review.reject(db_session(), current_user, version_id, request.form.get("note", ""), address()),
-            "已驳回 (rejected)")
-    return back("admin.version", version_id=version_id)
+for _decision in REVIEW_DECISIONS:
+    bp.add_url_rule(f"/versions/<int:version_id>/{_decision}", _decision, decide, methods=["POST"],
+                    defaults={"decision": _decision})
 
 
 @bp.post("/bindings")
@@ -176,12 +178,15 @@ def new_draft() -> Response:
     upload = request.files.get("file")
     try:
         if version_id:
-            draft = drafts.create(session, current_user, b"", base_version_id=version_id)
+            with writing(session):
+                draft = drafts.create(session, current_user, b"", base_version_id=version_id)
         elif upload is not None and upload.filename:
             data = upload.read(MAX_DIAGRAM_BYTES + 1)
             if len(data) > MAX_DIAGRAM_BYTES:
                 raise TooLarge(f"the diagram is larger than {MAX_DIAGRAM_BYTES // 1024 // 1024} MB")
-            draft = drafts.create(session, current_user, data, title=request.form.get("title", "") or upload.filename)
+            with writing(session):
+                draft = drafts.create(session, current_user, data,
+                                      title=request.form.get("title", "") or upload.filename)
         else:
             flash("请选择一个版本或上传 .bpmn 文件 (choose a version or a file)", "error")
             return back("admin.index")
@@ -234,7 +239,8 @@ def _modeler_body() -> bytes:
 def save_draft(draft_id: int) -> Response | tuple[Response, int]:
     """Save what the modeler holds into the draft."""
     try:
-        draft = drafts.save(db_session(), current_user, draft_id, _modeler_body())
+        with writing(db_session()):
+            draft = drafts.save(db_session(), current_user, draft_id, _modeler_body())
     except ShangliangError as exc:
         return jsonify(saved=False, message=exc.message, **exc.details), exc.status
     return jsonify(saved=True, process_id=draft.process_id, updated_at=draft.updated_at.isoformat())
@@ -256,8 +262,9 @@ def deploy_draft(draft_id: int) -> Response:
     """Deploy the draft as a pending version, to be bound where chosen once a second administrator approves."""
     bind_to = [None if code == "default" else code for code in request.form.getlist("bind_to")]
     try:
-        deployed = drafts.deploy(db_session(), current_user, draft_id, request.form.get("note", ""), bind_to,
-                                 address())
+        with writing(db_session()):
+            deployed = drafts.deploy(db_session(), current_user, draft_id, request.form.get("note", ""), bind_to,
+                                     address())
     except ShangliangError as exc:
         flash(f"未能部署 (not deployed): {exc.message}", "error")
         return back("admin.modeler", draft_id=draft_id)

@@ -14,11 +14,13 @@ from werkzeug.wrappers import Response
 from engine.errors import NotFound, ShangliangError
 from engine.time.calendar import SHANGHAI
 from models import ProcessVersion, Role, TaskItem, Topic, TopicStatus, VersionStatus, WorkflowState
+from webui.api.operations import TOPIC_OPERATIONS
 from webui.database import db_session
 from webui.pages.admin import address, attempt
 from webui.security import roles_required
 from workflows.administration import migration, operations
 from workflows.people import audit
+from workflows.people.access import require
 from workflows.topics import inbox
 from workflows.topics import lifecycle as topics
 
@@ -86,9 +88,7 @@ def topics_page() -> str:
 def topic(topic_id: int) -> str:
     """Operate on one topic: suspend, resume, terminate, retry or skip its failed step, reassign its tasks."""
     session = db_session()
-    shown = session.get(Topic, topic_id)
-    if shown is None:
-        raise NotFound(f"no topic {topic_id}")
+    shown = require(session, Topic, topic_id, "topic")
     stored = session.get(WorkflowState, topic_id)
     return render_template("admin/topic.html", topic=shown, failure=stored.failure if stored else None,
                            open_tasks=inbox.open_tasks(session, shown), history=topics.history(session, shown)[-12:])
@@ -99,17 +99,11 @@ def topic(topic_id: int) -> str:
 @roles_required(ADMIN)
 def operate(topic_id: int, action: str) -> Response:
     """Run one operation on a topic from its page."""
-    session, reason = db_session(), request.form.get("reason", "")
-    calls: dict[str, Any] = {
-        "suspend": lambda: operations.suspend(session, current_user, topic_id, reason, address()),
-        "resume": lambda: operations.resume(session, current_user, topic_id, reason, address()),
-        "terminate": lambda: operations.terminate(session, current_user, topic_id, reason, address()),
-        "retry": lambda: operations.retry(session, current_user, topic_id, address()),
-        "skip": lambda: operations.skip(session, current_user, topic_id, reason, address()),
-    }
-    if action not in calls:
+    if action not in TOPIC_OPERATIONS:
         raise NotFound(f"no operation {action!r}")
-    attempt(calls[action], "已执行 (done)")
+    service, takes_reason = TOPIC_OPERATIONS[action]
+    reason = (request.form.get("reason", ""),) if takes_reason else ()
+    attempt(lambda: service(db_session(), current_user, topic_id, *reason, address()), "已执行 (done)")
     return redirect(url_for("admin_ops.topic", topic_id=topic_id))
 
 
@@ -119,9 +113,7 @@ def operate(topic_id: int, action: str) -> Response:
 def reassign(task_id: int) -> Response:
     """Give an open task to another unit, organization or user."""
     session = db_session()
-    item = session.get(TaskItem, task_id)
-    if item is None:
-        raise NotFound(f"no task {task_id}")
+    item = require(session, TaskItem, task_id, "task")
     kind, target = request.form.get("kind", ""), request.form.get("target", "").strip()
     attempt(lambda: operations.reassign(session, current_user, task_id, reason=request.form.get("reason", ""),
                                         address=address(), unit=target if kind == "unit" else None,

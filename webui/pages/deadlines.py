@@ -6,8 +6,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from engine.errors import InvalidInput, NotFound
-from models.database import writing
-from webui.database import db_session
+from webui.database import db_session, writes
 from webui.security import clock, safe_next
 from workflows.deadlines import extension_requests as extensions
 from workflows.notifications import notify
@@ -18,6 +17,7 @@ bp = Blueprint("deadline_pages", __name__)
 
 @bp.post("/tasks/<int:task_id>/sign")
 @login_required
+@writes
 def sign(task_id: int) -> Response:
     """Sign for a topic (签收); the reply's clock starts now."""
     handling.sign(db_session(), current_user, task_id, request.form.get("note", ""), now=clock())
@@ -26,6 +26,7 @@ def sign(task_id: int) -> Response:
 
 @bp.post("/tasks/<int:task_id>/return")
 @login_required
+@writes
 def return_(task_id: int) -> Response:
     """Return a misassigned topic (退回) with a reason, within the signing period."""
     handling.return_topic(db_session(), current_user, task_id, request.form.get("reason", ""), now=clock())
@@ -34,6 +35,7 @@ def return_(task_id: int) -> Response:
 
 @bp.post("/tasks/<int:task_id>/extensions")
 @login_required
+@writes
 def request_extension(task_id: int) -> Response:
     """Ask the district CPPCC office for a later deadline (延期申请)."""
     extensions.request(db_session(), current_user, task_id, request.form.get("requested_to", ""),
@@ -44,6 +46,7 @@ def request_extension(task_id: int) -> Response:
 
 @bp.post("/extensions/<int:request_id>/decision")
 @login_required
+@writes
 def decide_extension(request_id: int) -> Response:
     """Approve (optionally to another date) or refuse an extension request."""
     choice = request.form.get("approve", "")
@@ -64,14 +67,13 @@ def notifications() -> str:
 
 @bp.post("/notifications/read")
 @login_required
+@writes
 def read() -> Response:
     """Mark one notification (``id``) or all of them read."""
     raw = request.form.get("id", "")
     if raw and not raw.isdigit():
         raise InvalidInput("bad notification id", {"id": "must be a number"})
-    session = db_session()
-    with writing(session):
-        count = notify.mark_read(session, current_user, int(raw) if raw else None, clock())
+    count = notify.mark_read(db_session(), current_user, int(raw) if raw else None, clock())
     if raw and count == 0:
         raise NotFound(f"no unread notification {raw} of yours")
     return redirect(url_for("deadline_pages.notifications"))

@@ -69,25 +69,30 @@ def detail(task_id: int) -> tuple[str, int] | Response:
 @bp.post("/<int:task_id>")
 @login_required
 def submit(task_id: int) -> tuple[str, int] | Response:
-    """Save a draft, or complete the task; field errors come back on the form with a 422."""
+    """Save a draft, or complete the task with its uploads in one transaction.
+
+    Field errors come back on the form with a 422, and nothing of the submission is kept: no
+    attachment row, no stored file.
+    """
     session = db_session()
     item = require_task(session, current_user, task_id)
     form = form_of(item)
     raw = raw_input(form, request.form)
     if request.form.get("action") == "draft":
-        draft = taskforms.save_draft(session, current_user, item, form, raw, now=clock())
+        with writing(session):
+            draft = taskforms.save_draft(session, current_user, item, form, raw, now=clock())
         if request.headers.get("HX-Request"):
             return render_template("tasks/_draft_status.html", draft=draft), 200
         flash("草稿已保存 (draft saved)", "success")
         return redirect(url_for("tasks.detail", task_id=task_id))
     try:
-        raw |= _store_files(item, form)
-        topics.complete_task(session, current_user, task_id, raw, now=clock())
+        with writing(session):
+            topics.complete_task(session, current_user, task_id, raw | _store_files(item, form), now=clock())
+            taskforms.drop_drafts(session, item)
     except attachments.UploadRefused as exc:
         return _page(item, raw, {str(exc.details.get("field", "file")): exc.message}, exc.status)
     except InvalidInput as exc:
         return _page(item, raw, exc.fields, 422)
-    taskforms.drop_drafts(session, item)
     return redirect(url_for("tasks.done", task_id=task_id))
 
 
@@ -103,9 +108,8 @@ def _store_files(item: TaskItem, form: Form) -> dict[str, str]:
                 values[field.name] = f"{earlier[-1].filename} (#{earlier[-1].id})"
             continue
         try:
-            with writing(session):
-                stored = attachments.store(session, _files_dir(), current_user, item, upload.filename, upload.stream,
-                                           now=clock())
+            stored = attachments.store(session, _files_dir(), current_user, item, upload.filename, upload.stream,
+                                       now=clock())
         except attachments.UploadRefused as exc:
             exc.details["field"] = field.name
             raise

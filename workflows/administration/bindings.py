@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 from engine.errors import Conflict, InvalidInput, NotFound
 from engine.store import versions as processes
 from models import Organization, OrgKind, ProcessBinding, ProcessDefinition, ProcessVersion, Role, User, utcnow
-from models.database import writing
+from models.database import require_writing
 from workflows.people import audit
-from workflows.people.access import require_role
+from workflows.people.access import require, require_role
 
 
 @dataclass(frozen=True)
@@ -43,16 +43,14 @@ def set_binding(
     address: str = "", now: datetime | None = None,
 ) -> ProcessBinding:
     """Bind an approved version for one district, or as the default when ``district_code`` is None."""
+    require_writing(session)
     require_role(actor, Role.PROCESS_ADMIN)
     now = now or utcnow()
-    with writing(session):
-        version = session.get(ProcessVersion, version_id)
-        if version is None:
-            raise NotFound(f"no process version {version_id}")
-        district = _district(session, district_code)
-        binding = processes.bind(session, version, district)
-        audit.record(session, "bind", actor, f"process_version:{version.id}", address, now,
-                     process=version.definition.process_id, number=version.number, district=district_code)
+    version = require(session, ProcessVersion, version_id, "process version")
+    district = _district(session, district_code)
+    binding = processes.bind(session, version, district)
+    audit.record(session, "bind", actor, f"process_version:{version.id}", address, now,
+                 process=version.definition.process_id, number=version.number, district=district_code)
     return binding
 
 
@@ -60,22 +58,22 @@ def remove_binding(
     session: Session, actor: User, process_id: str, district_code: str, address: str = "", now: datetime | None = None,
 ) -> None:
     """Remove a district's own binding, so its new topics use the default binding again."""
+    require_writing(session)
     require_role(actor, Role.PROCESS_ADMIN)
     now = now or utcnow()
-    with writing(session):
-        district = _district(session, district_code)
-        assert district is not None
-        binding = session.scalar(select(ProcessBinding).where(
-            ProcessBinding.process_id == process_id, ProcessBinding.district_id == district.id))
-        if binding is None:
-            raise NotFound(f"{district.name} has no binding of its own for {process_id}")
-        has_default = session.scalar(select(ProcessBinding.id).where(
-            ProcessBinding.process_id == process_id, ProcessBinding.district_id.is_(None)))
-        if has_default is None:
-            raise Conflict(f"{process_id} has no default binding to fall back to; bind a default first")
-        session.delete(binding)
-        audit.record(session, "unbind", actor, f"process_binding:{binding.id}", address, now,
-                     process=process_id, district=district_code)
+    district = _district(session, district_code)
+    assert district is not None
+    binding = session.scalar(select(ProcessBinding).where(
+        ProcessBinding.process_id == process_id, ProcessBinding.district_id == district.id))
+    if binding is None:
+        raise NotFound(f"{district.name} has no binding of its own for {process_id}")
+    has_default = session.scalar(select(ProcessBinding.id).where(
+        ProcessBinding.process_id == process_id, ProcessBinding.district_id.is_(None)))
+    if has_default is None:
+        raise Conflict(f"{process_id} has no default binding to fall back to; bind a default first")
+    session.delete(binding)
+    audit.record(session, "unbind", actor, f"process_binding:{binding.id}", address, now,
+                 process=process_id, district=district_code)
 
 
 def _district(session: Session, code: str | None) -> Organization | None:

@@ -1,11 +1,12 @@
 """Delivering the outbox: e-mail over SMTP and DingTalk / WeCom group-robot webhooks, with retries.
 
-The scheduler calls ``deliver_due`` after each sweep. A delivery is first leased (status
-``sending``, attempts + 1) in its own committed transaction, then sent, then marked sent, or
-put back with a later ``next_attempt_at``, or failed after the last attempt; every attempt is a
-row of the delivery log. A deliverer that dies holding a lease loses it when the lease expires,
-or at once when another deliverer on the same host sees its process is gone. E-mails carry a
-Message-ID derived from the delivery key, so a resend after a crash can be recognised.
+The scheduler calls ``deliver_due`` after each sweep; like the sweep it is a batch that owns its
+transactions. A delivery is first leased (status ``sending``, attempts + 1) in its own committed
+transaction, then sent, then marked sent, or put back with a later ``next_attempt_at``, or failed
+after the last attempt; every attempt is a row of the delivery log. A deliverer that dies
+holding a lease loses it when the lease expires, or at once when another deliverer on the same
+host sees its process is gone. E-mails carry a Message-ID derived from the delivery key, so a
+resend after a crash can be recognised.
 """
 import base64
 import hashlib
@@ -26,7 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Channel, Delivery, DeliveryAttempt, DeliveryStatus
-from models.database import writing
+from models.database import require_no_writing, require_writing, writing
 
 BACKOFF_SECONDS = (60, 300, 900, 3600)
 MAX_RESPONSE_BYTES = 64 * 1024
@@ -90,59 +91,64 @@ def owner_id() -> str:
 
 def deliver_due(session: Session, now: datetime, settings: DeliverySettings, limit: int = 100) -> DeliveryReport:
     """Send every delivery that is due, at most ``limit`` per call."""
+    require_no_writing(session)
     report = DeliveryReport()
-    _release_lost_leases(session, now)
-    for delivery_id in _lease(session, now, settings, limit):
+    with writing(session):
+        _release_lost_leases(session, now)
+    with writing(session):
+        leased = _lease(session, now, settings, limit)
+    for delivery_id in leased:
         delivery = session.get(Delivery, delivery_id)
         assert delivery is not None
         try:
             detail, ok = send(delivery, settings, now), True
         except (DeliveryError, OSError, smtplib.SMTPException) as exc:
             detail, ok = f"{type(exc).__name__}: {exc}"[:2000], False
-        _finish(session, delivery, ok, detail, now, settings, report)
+        with writing(session):
+            _finish(session, delivery, ok, detail, now, settings, report)
     return report
 
 
 def _lease(session: Session, now: datetime, settings: DeliverySettings, limit: int) -> list[int]:
     """Take due deliveries for this deliverer, committed before anything is sent."""
-    with writing(session):
-        due = session.scalars(select(Delivery).where(
-            Delivery.status == DeliveryStatus.PENDING, Delivery.next_attempt_at <= now)
-            .order_by(Delivery.next_attempt_at, Delivery.id).limit(limit).with_for_update(skip_locked=True)).all()
-        for delivery in due:
-            delivery.status, delivery.attempts = DeliveryStatus.SENDING, delivery.attempts + 1
-            delivery.lease_owner, delivery.lease_until = owner_id(), now + timedelta(seconds=settings.lease_seconds)
-        return [d.id for d in due]
+    require_writing(session)
+    due = session.scalars(select(Delivery).where(
+        Delivery.status == DeliveryStatus.PENDING, Delivery.next_attempt_at <= now)
+        .order_by(Delivery.next_attempt_at, Delivery.id).limit(limit).with_for_update(skip_locked=True)).all()
+    for delivery in due:
+        delivery.status, delivery.attempts = DeliveryStatus.SENDING, delivery.attempts + 1
+        delivery.lease_owner, delivery.lease_until = owner_id(), now + timedelta(seconds=settings.lease_seconds)
+    return [d.id for d in due]
 
 
 def _finish(session: Session, delivery: Delivery, ok: bool, detail: str, now: datetime,
             settings: DeliverySettings, report: DeliveryReport) -> None:
     """Record one attempt and move the delivery on: sent, retried later, or failed."""
-    with writing(session):
-        session.add(DeliveryAttempt(delivery_id=delivery.id, at=now, ok=ok, detail=detail))
-        delivery.lease_owner, delivery.lease_until = "", None
-        if ok:
-            delivery.status, delivery.sent_at, delivery.last_error = DeliveryStatus.SENT, now, ""
-            report.sent += 1
-        elif delivery.attempts >= settings.max_attempts:
-            delivery.status, delivery.last_error = DeliveryStatus.FAILED, detail
-            report.failed += 1
-        else:
-            wait = BACKOFF_SECONDS[min(delivery.attempts, len(BACKOFF_SECONDS)) - 1]
-            delivery.status, delivery.last_error = DeliveryStatus.PENDING, detail
-            delivery.next_attempt_at = now + timedelta(seconds=wait)
-            report.retrying += 1
+    require_writing(session)
+    session.add(DeliveryAttempt(delivery_id=delivery.id, at=now, ok=ok, detail=detail))
+    delivery.lease_owner, delivery.lease_until = "", None
+    if ok:
+        delivery.status, delivery.sent_at, delivery.last_error = DeliveryStatus.SENT, now, ""
+        report.sent += 1
+    elif delivery.attempts >= settings.max_attempts:
+        delivery.status, delivery.last_error = DeliveryStatus.FAILED, detail
+        report.failed += 1
+    else:
+        wait = BACKOFF_SECONDS[min(delivery.attempts, len(BACKOFF_SECONDS)) - 1]
+        delivery.status, delivery.last_error = DeliveryStatus.PENDING, detail
+        delivery.next_attempt_at = now + timedelta(seconds=wait)
+        report.retrying += 1
 
 
 def _release_lost_leases(session: Session, now: datetime) -> None:
     """Put back deliveries whose lease expired, or whose deliverer on this host has died."""
+    require_writing(session)
     host = socket.gethostname()
-    with writing(session):
-        for delivery in session.scalars(select(Delivery).where(Delivery.status == DeliveryStatus.SENDING)
-                                        .with_for_update(skip_locked=True)):
-            expired = delivery.lease_until is None or delivery.lease_until < now
-            if expired or _dead_here(delivery.lease_owner, host):
-                delivery.status, delivery.lease_owner, delivery.lease_until = DeliveryStatus.PENDING, "", None
+    for delivery in session.scalars(select(Delivery).where(Delivery.status == DeliveryStatus.SENDING)
+                                    .with_for_update(skip_locked=True)):
+        expired = delivery.lease_until is None or delivery.lease_until < now
+        if expired or _dead_here(delivery.lease_owner, host):
+            delivery.status, delivery.lease_owner, delivery.lease_until = DeliveryStatus.PENDING, "", None
 
 
 def _dead_here(owner: str, host: str) -> bool:

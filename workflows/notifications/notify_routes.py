@@ -9,9 +9,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.errors import Forbidden, InvalidInput, NotFound
+from engine.errors import Forbidden, InvalidInput
 from models import Channel, NotifyRoute, Organization, Role, Unit, User
 from workflows.notifications.notify import PURPOSES
+from workflows.people.access import require
 
 EMAIL = re.compile(r"[^@\s<>,;\"]{1,64}@[A-Za-z0-9.-]{1,190}")
 FIELDS = {"unit", "organization", "purpose", "channel", "address", "secret", "label"}
@@ -51,9 +52,7 @@ def add(session: Session, actor: User, fields: dict[str, Any]) -> NotifyRoute:
 def remove(session: Session, actor: User, route_id: int) -> None:
     """Deactivate a route, keeping it for the delivery log (the caller commits)."""
     _require_admin(actor)
-    route = session.get(NotifyRoute, route_id)
-    if route is None:
-        raise NotFound(f"no route {route_id}")
+    route = require(session, NotifyRoute, route_id, "route")
     route.active = False
 
 

@@ -8,8 +8,9 @@ and an audit entry.
 """
 from collections.abc import Collection
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from engine.errors import Conflict, Forbidden, InvalidInput
@@ -50,9 +51,16 @@ def reply_conditions(orgs: Collection[int]) -> list[ColumnElement[bool]]:
     return [TaskItem.bpmn_id == "write_reply", TaskItem.status == TaskStatus.COMPLETED, in_scope(orgs)]
 
 
-def rating_conditions(orgs: Collection[int]) -> list[ColumnElement[bool]]:
-    """Return the conditions of a satisfaction rating event of a topic in the organizations ``orgs``."""
-    return [Event.kind == "task_completed", Event.payload["task"].as_string() == "rate_reply", in_scope(orgs)]
+def rated(orgs: Collection[int], *columns: Any) -> Select[Any]:
+    """Return the query of ``columns`` over the ratings given in the organizations ``orgs``.
+
+    Read from the completed rating tasks (index on bpmn_id and status) to their completion events
+    (index on task_item_id), not by reading every event's payload.
+    """
+    return (select(*columns).select_from(TaskItem)
+            .join(Event, and_(Event.task_item_id == TaskItem.id, Event.kind == "task_completed"))
+            .join(Topic, Topic.id == TaskItem.topic_id)
+            .where(TaskItem.bpmn_id == "rate_reply", TaskItem.status == TaskStatus.COMPLETED, in_scope(orgs)))
 
 
 def replies(session: Session, user: User) -> list[TaskItem]:
@@ -64,8 +72,7 @@ def replies(session: Session, user: User) -> list[TaskItem]:
 
 def ratings(session: Session, user: User) -> list[tuple[Event, str]]:
     """Return every satisfaction rating given in the user's scope, with its value."""
-    events = session.scalars(select(Event).join(Topic, Event.topic_id == Topic.id).where(
-        *rating_conditions(scope(session, user))).order_by(Event.at))
+    events = session.scalars(rated(scope(session, user), Event).order_by(Event.at))
     return [(e, str(e.payload["data"].get("rating"))) for e in events if isinstance(e.payload.get("data"), dict)]
 
 

@@ -8,6 +8,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import IO
 
@@ -16,8 +17,9 @@ from sqlalchemy.orm import Session
 
 from engine.errors import NotFound, ShangliangError
 from models import Attachment, TaskItem, Topic, User, utcnow
+from models.database import on_rollback, require_writing
 from workflows.i18n import N_
-from workflows.people.access import require_topic
+from workflows.people.access import require, require_topic
 
 MAX_BYTES = 10 * 1024 * 1024
 KIND_BY_TASK = {"research": "research_report", "hold_meeting": "minutes", "submit_minutes": "minutes",
@@ -76,7 +78,12 @@ def store(
     session: Session, directory: Path, user: User, item: TaskItem, filename: str, stream: IO[bytes],
     now: datetime | None = None,
 ) -> Attachment:
-    """Check and save an uploaded file for a task the caller has already authorised."""
+    """Check and save an uploaded file for a task the caller has already authorised.
+
+    The file is removed again if the caller's write transaction rolls back, so a refused form
+    leaves neither a row nor a file behind.
+    """
+    require_writing(session)
     kind = KIND_BY_TASK.get(item.bpmn_id)
     if kind is None:
         raise UploadRefused(f"任务“{item.name}”不接收附件 (this task takes no attachments)")
@@ -86,6 +93,7 @@ def store(
     target = directory / str(item.topic_id)
     target.mkdir(parents=True, exist_ok=True)
     (target / stored_name).write_bytes(data)
+    on_rollback(session, partial((target / stored_name).unlink, missing_ok=True))
     attachment = Attachment(
         topic_id=item.topic_id, task_item_id=item.id, kind=kind, filename=_display_name(filename),
         content_type=file_type.content_type, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
@@ -114,9 +122,7 @@ def for_task(session: Session, item: TaskItem) -> list[Attachment]:
 
 def open_for(session: Session, directory: Path, user: User, attachment_id: int) -> tuple[Attachment, Path]:
     """Return an attachment and its file, if the user may see its topic (else NotFound)."""
-    attachment = session.get(Attachment, attachment_id)
-    if attachment is None:
-        raise NotFound(f"no attachment {attachment_id}")
+    attachment = require(session, Attachment, attachment_id, "attachment")
     require_topic(session, user, attachment.topic_id)
     path = directory / str(attachment.topic_id) / attachment.stored_name
     if not path.is_file():

@@ -2,9 +2,10 @@
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.errors import InvalidInput, NotFound
+from engine.errors import InvalidInput
 from models import SavedFilter, User
-from models.database import writing
+from models.database import require_writing
+from workflows.people.access import require
 
 VIEWS = ("inbox", "supervision", "topics")
 MAX_PER_USER = 50
@@ -18,6 +19,7 @@ def list_for(session: Session, user: User, view: str) -> list[SavedFilter]:
 
 def save(session: Session, user: User, view: str, name: str, query: str) -> SavedFilter:
     """Save (or overwrite) a named filter of a list."""
+    require_writing(session)
     name = name.strip()
     errors = {}
     if view not in VIEWS:
@@ -28,22 +30,19 @@ def save(session: Session, user: User, view: str, name: str, query: str) -> Save
         errors["query"] = "too long"
     if errors:
         raise InvalidInput("the filter cannot be saved", errors)
-    with writing(session):
-        found = session.scalar(select(SavedFilter).where(
-            SavedFilter.user_id == user.id, SavedFilter.view == view, SavedFilter.name == name))
-        if found is None:
-            if len(list_for(session, user, view)) >= MAX_PER_USER:
-                raise InvalidInput("too many saved filters", {"name": f"at most {MAX_PER_USER} per list"})
-            found = SavedFilter(user_id=user.id, view=view, name=name)
-            session.add(found)
-        found.query = query.lstrip("?")
+    found = session.scalar(select(SavedFilter).where(
+        SavedFilter.user_id == user.id, SavedFilter.view == view, SavedFilter.name == name))
+    if found is None:
+        if len(list_for(session, user, view)) >= MAX_PER_USER:
+            raise InvalidInput("too many saved filters", {"name": f"at most {MAX_PER_USER} per list"})
+        found = SavedFilter(user_id=user.id, view=view, name=name)
+        session.add(found)
+    found.query = query.lstrip("?")
+    session.flush()
     return found
 
 
 def delete(session: Session, user: User, filter_id: int) -> None:
     """Delete one of the user's own saved filters."""
-    with writing(session):
-        found = session.get(SavedFilter, filter_id)
-        if found is None or found.user_id != user.id:
-            raise NotFound(f"no saved filter {filter_id}")
-        session.delete(found)
+    require_writing(session)
+    session.delete(require(session, SavedFilter, filter_id, "saved filter", where=lambda f: f.user_id == user.id))

@@ -10,7 +10,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from models import Organization, TaskDraft, TaskItem, Unit, UnitKind, User, utcnow
-from models.database import writing
+from models.database import require_writing
 from workflows.rules.forms import Form
 from workflows.topics.inbox import descendants
 
@@ -37,21 +37,21 @@ def load_draft(session: Session, user: User, item: TaskItem) -> TaskDraft | None
 def save_draft(session: Session, user: User, item: TaskItem, form: Form, raw: dict[str, Any],
                now: datetime | None = None) -> TaskDraft:
     """Keep the form's fields of ``raw`` as the user's draft of the task (overwriting an older one)."""
+    require_writing(session)
     names = {f.name for f in form.fields}
     data = {k: _clip(v) for k, v in raw.items() if k in names}
-    with writing(session):
-        draft = load_draft(session, user, item)
-        if draft is None:
-            draft = TaskDraft(task_item_id=item.id, user_id=user.id)
-            session.add(draft)
-        draft.data, draft.saved_at = data, now or utcnow()
+    draft = load_draft(session, user, item)
+    if draft is None:
+        draft = TaskDraft(task_item_id=item.id, user_id=user.id)
+        session.add(draft)
+    draft.data, draft.saved_at = data, now or utcnow()
     return draft
 
 
 def drop_drafts(session: Session, item: TaskItem) -> None:
     """Delete every draft of a finished task."""
-    with writing(session):
-        session.execute(delete(TaskDraft).where(TaskDraft.task_item_id == item.id))
+    require_writing(session)
+    session.execute(delete(TaskDraft).where(TaskDraft.task_item_id == item.id))
 
 
 def _clip(value: Any) -> Any:

@@ -11,10 +11,13 @@ from engine.time.calendar import SHANGHAI
 from models import Event, TaskItem, TaskStatus, Topic, TopicStatus, WorkflowState
 from tests import diagram_edits as edit
 from tests.conftest import NOW
-from tests.factories import drive, open_ids, open_task, start_topic
+from tests.factories import drive, open_ids, open_task, start_topic, writes
 from workflows.administration import migration, review
 from workflows.demo.world import district_path, user_named
 from workflows.topics import lifecycle as topics
+
+review = writes(review, "submit", "approve", "reject")
+topics = writes(topics, "start_topic", "complete_task", "fire_timers")
 
 PATH_XML_DIR = Path(__file__).resolve().parents[3] / "bpmn"
 PATH_XML = (PATH_XML_DIR / "topic_path.bpmn").read_bytes()

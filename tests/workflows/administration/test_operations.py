@@ -8,11 +8,15 @@ from sqlalchemy import select
 from engine.errors import Conflict, Forbidden, InvalidInput
 from models import AuditEntry, Role, RoleAssignment, TaskStatus, TopicStatus, User, WorkflowState
 from tests.conftest import NOW
-from tests.factories import drive, open_ids, open_task, start_topic
+from tests.factories import drive, open_ids, open_task, start_topic, writes
 from workflows.administration import migration, operations, review
 from workflows.demo.world import district_path, user_named
 from workflows.topics import inbox
 from workflows.topics import lifecycle as topics
+
+operations = writes(operations, "suspend", "resume", "terminate", "retry", "skip", "reassign")
+review = writes(review, "submit", "approve", "reject")
+topics = writes(topics, "start_topic", "complete_task", "fire_timers")
 
 PATH_XML = (Path(__file__).resolve().parents[3] / "bpmn" / "topic_path.bpmn").read_bytes()
 ADDRESS = "192.0.2.7"

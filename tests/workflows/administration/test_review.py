@@ -9,9 +9,12 @@ from engine.store import versions as processes
 from models import AuditEntry, VersionStatus, WorkflowState
 from tests import diagram_edits as edit
 from tests.conftest import NOW
-from tests.factories import start_topic
+from tests.factories import start_topic, writes
 from workflows.administration import bindings, review
 from workflows.demo.world import user_named
+
+bindings = writes(bindings, "set_binding", "remove_binding")
+review = writes(review, "submit", "approve", "reject")
 
 PATH_XML = (Path(__file__).resolve().parents[3] / "bpmn" / "topic_path.bpmn").read_bytes()
 

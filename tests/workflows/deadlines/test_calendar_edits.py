@@ -8,10 +8,13 @@ from engine.errors import Forbidden, InvalidInput
 from engine.time.clocks import local_day
 from models import AuditEntry, CalendarYear
 from tests.deadline_helpers import sh
-from tests.factories import open_task, start_topic
+from tests.factories import open_task, start_topic, writes
 from workflows.deadlines import calendar_edits as workdays
 from workflows.demo.world import user_named
 from workflows.topics import lifecycle as topics
+
+workdays = writes(workdays, "enter_year", "set_day", "recompute")
+topics = writes(topics, "start_topic", "complete_task", "fire_timers")
 
 OFFICIAL_2027 = "date,is_workday,note\n2027-01-01,false,元旦\n2027-01-04,false,元旦\n2027-01-05,false,元旦\n"
 

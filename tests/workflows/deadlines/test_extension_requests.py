@@ -7,9 +7,13 @@ from sqlalchemy import select
 from engine.errors import Conflict, InvalidInput, NotFound
 from models import DeadlineAction, ExtensionState, Notification, WarningLevel
 from tests.deadline_helpers import kinds, sh, sweep_at, topic_waiting_for_signature
+from tests.factories import writes
 from workflows.deadlines import extension_requests as extensions
 from workflows.demo.world import user_named
 from workflows.topics import lifecycle as topics
+
+extensions = writes(extensions, "request", "decide")
+topics = writes(topics, "start_topic", "complete_task", "fire_timers")
 
 
 def ask(session, item, to="2026-03-20", reason="单位负责人出差，需延期签收", when=None):

@@ -13,10 +13,12 @@ from models import OpenTaskTally
 from models.database import MIGRATIONS
 from tests.bpmn.test_topic_district import with_loops
 from tests.conftest import NOW
-from tests.factories import drive, open_task, start_topic
+from tests.factories import drive, open_task, start_topic, writes
 from workflows.demo.world import district_path, town_path, user_named
 from workflows.supervision import tally
 from workflows.topics import lifecycle as topics
+
+topics = writes(topics, "start_topic", "complete_task", "fire_timers")
 
 
 def counts(session) -> dict[tuple, int]:

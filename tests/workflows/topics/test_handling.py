@@ -8,10 +8,12 @@ from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.time import clocks
 from models import Organization, TaskItem
 from tests.deadline_helpers import sh, topic_waiting_for_signature
-from tests.factories import open_ids, open_task
+from tests.factories import open_ids, open_task, writes
 from workflows.demo.world import user_named
 from workflows.topics import handling
 from workflows.topics import lifecycle as topics
+
+topics = writes(topics, "start_topic", "complete_task", "fire_timers")
 
 
 def local_due(item: TaskItem) -> date:

@@ -8,9 +8,11 @@ from sqlalchemy import select
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from models import Event, TaskItem, TaskStatus, WorkflowState
 from tests.conftest import NOW
-from tests.factories import drive, open_ids, open_task, start_topic
+from tests.factories import drive, open_ids, open_task, start_topic, writes
 from workflows.demo.world import district_path, user_named
 from workflows.topics import lifecycle as topics
+
+topics = writes(topics, "start_topic", "complete_task", "fire_timers")
 
 
 def test_no_research_no_consultation(session):
