@@ -13,7 +13,10 @@ class Event(Base):
     """One thing that happened; rows are only ever inserted."""
 
     __tablename__ = "event"
-    __table_args__ = (Index("ix_event_topic_at", "topic_id", "at"),)
+    __table_args__ = (
+        Index("ix_event_topic_at", "topic_id", "at"),
+        Index("ix_event_task_item", "task_item_id", "kind"),  # a task's escalations, a rating task's completion
+    )
 
     id: Mapped[intpk]
     topic_id: Mapped[Optional[int]] = mapped_column(ForeignKey("topic.id", ondelete="CASCADE"))

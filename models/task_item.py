@@ -48,6 +48,7 @@ class TaskItem(Base):
         Index("ix_task_item_sweep_warn", "status", "warning", "warn_at"),
         Index("ix_task_item_sweep_due", "status", "warning", "due_at"),
         Index("ix_task_item_sweep_chase", "status", "chase", "due_at"),
+        Index("ix_task_item_done", "bpmn_id", "status", "completed_at"),  # the replies and ratings of the dashboard
     )
 
     id: Mapped[intpk]

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from engine.time.timeleft import is_red, is_yellow
 from models import Event, OpenTaskTally, Organization, TaskItem, Topic, Unit, User
 from models.tally import NO_UNIT
-from workflows.supervision.escalation import grouping, rating_conditions, reply_conditions, scope
+from workflows.supervision.escalation import grouping, rated, reply_conditions, scope
 
 SATISFIED = ("satisfied", "basically_satisfied")
 LEVEL_COLUMNS = ("open", "yellow", "red")
@@ -114,8 +114,7 @@ def _replies(session: Session, orgs: Collection[int]) -> tuple[int, int]:
 def _ratings(session: Session, orgs: Collection[int]) -> Counter[str]:
     """Count the ratings in scope by value."""
     rating = Event.payload[("data", "rating")].as_string()
-    counts = session.execute(select(rating, func.count()).join(Topic, Event.topic_id == Topic.id)
-                             .where(*rating_conditions(orgs), rating.is_not(None)).group_by(rating)).tuples()
+    counts = session.execute(rated(orgs, rating, func.count()).where(rating.is_not(None)).group_by(rating)).tuples()
     return Counter({str(value): int(n) for value, n in counts})
 
 
