@@ -111,9 +111,9 @@ def _load_cached(data: bytes, source: str) -> Diagram:
         raise DiagramRejected(problems)
     spec = _spiff_spec(root, process.get("id", ""), source)
     called = frozenset(e.get("calledElement", "") for e in process.iter(f"{{{BPMN}}}callActivity"))
-    name = process.get("name") or process.get("id", "")
-    return Diagram(process.get("id", ""), name, hashlib.sha256(data).hexdigest(), spec, called, process,
-                   tuple(check_paths(process)))
+    process_id = process.get("id") or ""
+    return Diagram(process_id, process.get("name") or process_id, hashlib.sha256(data).hexdigest(), spec, called,
+                   process, tuple(check_paths(process)))
 
 
 def parse_xml(data: bytes) -> etree._Element:

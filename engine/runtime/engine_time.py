@@ -33,7 +33,7 @@ class _InjectedDatetime(datetime):
 def install() -> None:
     """Make SpiffWorkflow's timers read the injectable clock (calling it again changes nothing)."""
     if timer.datetime is not _InjectedDatetime:
-        timer.datetime = _InjectedDatetime  # type: ignore[misc]
+        timer.datetime = _InjectedDatetime
 
 
 @contextmanager

@@ -12,5 +12,5 @@ from models import CalendarDay, CalendarYear
 
 def load_calendar(session: Session) -> WorkCalendar:
     """Return the working-day calendar with the staff-entered days applied."""
-    days = session.execute(select(CalendarDay.day, CalendarDay.is_workday)).all()
+    days = session.execute(select(CalendarDay.day, CalendarDay.is_workday)).tuples().all()
     return WorkCalendar(dict(days), official_years=session.scalars(select(CalendarYear.year)))

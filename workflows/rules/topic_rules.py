@@ -169,7 +169,7 @@ def _clock_start(session: Session, topic: Topic, task_id: str, props: dict[str, 
 
 def _context(props: dict[str, Any], task: Task, clock: clocks.TaskClock | None) -> dict[str, Any]:
     """Keep what a list needs to show without the workflow: the form key and the clock in force."""
-    context = {k: props[k] for k in ("form", "candidate", "signing") if k in props}
+    context: dict[str, Any] = {k: props[k] for k in ("form", "candidate", "signing") if k in props}
     if clock is not None:
         context.update(clock=str(clock.clock), warn=str(clock.warn), clock_source=clock.source)
     if props.get("candidate") == "assist_unit":
