@@ -15,6 +15,7 @@ from engine.errors import InvalidInput, ShangliangError, TooLarge
 from models import ProcessDraft, ProcessVersion, Role
 from webui.api.topics import _domain_error, json_body, token_required
 from webui.database import db_session, writes
+from webui.verbs import route_verbs
 from workflows.administration import bindings, drafts, review
 from workflows.people.access import require, require_role
 
@@ -126,9 +127,7 @@ def decide(version_id: int, decision: str) -> Response:
     return jsonify(version_json(service(db_session(), g.user, version_id, note, address())))
 
 
-for _decision in REVIEW_DECISIONS:  # one URL and endpoint name each, as documented in the OpenAPI paths
-    bp.add_url_rule(f"/processes/<int:version_id>/{_decision}", _decision, decide, methods=["POST"],
-                    defaults={"decision": _decision})
+route_verbs(bp, "/processes/<int:version_id>/{verb}", decide, REVIEW_DECISIONS, "decision")
 
 
 @bp.get("/processes/diff")

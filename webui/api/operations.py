@@ -14,6 +14,7 @@ from models import AuditEntry, Topic
 from webui.api.admin import address
 from webui.api.topics import _domain_error, json_body, task_json, token_required, topic_json
 from webui.database import db_session, writes
+from webui.verbs import route_verbs
 from workflows.administration import migration, operations
 from workflows.people import audit
 
@@ -76,9 +77,7 @@ def operate(topic_id: int, action: str) -> Response:
     return jsonify(topic_json(service(db_session(), g.user, topic_id, *reason, address())))
 
 
-for _action in TOPIC_OPERATIONS:  # one URL and endpoint name each, as documented in the OpenAPI paths
-    bp.add_url_rule(f"/topics/<int:topic_id>/{_action}", _action, operate, methods=["POST"],
-                    defaults={"action": _action})
+route_verbs(bp, "/topics/<int:topic_id>/{verb}", operate, TOPIC_OPERATIONS, "action")
 
 
 @bp.post("/tasks/<int:task_id>/reassign")

@@ -19,6 +19,7 @@ from models import Organization, OrgKind, ProcessDefinition, ProcessVersion, Rol
 from models.database import writing
 from webui.database import db_session
 from webui.security import roles_required
+from webui.verbs import route_verbs
 from workflows.administration import bindings, drafts, review
 from workflows.people.access import require
 from workflows.rules.forms import FORMS
@@ -126,9 +127,7 @@ def decide(version_id: int, decision: str) -> Response:
     return back("admin.version", version_id=version_id)
 
 
-for _decision in REVIEW_DECISIONS:
-    bp.add_url_rule(f"/versions/<int:version_id>/{_decision}", _decision, decide, methods=["POST"],
-                    defaults={"decision": _decision})
+route_verbs(bp, "/versions/<int:version_id>/{verb}", decide, REVIEW_DECISIONS, "decision")
 
 
 @bp.post("/bindings")

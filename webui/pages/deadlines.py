@@ -1,13 +1,17 @@
 """Deadline actions on the web pages: signing for receipt, returning, extension requests and
 their decisions, and the in-app notifications. Each view calls the deadline service's engine
 functions (engine/handling.py, engine/extensions.py, engine/notify.py)."""
+from collections.abc import Callable
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from engine.errors import InvalidInput, NotFound
+from models import TaskItem
 from webui.database import db_session, writes
 from webui.security import clock, safe_next
+from webui.verbs import route_verbs
 from workflows.deadlines import extension_requests as extensions
 from workflows.notifications import notify
 from workflows.topics import handling
@@ -15,22 +19,23 @@ from workflows.topics import handling
 bp = Blueprint("deadline_pages", __name__)
 
 
-@bp.post("/tasks/<int:task_id>/sign")
+# The two answers to a signing task, by endpoint name: the service and the form field it passes on.
+SIGNING: dict[str, tuple[Callable[..., TaskItem], str]] = {
+    "sign": (handling.sign, "note"),  # 签收: the reply's clock starts now
+    "return_": (handling.return_topic, "reason"),  # 退回 a misassigned topic, within the signing period
+}
+
+
 @login_required
 @writes
-def sign(task_id: int) -> Response:
-    """Sign for a topic (签收); the reply's clock starts now."""
-    handling.sign(db_session(), current_user, task_id, request.form.get("note", ""), now=clock())
+def answer_signing(task_id: int, answer: str) -> Response:
+    """Sign for a topic, or return it with a reason."""
+    service, field = SIGNING[answer]
+    service(db_session(), current_user, task_id, request.form.get(field, ""), now=clock())
     return redirect(url_for("tasks.done", task_id=task_id))
 
 
-@bp.post("/tasks/<int:task_id>/return")
-@login_required
-@writes
-def return_(task_id: int) -> Response:
-    """Return a misassigned topic (退回) with a reason, within the signing period."""
-    handling.return_topic(db_session(), current_user, task_id, request.form.get("reason", ""), now=clock())
-    return redirect(url_for("tasks.done", task_id=task_id))
+route_verbs(bp, "/tasks/<int:task_id>/{verb}", answer_signing, SIGNING, "answer", urls={"return_": "return"})
 
 
 @bp.post("/tasks/<int:task_id>/extensions")
