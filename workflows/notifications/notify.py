@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import Delivery, Notification, NotifyRoute, Organization, Role, RoleAssignment, TaskItem, Topic, User
+from models.database import require_writing
 
 PURPOSES = ("reminder", "escalation", "any")
 
@@ -95,6 +96,7 @@ def unread(session: Session, user: User, limit: int = 100) -> list[Notification]
 
 def mark_read(session: Session, user: User, notification_id: int | None, now: datetime) -> int:
     """Mark one of the user's notifications read (all of them when the id is None); return how many."""
+    require_writing(session)
     query = select(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
     if notification_id is not None:
         query = query.where(Notification.id == notification_id)

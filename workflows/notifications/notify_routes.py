@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from engine.errors import Forbidden, InvalidInput
 from models import Channel, NotifyRoute, Organization, Role, Unit, User
+from models.database import require_writing
 from workflows.notifications.notify import PURPOSES
 from workflows.people.access import require
 
@@ -19,7 +20,8 @@ FIELDS = {"unit", "organization", "purpose", "channel", "address", "secret", "la
 
 
 def add(session: Session, actor: User, fields: dict[str, Any]) -> NotifyRoute:
-    """Check and add a route (the caller commits)."""
+    """Check and add a route, in the caller's write transaction."""
+    require_writing(session)
     _require_admin(actor)
     errors = {k: "not a field of a route" for k in set(fields) - FIELDS}
     values = {k: v if isinstance(v := fields.get(k), str) else "" for k in FIELDS}
@@ -50,7 +52,8 @@ def add(session: Session, actor: User, fields: dict[str, Any]) -> NotifyRoute:
 
 
 def remove(session: Session, actor: User, route_id: int) -> None:
-    """Deactivate a route, keeping it for the delivery log (the caller commits)."""
+    """Deactivate a route, keeping it for the delivery log, in the caller's write transaction."""
+    require_writing(session)
     _require_admin(actor)
     route = require(session, NotifyRoute, route_id, "route")
     route.active = False

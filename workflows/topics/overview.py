@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from engine.diagrams.loading import BPMN, parse_xml
 from engine.store import versions as processes
 from models import Event, ResidentContact, TaskItem, TaskStatus, Topic, User, WorkflowState
+from models.database import require_writing
 from workflows.people import audit
 from workflows.people.access import SEE_ALL_IN_SCOPE, require_topic
 from workflows.topics.inbox import descendants
@@ -110,6 +111,7 @@ def contact(
     session: Session, user: User, topic: Topic, address: str = "", now: datetime | None = None,
 ) -> ResidentContact | None:
     """Return the resident's contact details of a topic, writing the look to the audit log."""
+    require_writing(session)
     found = session.get(ResidentContact, topic.id)
     if found is not None:
         audit.record(session, "contact_viewed", user, target=f"topic:{topic.id}", address=address, now=now)
@@ -123,6 +125,7 @@ def masked_phone(phone: str) -> str:
 
 def add_contact(session: Session, topic: Topic, name: str, phone: str, address: str) -> ResidentContact | None:
     """Keep the proposing resident's contact details with a new topic (nothing when no name is given)."""
+    require_writing(session)
     name, phone, address = name.strip()[:60], phone.strip()[:30], address.strip()[:200]
     if not name:
         return None
