@@ -2,7 +2,7 @@
 
 Called by the API, the CLI and the admin pages. Submitting validates and stores a pending
 version; approving binds it where the deployer asked; rejecting keeps it for the record. Each
-step is one transaction together with its audit entry.
+step runs in the caller's write transaction together with its audit entry.
 """
 import hashlib
 from collections.abc import Sequence

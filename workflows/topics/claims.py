@@ -1,6 +1,6 @@
 """Claiming, releasing and transferring a unit's task: who of the unit works on it (认领 / 转办).
 
-Called by the inbox and task pages; each call is one transaction and leaves an event.
+Called by the inbox and task pages inside their write transaction; each call leaves an event.
 """
 from datetime import datetime
 
