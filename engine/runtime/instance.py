@@ -20,7 +20,7 @@ from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
 from sqlalchemy.orm import Session
 
 from engine.diagrams import loading
-from engine.errors import NotFound
+from engine.errors import Conflict, NotFound
 from engine.rules import Rules
 from engine.runtime import engine_time, failures, state, timers
 from engine.store import projection, versions
@@ -120,7 +120,7 @@ class Instance:
         """Complete a ready task with ``data`` and run on; return the step that failed, if one did."""
         task = self.workflow.get_task_from_id(UUID(task_uuid))
         if task is None or task.state != TaskState.READY:
-            raise ValueError(f"task {task_uuid} is not waiting for input")
+            raise Conflict(f"task {task_uuid} is no longer waiting for input")
         task.data.update(data)
         with engine_time.at(now):
             task.run()
