@@ -1,13 +1,15 @@
-"""The Flask application: configuration, the database session per request, and the blueprints."""
+"""The Flask application and composition root: configuration, sessions carrying the engine, blueprints, scheduler."""
 import os
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
+from engine.time import scheduler
 from models import utcnow
 from models.database import make_engine
 from webui.database import close_session, default_database_url
+from workflows.deadlines.recurring import SweepAndDeliver
 from workflows.wiring import session_factory
 
 
@@ -53,8 +55,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
     pages.init_app(app)  # after the APIs, so its error pages take over for HTML routes
     if app.config.get("SCHEDULER") == "embedded":
-        from engine.time import scheduler
-        from workflows.deadlines.recurring import SweepAndDeliver
-
         scheduler.start_embedded(app.extensions["db_sessions"], SweepAndDeliver.from_env(), app.config, os.environ)
     return app

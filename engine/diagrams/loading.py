@@ -11,7 +11,6 @@ import hashlib
 from collections import deque
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
@@ -20,10 +19,8 @@ from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
 
 from engine.errors import DiagramRejected, Problem
+from engine.rules import Rules
 from engine.runtime import expressions
-
-if TYPE_CHECKING:
-    from engine.rules import Rules
 
 MAX_DIAGRAM_BYTES = 2 * 1024 * 1024
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -89,7 +86,7 @@ class Diagram:
     problems: tuple[Problem, ...] = ()
 
 
-def load(data: bytes, source: str = "", rules: "Rules | None" = None) -> Diagram:
+def load(data: bytes, source: str = "", rules: Rules | None = None) -> Diagram:
     """Parse and check a diagram, raising DiagramRejected with every problem found.
 
     Without ``rules`` only the engine's checks apply: that is enough to run a version that
