@@ -1,4 +1,4 @@
-"""Re-aligning one (sub)workflow on a new spec, and judging whether that is safe, for engine/migration.py.
+"""Re-aligning one (sub)workflow on a new spec, and judging whether that is safe, for workflows/administration/migration.py.
 
 SpiffWorkflow's ``migrate_workflow`` resets every ready task to its parent's data, which
 would erase a multi-instance child's own item (its assisting unit); ``move`` keeps each ready
@@ -16,6 +16,8 @@ from SpiffWorkflow.bpmn.util.diff import SpecDiff, WorkflowDiff
 from SpiffWorkflow.bpmn.workflow import BpmnBaseWorkflow
 from SpiffWorkflow.task import Task
 
+from engine.runtime.state import SERIALIZER
+
 HARMLESS = {"description", "bpmn_name", "lane", "documentation", "extensions", "inputs", "outputs", "lookahead"}
 ASPECTS = {
     "extensions": "properties", "bpmn_name": "name", "lane": "lane", "documentation": "documentation",
@@ -30,6 +32,12 @@ STATE_WORDS = {
     TaskState.COMPLETED: "has done", TaskState.READY: "is waiting at", TaskState.STARTED: "is running",
     TaskState.WAITING: "is waiting at", TaskState.ERROR: "failed at", TaskState.CANCELLED: "has cancelled",
 }
+
+
+def compare(workflow: BpmnBaseWorkflow, spec: BpmnProcessSpec) -> tuple[WorkflowDiff, SpecDiff]:
+    """Compare a (sub)workflow's spec with ``spec``, and its tasks with what ``spec`` has (by BPMN id)."""
+    spec_diff = SpecDiff(SERIALIZER.registry, workflow.spec, spec)
+    return WorkflowDiff(workflow, spec_diff), spec_diff
 
 
 def label(task: Task) -> str:

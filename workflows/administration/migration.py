@@ -12,14 +12,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
-from SpiffWorkflow.bpmn.util.diff import SpecDiff, WorkflowDiff
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import Instance
-from engine.diagrams.realign import describe_changes, move, unsafe_tasks
+from engine.diagrams.realign import compare, describe_changes, move, unsafe_tasks
 from engine.errors import Conflict, NotFound
-from engine.runtime import state
 from engine.store import versions as processes
 from models import (
     Event,
@@ -157,9 +155,9 @@ def _prepare(session: Session, topic: Topic, target: ProcessVersion, now: dateti
     new_spec = processes.diagram_of(target).spec
     moving = [workflow] if current is topic.process_version else \
         [sp for sp in workflow.subprocesses.values() if sp.spec.name == process_id]
-    spec_diffs = [SpecDiff(state.SERIALIZER.registry, wf.spec, new_spec) for wf in moving]
-    diffs = [WorkflowDiff(wf, spec_diff) for wf, spec_diff in zip(moving, spec_diffs, strict=True)]
-    for diff, spec_diff in zip(diffs, spec_diffs, strict=True):
+    compared = [compare(wf, new_spec) for wf in moving]
+    diffs = [diff for diff, _ in compared]
+    for diff, spec_diff in compared:
         verdict.reasons += unsafe_tasks(diff, spec_diff, target.label)
         verdict.notes += describe_changes(diff, spec_diff)
     verdict.reasons = list(dict.fromkeys(verdict.reasons + _done_and_removed(session, topic, process_id, new_spec,
