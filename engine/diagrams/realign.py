@@ -1,4 +1,4 @@
-"""Re-aligning one (sub)workflow on a new spec, and judging whether that is safe, for workflows/administration/migration.py.
+"""Re-aligning one (sub)workflow on a new spec and judging whether that is safe, for the topic migration.
 
 SpiffWorkflow's ``migrate_workflow`` resets every ready task to its parent's data, which
 would erase a multi-instance child's own item (its assisting unit); ``move`` keeps each ready
