@@ -52,14 +52,9 @@ def deploy(
     )
     if same is not None:
         return same
-    number = (
-        session.scalar(
-            select(func.coalesce(func.max(ProcessVersion.number), 0)).where(
-                ProcessVersion.definition_id == definition.id
-            )
-        )
-        + 1
-    )
+    newest = session.scalar(select(func.max(ProcessVersion.number))
+                             .where(ProcessVersion.definition_id == definition.id))
+    number = (newest or 0) + 1
     version = ProcessVersion(
         definition=definition,
         number=number,

@@ -74,7 +74,7 @@ def _new_topic(session: Session, fields: Mapping[str, Any]) -> Topic:
     values: dict[str, Any] = {}
     for name, kind in enums.items():
         try:
-            values[name] = kind(fields.get(name))
+            values[name] = kind(str(fields.get(name)))
         except ValueError:
             errors[name] = f"must be one of {', '.join(m.value for m in kind)}"
     district = _org(session, fields.get("district"), (OrgKind.DISTRICT,))
