@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from models.database import writing
 from tests.conftest import NOW
 from tests.factories import drive, open_task, start_topic
+from workflows.deadlines import extension_requests as extensions
 from workflows.demo.world import district_path, user_named
 from workflows.supervision import escalation
 
@@ -36,9 +37,14 @@ def add_topics(session: Session, first: int, last: int) -> None:
     """Start topics ``first``..``last - 1`` on the district and town platforms; every fifth waits for its lead unit."""
     for n in range(first, last):
         at = NOW + timedelta(hours=n)
-        if n % 5 == 4:
+        if n % 5 == 4:  # waits for its lead unit, which asks for more time: the office's inbox lists the request
             topic = start_topic(session, at, title=f"议题{n}")
             drive(session, topic, district_path("tianning", assisting=False)[:SIGN], at)
+            item = open_task(session, topic, "sign_receipt")
+            assert item.due_at is not None
+            with writing(session):
+                extensions.request(session, user_named(session, "housing_tianning"), item.id,
+                                   (item.due_at + timedelta(days=10)).date().isoformat(), "需要协调", now=at)
         elif n % 3 == 2:
             start_topic(session, at, level="town", town="zhenglu", title=f"议题{n}")
         else:

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from engine.errors import Conflict, InvalidInput
 from engine.time import clocks
@@ -24,12 +24,14 @@ from models import (
     Role,
     TaskItem,
     TaskStatus,
+    Topic,
     User,
     utcnow,
 )
 from models.database import require_writing
 from workflows.notifications.notify import Message, Recipients, notify
 from workflows.people.access import lineage_ids, require, require_task
+from workflows.topics.inbox import descendants
 
 MAX_REASON = 2000
 MAX_DAYS_AHEAD = 366
@@ -99,10 +101,18 @@ def may_decide(user: User, item: TaskItem) -> bool:
 
 
 def pending_for(session: Session, user: User) -> list[ExtensionRequest]:
-    """Return the pending requests the user may decide, oldest first."""
-    pending = session.scalars(select(ExtensionRequest).where(ExtensionRequest.state == ExtensionState.PENDING)
-                              .order_by(ExtensionRequest.requested_at, ExtensionRequest.id))
-    return [ext for ext in pending if may_decide(user, ext.task_item)]
+    """Return the pending requests the user may decide (as ``may_decide``), oldest first, with tasks and topics."""
+    offices = {a.organization_id for a in user.roles if a.role is Role.CPPCC_OFFICE and a.organization_id is not None}
+    if not offices:
+        return []
+    # An office decides for the districts at or below it: the inbox reads them in one query, not one per request.
+    task = contains_eager(ExtensionRequest.task_item)
+    return list(session.scalars(
+        select(ExtensionRequest).join(TaskItem, TaskItem.id == ExtensionRequest.task_item_id)
+        .join(Topic, Topic.id == TaskItem.topic_id)
+        .where(ExtensionRequest.state == ExtensionState.PENDING, Topic.district_id.in_(descendants(session, offices)))
+        .options(task.contains_eager(TaskItem.topic), task.joinedload(TaskItem.candidate_unit))
+        .order_by(ExtensionRequest.requested_at, ExtensionRequest.id)))
 
 
 def of_task(session: Session, item: TaskItem) -> list[ExtensionRequest]:
