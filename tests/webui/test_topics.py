@@ -21,9 +21,9 @@ def at_research(session):
     return topic, open_task(session, topic, "research")
 
 
-def upload(actor, item_id, name, data, url=None):
+def upload(actor, item_id, name, data, url=None, field="file", **form):
     actor.get(f"/tasks/{item_id}")
-    return actor.post(url or f"/tasks/{item_id}/attachments", {"file": (io.BytesIO(data), name)},
+    return actor.post(url or f"/tasks/{item_id}/attachments", {field: (io.BytesIO(data), name), **form},
                       content_type="multipart/form-data")
 
 
@@ -130,11 +130,8 @@ def test_the_form_file_field_attaches_the_report(web, session):
 
 def test_a_form_refused_with_422_keeps_neither_the_attachment_row_nor_its_file(web, session, app):
     topic, item = at_research(session)
-    actor = web("committee_tianning")
-    actor.get(f"/tasks/{item.id}")
-    refused = actor.post(f"/tasks/{item.id}", {"research_report": "", "action": "complete",
-                                               "report_file": (io.BytesIO(PDF), "report.pdf")},
-                         content_type="multipart/form-data")
+    refused = upload(web("committee_tianning"), item.id, "report.pdf", PDF, url=f"/tasks/{item.id}",
+                     field="report_file", research_report="", action="complete")
     assert refused.status_code == 422 and 'id="f-research_report-error"' in refused.get_data(as_text=True)
     session.commit()
     assert session.scalars(select(Attachment).where(Attachment.topic_id == topic.id)).all() == []
