@@ -86,9 +86,11 @@ def test_a_sweep_after_downtime_catches_up_in_one_go(session):
 
 def test_signing_in_time_leaves_no_warning_behind(session):
     topic, item = topic_waiting_for_signature(session)
+    from tests.factories import writes
     from workflows.demo.world import user_named
     from workflows.topics import handling
 
+    handling = writes(handling, "sign")
     handling.sign(session, user_named(session, "housing_tianning"), item.id, now=sh(date(2026, 3, 3), 10))
     assert sweep_at(session, sh(date(2026, 3, 20))) == SweepReport()
     assert kinds(session, topic) == []

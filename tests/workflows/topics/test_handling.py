@@ -13,6 +13,7 @@ from workflows.demo.world import user_named
 from workflows.topics import handling
 from workflows.topics import lifecycle as topics
 
+handling = writes(handling, "sign", "return_topic")
 topics = writes(topics, "start_topic", "complete_task", "fire_timers")
 
 
