@@ -10,7 +10,7 @@ from .notification import Channel, Delivery, DeliveryAttempt, DeliveryStatus, No
 from .org import Organization, OrgKind, Unit, UnitKind
 from .people import Role, RoleAssignment, User
 from .process import ProcessBinding, ProcessDefinition, ProcessVersion, VersionStatus
-from .tally import OpenTaskTally
+from .tally import FeedbackTally, OpenTaskTally
 from .task_item import Chase, TaskItem, TaskStatus, WarningLevel
 from .topic import PlatformLevel, Topic, TopicCategory, TopicSource, TopicStatus
 from .webstate import ResidentContact, SavedFilter, TaskDraft
@@ -32,6 +32,7 @@ __all__ = [
     "Event",
     "ExtensionRequest",
     "ExtensionState",
+    "FeedbackTally",
     "Notification",
     "NotifyRoute",
     "Organization",

@@ -1,4 +1,4 @@
-"""Open task counts by platform, unit, stage and deadline: what the supervisors' dashboard reads."""
+"""Open task counts by platform, unit, stage and deadline, and feedback counts by platform: what the dashboard reads."""
 from datetime import UTC, datetime
 
 from sqlalchemy import String
@@ -30,3 +30,18 @@ class OpenTaskTally(Base):
     due_at: Mapped[datetime] = mapped_column(primary_key=True)
     warn_at: Mapped[datetime] = mapped_column(primary_key=True)
     open_count: Mapped[int] = mapped_column(default=0)
+
+
+class FeedbackTally(Base):
+    """How many written replies, replies given by their deadline and ratings of each value a platform has had.
+
+    Kept in step by workflows/supervision/tally.py with the task rows and events that record them,
+    in the same transaction. ``measure`` is ``reply``, ``reply_on_time`` or ``rating:<value>``.
+    """
+
+    __tablename__ = "feedback_tally"
+
+    district_id: Mapped[int] = mapped_column(primary_key=True)
+    platform_id: Mapped[int] = mapped_column(primary_key=True)
+    measure: Mapped[str] = mapped_column(String(48), primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)

@@ -5,7 +5,8 @@ function. The task figures are one grouped query over open_task_tally (kept by
 workflows/supervision/tally.py), never over the tasks themselves, so their cost follows the
 number of platforms, units, stages and deadlines, not the number of topics. Yellow and red are
 the warning rule of engine/time/timeleft.py applied to the tally's due and warning times. The
-feedback rates are two aggregate queries, over the written replies and over the ratings.
+feedback rates are one grouped query over feedback_tally: replies, replies on time and ratings
+counted per platform as they are given.
 """
 from collections import Counter
 from collections.abc import Collection, Iterable
@@ -13,13 +14,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, select
+from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.orm import Session
 
 from engine.time.timeleft import is_red, is_yellow
-from models import Event, OpenTaskTally, Organization, TaskItem, Topic, Unit, User
+from models import FeedbackTally, OpenTaskTally, Organization, Unit, User
 from models.tally import NO_UNIT
-from workflows.supervision.escalation import grouping, rated, reply_conditions, scope
+from workflows.supervision.escalation import grouping, scope
 
 SATISFIED = ("satisfied", "basically_satisfied")
 LEVEL_COLUMNS = ("open", "yellow", "red")
@@ -90,8 +91,7 @@ def dashboard(session: Session, user: User, now: datetime) -> Figures:
                         result.by_unit.setdefault(unit_key, Counter()),
                         result.by_stage.setdefault(stage, Counter()), result.totals):
             counter.update(counts)
-    result.replies, result.replies_on_time = _replies(session, orgs)
-    result.ratings = _ratings(session, orgs)
+    _feedback(session, orgs, result)
     return result
 
 
@@ -101,21 +101,17 @@ def _names(session: Session, table: type[Organization | Unit], ids: Collection[i
     return {id_: (code, name) for id_, code, name in found}
 
 
-def _replies(session: Session, orgs: Collection[int]) -> tuple[int, int]:
-    """Count the written replies in scope and those given by their deadline."""
-    on_time = and_(TaskItem.due_at.is_not(None), TaskItem.completed_at.is_not(None),
-                   TaskItem.completed_at <= TaskItem.due_at)
-    total, in_time = session.execute(
-        select(func.count(), func.sum(case((on_time, 1), else_=0))).select_from(TaskItem)
-        .join(Topic, Topic.id == TaskItem.topic_id).where(*reply_conditions(orgs))).one()
-    return int(total or 0), int(in_time or 0)
-
-
-def _ratings(session: Session, orgs: Collection[int]) -> Counter[str]:
-    """Count the ratings in scope by value."""
-    rating = Event.payload[("data", "rating")].as_string()
-    counts = session.execute(rated(orgs, rating, func.count()).where(rating.is_not(None)).group_by(rating)).tuples()
-    return Counter({str(value): int(n) for value, n in counts})
+def _feedback(session: Session, orgs: Collection[int], result: Figures) -> None:
+    """Sum the replies, those on time and the ratings of the platforms in scope, in one grouped query."""
+    rows = session.execute(select(FeedbackTally.measure, func.sum(FeedbackTally.count))
+                           .where(FeedbackTally.platform_id.in_(list(orgs))).group_by(FeedbackTally.measure)).tuples()
+    for measure, count in rows:
+        if measure == "reply":
+            result.replies = int(count or 0)
+        elif measure == "reply_on_time":
+            result.replies_on_time = int(count or 0)
+        elif measure.startswith("rating:") and count:
+            result.ratings[measure.removeprefix("rating:")] = int(count)
 
 
 def overdue_counts(session: Session, now: datetime, district_ids: Collection[int] | None = None) -> list[DashboardRow]:

@@ -1,27 +1,32 @@
-"""Keeping open_task_tally in step with task_item, in the transaction that changes the tasks.
+"""Keeping the tallies in step with task_item and event, in the transaction that changes them.
 
-The supervisors' dashboard (workflows/supervision/dashboard.py) reads it. ``install`` puts it
-on every Session; the session factory (workflows/wiring.py) calls it, so any write through the
-ORM (the topic service, the scheduler, the web pages) counts, whoever wrote it. Changes are collected at each flush and
-written just before commit, in key order, so two transactions never wait on each other's
-counters in opposite orders. Bulk writes that bypass the ORM call ``rebuild`` afterwards;
-``rebuild`` also drops the rows whose count fell to zero.
+open_task_tally counts the open tasks, feedback_tally the written replies (and those on time)
+and the ratings of each platform; the supervisors' dashboard (workflows/supervision/dashboard.py)
+reads both, so its cost does not follow the number of topics. ``install`` puts the listeners on
+every Session; the session factory (workflows/wiring.py) calls it, so any write through the ORM
+(the topic service, the scheduler, the web pages) counts, whoever wrote it. Changes are
+collected at each flush and written just before commit, in key order, so two transactions never
+wait on each other's counters in opposite orders. Bulk writes that bypass the ORM call
+``rebuild`` afterwards; ``rebuild`` also drops the rows whose count fell to zero.
 """
 from collections import Counter
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Insert, delete, event, func, insert, inspect, select
+from sqlalchemy import Insert, String, and_, delete, event, func, insert, inspect, literal, select, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from models import OpenTaskTally, TaskItem, TaskStatus, Topic
+from models import Event, FeedbackTally, OpenTaskTally, TaskItem, TaskStatus, Topic
 from models.tally import NO_DEADLINE, NO_UNIT
 
 Key = tuple[int, int, int, int, str, Any, Any]
 KEY_COLUMNS = ("district_id", "platform_id", "candidate_unit_id", "candidate_org_id", "stage", "due_at", "warn_at")
 ITEM_COLUMNS = ("status", "topic_id", "candidate_unit_id", "candidate_org_id", "stage", "due_at", "warn_at")
 PENDING = "open_task_tally"  # session.info key of the changes not yet written
+FEEDBACK = "feedback_tally"  # the same for the feedback counts
+REPLY_COLUMNS = ("status", "topic_id", "bpmn_id", "due_at", "completed_at")
+Measure = tuple[int, int, str]  # district, platform, measure
 
 
 def _key(session: Session, item: TaskItem, values: dict[str, Any]) -> Key | None:
@@ -35,11 +40,11 @@ def _key(session: Session, item: TaskItem, values: dict[str, Any]) -> Key | None
             values["warn_at"] or NO_DEADLINE)
 
 
-def _values(item: TaskItem, before: bool) -> dict[str, Any]:
+def _values(item: TaskItem, before: bool, names: tuple[str, ...] = ITEM_COLUMNS) -> dict[str, Any]:
     """Return the columns a key is made of, as they are now or as they were loaded."""
     state = inspect(item)
     out = {}
-    for name in ITEM_COLUMNS:
+    for name in names:
         history = state.attrs[name].history
         out[name] = (history.deleted[0] if history.deleted else getattr(item, name)) if before else getattr(item, name)
     return out
@@ -69,6 +74,49 @@ def _collect(session: Session, _context: object, _instances: object) -> None:
         for item in session.deleted:
             if isinstance(item, TaskItem) and (key := _key(session, item, _values(item, before=True))):
                 changes[key] -= 1
+        _collect_feedback(session)
+
+
+def _collect_feedback(session: Session) -> None:
+    """Count the replies that were completed (or stopped being) and the ratings given in this flush."""
+    changes: Counter[Measure] = session.info.setdefault(FEEDBACK, Counter())
+    for item in session.new:
+        if isinstance(item, TaskItem):
+            changes.update(_replies(session, _values(item, before=False, names=REPLY_COLUMNS)))
+        elif isinstance(item, Event) and (rating := _rating(item)) is not None:
+            changes[(*_platform(session, item.topic_id), rating)] += 1
+    for item in session.dirty:
+        if isinstance(item, TaskItem) and inspect(item).attrs["status"].history.has_changes():
+            changes.update(_replies(session, _values(item, before=False, names=REPLY_COLUMNS)))
+            changes.subtract(_replies(session, _values(item, before=True, names=REPLY_COLUMNS)))
+    for item in session.deleted:
+        if isinstance(item, TaskItem):
+            changes.subtract(_replies(session, _values(item, before=True, names=REPLY_COLUMNS)))
+
+
+def _replies(session: Session, values: dict[str, Any]) -> list[Measure]:
+    """Return what a task with these values counts for: a completed written reply, and whether on time."""
+    if values["status"] is not TaskStatus.COMPLETED or values["bpmn_id"] != "write_reply":
+        return []
+    where = _platform(session, values["topic_id"])
+    due, done = values["due_at"], values["completed_at"]
+    return [(*where, "reply"), *([(*where, "reply_on_time")] if due and done and done <= due else [])]
+
+
+def _rating(item: Event) -> str | None:
+    """Return the measure of a rating event (``rating:<value>``), or None for any other event."""
+    payload = item.payload or {}
+    data = payload.get("data")
+    if item.kind != "task_completed" or payload.get("task") != "rate_reply" or not isinstance(data, dict):
+        return None
+    return None if data.get("rating") is None else f"rating:{data['rating']}"
+
+
+def _platform(session: Session, topic_id: int | None) -> tuple[int, int]:
+    """Return the district and the platform (the town, else the district) of a topic."""
+    topic = session.get(Topic, topic_id)
+    assert topic is not None, "a task or rating belongs to a topic"
+    return topic.district_id, topic.town_id or topic.district_id
 
 
 def _write(session: Session) -> None:
@@ -78,6 +126,11 @@ def _write(session: Session) -> None:
             for key, delta in sorted(changes.items(), key=lambda kv: _order(kv[0])) if delta]
     if rows:
         session.execute(_upsert(session.get_bind().dialect.name), rows)
+    feedback: Counter[Measure] = session.info.pop(FEEDBACK, Counter())
+    measured = [{"district_id": d, "platform_id": p, "measure": m, "count": delta}
+                for (d, p, m), delta in sorted(feedback.items()) if delta]
+    if measured:
+        session.execute(_add_feedback(session.get_bind().dialect.name), measured)
 
 
 def _order(key: Key) -> tuple[Any, ...]:
@@ -87,6 +140,7 @@ def _order(key: Key) -> tuple[Any, ...]:
 
 def _forget(session: Session) -> None:
     session.info.pop(PENDING, None)
+    session.info.pop(FEEDBACK, None)
 
 
 _LISTENERS = (("before_flush", _collect), ("before_commit", _write), ("after_rollback", _forget))
@@ -108,8 +162,40 @@ def _upsert(dialect: str) -> Insert:
         index_elements=list(KEY_COLUMNS), set_={"open_count": OpenTaskTally.open_count + statement.excluded.open_count})
 
 
+@lru_cache(maxsize=4)
+def _add_feedback(dialect: str) -> Insert:
+    """Return the statement adding to a platform's feedback count (built once per dialect)."""
+    make = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = make(FeedbackTally)
+    return statement.on_conflict_do_update(
+        index_elements=["district_id", "platform_id", "measure"],
+        set_={"count": FeedbackTally.count + statement.excluded.count})
+
+
+def feedback_counts() -> Any:
+    """Return the query of (district, platform, measure, count) recounted from task_item and event."""
+    where = (Topic.district_id, func.coalesce(Topic.town_id, Topic.district_id))
+    done = and_(TaskItem.status == TaskStatus.COMPLETED, TaskItem.bpmn_id == "write_reply")
+    on_time = and_(TaskItem.due_at.is_not(None), TaskItem.completed_at.is_not(None),
+                   TaskItem.completed_at <= TaskItem.due_at)
+    tasks = TaskItem.__table__.join(Topic.__table__, Topic.id == TaskItem.topic_id)
+    replies = select(*where, literal("reply", String), func.count()).select_from(tasks)
+    timely = select(*where, literal("reply_on_time", String), func.count()).select_from(tasks)
+    rating = Event.payload[("data", "rating")].as_string()
+    ratings = (select(*where, literal("rating:", String) + rating, func.count()).select_from(TaskItem)
+               .join(Event, and_(Event.task_item_id == TaskItem.id, Event.kind == "task_completed"))
+               .join(Topic, Topic.id == TaskItem.topic_id)
+               .where(TaskItem.bpmn_id == "rate_reply", TaskItem.status == TaskStatus.COMPLETED, rating.is_not(None)))
+    return union_all(replies.where(done).group_by(*where),
+                     timely.where(done, on_time).group_by(*where),
+                     ratings.group_by(*where, rating))
+
+
 def rebuild(session: Session) -> int:
-    """Count every open task again from task_item (after bulk writes); return how many rows the tally has."""
+    """Count every open task and every reply and rating again (after bulk writes); return the open tally's rows."""
+    session.execute(delete(FeedbackTally))
+    session.execute(insert(FeedbackTally).from_select(["district_id", "platform_id", "measure", "count"],
+                                                      feedback_counts()))
     keys = (Topic.district_id, func.coalesce(Topic.town_id, Topic.district_id),
             func.coalesce(TaskItem.candidate_unit_id, NO_UNIT), func.coalesce(TaskItem.candidate_org_id, NO_UNIT),
             TaskItem.stage, func.coalesce(TaskItem.due_at, NO_DEADLINE), func.coalesce(TaskItem.warn_at, NO_DEADLINE))

@@ -9,7 +9,7 @@ from alembic.operations import Operations
 from sqlalchemy import delete, select, text
 
 from engine.errors import Conflict, InvalidInput
-from models import OpenTaskTally
+from models import FeedbackTally, OpenTaskTally
 from models.database import MIGRATIONS
 from tests.bpmn.test_topic_district import with_loops
 from tests.conftest import NOW
@@ -109,3 +109,26 @@ def test_the_migration_counts_the_tasks_open_before_it(db_engine, session):
     session.execute(delete(OpenTaskTally))
     assert counts(session) == {}
     assert rebuilt(session) == expected
+
+
+def feedback(session) -> dict[tuple, int]:
+    """Return the feedback tally rows that count something."""
+    rows = session.scalars(select(FeedbackTally).where(FeedbackTally.count != 0))
+    return {(r.district_id, r.platform_id, r.measure): r.count for r in rows}
+
+
+def test_replies_and_ratings_are_counted_as_given_and_match_a_recount(session):
+    topic = start_topic(session, NOW)
+    path = district_path("tianning", assisting=False)
+    rate = next(i for i, s in enumerate(path) if s[0] == "rate_reply")
+    unsatisfied = ("rate_reply", "office_tianning", {"rating": "unsatisfied", "rating_note": "不具体"})
+    drive(session, topic, path[:rate] + [unsatisfied, path[rate - 1], path[rate]], NOW)
+    start_topic(session, NOW, district="wujin")
+    district = topic.district_id
+    given = feedback(session)
+    assert given == {(district, district, "reply"): 2, (district, district, "reply_on_time"): 2,
+                     (district, district, "rating:unsatisfied"): 1,
+                     (district, district, f"rating:{path[rate][2]['rating']}"): 1}
+    tally.rebuild(session)
+    assert feedback(session) == given
+    session.rollback()
