@@ -92,19 +92,21 @@ def in_writing(session: Session) -> bool:
 def require_writing(session: Session) -> None:
     """Raise RuntimeError, naming the caller, unless a writing() block is open on the session."""
     if not in_writing(session):
-        frame = sys._getframe(1)
-        caller = f"{frame.f_globals.get('__name__', '?')}.{frame.f_code.co_qualname}"
-        raise RuntimeError(f"{caller} changes the database outside a write transaction: its caller "
+        raise RuntimeError(f"{_caller()} changes the database outside a write transaction: its caller "
                            "(the route, command or batch) must open `with writing(session):` around it")
 
 
 def require_no_writing(session: Session) -> None:
     """Raise RuntimeError, naming the caller, if a writing() block is open: the caller commits step by step itself."""
     if in_writing(session):
-        frame = sys._getframe(1)
-        caller = f"{frame.f_globals.get('__name__', '?')}.{frame.f_code.co_qualname}"
-        raise RuntimeError(f"{caller} opens its own write transactions (one per step, each committed): "
+        raise RuntimeError(f"{_caller()} opens its own write transactions (one per step, each committed): "
                            "call it outside `with writing(session):`")
+
+
+def _caller() -> str:
+    """Name the function that called the check calling this (module.qualified name)."""
+    frame = sys._getframe(2)
+    return f"{frame.f_globals.get('__name__', '?')}.{frame.f_code.co_qualname}"
 
 
 def on_rollback(session: Session, undo: Callable[[], None]) -> None:
