@@ -46,6 +46,8 @@ def main(argv: list[str] | None = None) -> int:
                               _fresh_database(server, "shangliang_bench_bytes"))
     _say("demo world and the topics the load is cloned from")
     databases = {name: Database(url) for name, (url, _bytes) in urls.items()}
+    results["durability"] = {name: database.durability() for name, database in databases.items()}
+    _say("durability: " + "; ".join(f"{n} {d}" for n, d in results["durability"].items()))
     snapshots = _snapshots(databases)
     results["databases"] = {name: {"by_size": {}} for name in databases}
     loaded = 0

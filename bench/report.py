@@ -74,6 +74,17 @@ def _met(cells: tuple[str, ...], limit: float, strict: bool = False) -> str:
     return _ok(all(v < limit if strict else v <= limit for v in values))
 
 
+def _durability_rows(results: dict[str, Any]) -> list[Row]:
+    """Say how each database commits: every figure below is measured with commits synced to disk."""
+    settings = results.get("durability", {})
+    cells = tuple(" ".join(f"{k}={v}" for k, v in settings[db].items()) if db in settings else "n/a"
+                  for db in DATABASES)
+    durable = [s.get("synchronous") == "FULL" and s.get("journal_mode") == "wal" if db == "sqlite" else
+               s.get("fsync") == "on" and s.get("synchronous_commit") == "on" and s.get("full_page_writes") == "on"
+               for db, s in settings.items()]
+    return [("durability: commits synced to disk", *cells, "", "durable", _ok(all(durable)) if durable else "-")]
+
+
 def _completion_rows(results: dict[str, Any]) -> list[Row]:
     fl = results["floor"]
     base = fl["instance"]["median_ms"]
@@ -153,7 +164,7 @@ def _sweep_rows(results: dict[str, Any]) -> list[Row]:
 
 def table(results: dict[str, Any], summary: dict[str, Any]) -> str:
     """Return the one table `make bench` prints."""
-    rows = [*_completion_rows(results), *_loop_rows(results, summary),
+    rows = [*_durability_rows(results), *_completion_rows(results), *_loop_rows(results, summary),
             *_query_rows(results, "inbox", "inbox of a busy unit"),
             *_query_rows(results, "dashboard", "supervisors' dashboard, city-wide"), *_sweep_rows(results)]
     load = " / ".join(f"{x:.1f}" for x in (results["load_average_at_start"][0], results["load_average_at_end"][0]))

@@ -34,6 +34,7 @@ BATCH = 2000
 BUSY_UNIT_USER = "housing_tianning"  # 天宁区住建局: lead unit of every 天宁 district topic
 SUPERVISOR = "supervisor_tianning"
 CITY_SUPERVISOR = "supervisor_city"  # the city guidance group: every district on one dashboard
+SQLITE_SYNCHRONOUS = {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}
 
 
 class Database:
@@ -71,6 +72,16 @@ class Database:
             session.commit()
         with self.engine.begin() as connection:
             connection.execute(text("ANALYZE"))
+
+    def durability(self) -> dict[str, str]:
+        """Return the settings that decide whether a commit is on disk when it returns."""
+        with self.engine.connect() as connection:
+            if self.name == "postgresql":
+                return {k: str(connection.exec_driver_sql(f"SHOW {k}").scalar())
+                        for k in ("fsync", "synchronous_commit", "full_page_writes")}
+            return {"journal_mode": str(connection.exec_driver_sql("PRAGMA journal_mode").scalar()),
+                    "synchronous": SQLITE_SYNCHRONOUS.get(int(connection.exec_driver_sql(
+                        "PRAGMA synchronous").scalar() or 0), "?")}
 
     def counts(self) -> dict[str, int]:
         """Return how many topics and open tasks the database holds."""

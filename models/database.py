@@ -30,7 +30,8 @@ def _sqlite_on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-un
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
+    # FULL: a commit returns only after the WAL is synced, so an acknowledged completion survives a power cut.
+    cursor.execute("PRAGMA synchronous=FULL")
     cursor.close()
 
 
