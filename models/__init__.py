@@ -6,6 +6,7 @@ from .calendar import CalendarDay, CalendarYear
 from .deadline import ClockOverride, DeadlineAction, ExtensionRequest, ExtensionState, TimerDue
 from .draft import ProcessDraft
 from .event import Event
+from .member import LiaisonGroup, Member, Sector
 from .notification import Channel, Delivery, DeliveryAttempt, DeliveryStatus, Notification, NotifyRoute
 from .org import Organization, OrgKind, Unit, UnitKind
 from .people import Role, RoleAssignment, User
@@ -33,6 +34,8 @@ __all__ = [
     "ExtensionRequest",
     "ExtensionState",
     "FeedbackTally",
+    "LiaisonGroup",
+    "Member",
     "Notification",
     "NotifyRoute",
     "Organization",
@@ -47,6 +50,7 @@ __all__ = [
     "Role",
     "RoleAssignment",
     "SavedFilter",
+    "Sector",
     "TaskDraft",
     "TaskItem",
     "TaskStatus",
