@@ -93,7 +93,10 @@ def load(data: bytes, source: str = "", rules: Rules | None = None) -> Diagram:
     passed the domain's checks when it was deployed.
     """
     diagram = _load_cached(bytes(data), source)
-    problems = [*diagram.problems, *(rules.diagram_problems(diagram) if rules is not None else ())]
+    problems = list(diagram.problems)
+    if rules is not None:
+        # references only matter to the modeler, so versions deployed before this check keep running
+        problems += [*check_references(diagram.process), *rules.diagram_problems(diagram)]
     if problems:
         raise DiagramRejected(problems)
     return diagram
@@ -177,6 +180,25 @@ def check_expressions(process: etree._Element) -> list[Problem]:
                 while owner is not None and not owner.get("id"):
                     owner = owner.getparent()
                 problems.append(problem(owner if owner is not None else element, f"expression refused: {exc}"))
+    return problems
+
+
+def check_references(process: etree._Element) -> list[Problem]:
+    """Each incoming and outgoing reference names a sequence flow that enters or leaves its element.
+
+    SpiffWorkflow follows the flows and ignores these references, but bpmn-js warns about a
+    dangling one and the modeler draws the element wrongly, so a diagram is refused with it.
+    """
+    flows = {flow.get("id", ""): flow for flow in process.iterfind("bpmn:sequenceFlow", NS)}
+    problems = []
+    for tag, end, verb in (("incoming", "targetRef", "enter"), ("outgoing", "sourceRef", "leave")):
+        for reference in process.iter(f"{{{BPMN}}}{tag}"):
+            owner, flow_id = reference.getparent(), (reference.text or "").strip()
+            flow = flows.get(flow_id)
+            if flow is None:
+                problems.append(problem(owner, f"{tag} refers to {flow_id!r}, which is not a sequence flow here"))
+            elif flow.get(end) != owner.get("id"):
+                problems.append(problem(owner, f"{tag} refers to {flow_id!r}, which does not {verb} this element"))
     return problems
 
 

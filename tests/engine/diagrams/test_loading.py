@@ -83,3 +83,27 @@ def test_oversized_file_is_refused_before_parsing():
 
 def test_not_xml_is_refused():
     assert any("not well-formed" in p for p in rejected(b"<bpmn:definitions"))
+
+
+class _NoDomainRules:
+    """Rules with no domain checks, so that only the engine's deploy-time checks speak."""
+
+    def diagram_problems(self, diagram):
+        return ()
+
+
+@pytest.mark.parametrize("path", sorted(BPMN.rglob("*.bpmn")), ids=lambda p: p.name)
+def test_no_bundled_diagram_has_a_dangling_reference(path):
+    assert diagrams.check_references(diagrams.parse_xml(path.read_bytes()).find("bpmn:process", diagrams.NS)) == []
+
+
+@pytest.mark.parametrize("wrong, message", [
+    (b"flow_sign_receipt_to_assist_opinion", "'flow_sign_receipt_to_assist_opinion', which is not a sequence flow"),
+    (b"flow_minutes_to_sign_receipt", "'flow_minutes_to_sign_receipt', which does not enter this element"),
+])
+def test_a_dangling_incoming_reference_is_one_problem_on_its_element(wrong, message):
+    doc = PATH.replace(b"<bpmn:incoming>flow_receipt_to_assist_opinion<", b"<bpmn:incoming>" + wrong + b"<", 1)
+    with pytest.raises(DiagramRejected) as caught:
+        diagrams.load(doc, "path.bpmn", _NoDomainRules())
+    assert [(p.element_id, message in p.message) for p in caught.value.problems] == [("assist_opinion", True)]
+    assert diagrams.load(doc).process_id == "topic_path"  # a version already deployed keeps running
