@@ -10,6 +10,17 @@ from .member import LiaisonGroup, Member, Sector
 from .notification import Channel, Delivery, DeliveryAttempt, DeliveryStatus, Notification, NotifyRoute
 from .org import Organization, OrgKind, Unit, UnitKind
 from .people import Role, RoleAssignment, User
+from .platform import (
+    Activity,
+    ActivityForm,
+    ActivityTarget,
+    ConsultationRoom,
+    Have,
+    Participant,
+    ParticipantKind,
+    RoomEvidence,
+    RoomHave,
+)
 from .process import ProcessBinding, ProcessDefinition, ProcessVersion, VersionStatus
 from .tally import FeedbackTally, OpenTaskTally
 from .task_item import Chase, TaskItem, TaskStatus, WarningLevel
@@ -18,6 +29,15 @@ from .webstate import ResidentContact, SavedFilter, TaskDraft
 from .workflow import WorkflowState
 
 __all__ = [
+    "Activity",
+    "ActivityForm",
+    "ActivityTarget",
+    "ConsultationRoom",
+    "Have",
+    "Participant",
+    "ParticipantKind",
+    "RoomEvidence",
+    "RoomHave",
     "Attachment",
     "AuditEntry",
     "Base",
