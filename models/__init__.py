@@ -9,7 +9,7 @@ from .event import Event
 from .member import LiaisonGroup, Member, Sector
 from .notification import Channel, Delivery, DeliveryAttempt, DeliveryStatus, Notification, NotifyRoute
 from .org import Organization, OrgKind, Unit, UnitKind
-from .people import Role, RoleAssignment, User
+from .people import Delegation, Role, RoleAssignment, User
 from .platform import (
     Activity,
     ActivityForm,
@@ -47,6 +47,7 @@ __all__ = [
     "Chase",
     "ClockOverride",
     "DeadlineAction",
+    "Delegation",
     "Delivery",
     "DeliveryAttempt",
     "DeliveryStatus",

@@ -32,6 +32,7 @@ class UnitKind(enum.StrEnum):
     DEPARTMENT = "department"  # 党委政府部门
     TOWN_GOVERNMENT = "town_government"  # 镇（街道）政府
     COMMITTEE = "committee"  # 专委会 / 镇（街道）政协工委
+    CPPCC = "cppcc"  # 政协（市、区政协机关）
 
 
 class Organization(Base):
@@ -44,8 +45,13 @@ class Organization(Base):
     name: Mapped[name]
     kind: Mapped[OrgKind] = mapped_column(str_enum(OrgKind))
     parent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("organization.id"), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    # A street merged into another stays as a row, so its topics keep their platform and history.
+    merged_into_id: Mapped[Optional[int]] = mapped_column(ForeignKey("organization.id"))
 
-    parent: Mapped[Optional["Organization"]] = relationship(remote_side="Organization.id")
+    parent: Mapped[Optional["Organization"]] = relationship(remote_side="Organization.id", foreign_keys=[parent_id])
+    merged_into: Mapped[Optional["Organization"]] = relationship(remote_side="Organization.id",
+                                                                 foreign_keys=[merged_into_id])
 
     def lineage(self) -> list["Organization"]:
         """Return this organization and its ancestors, nearest first."""
@@ -71,5 +77,8 @@ class Unit(Base):
     name: Mapped[name]
     kind: Mapped[UnitKind] = mapped_column(str_enum(UnitKind))
     organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    # The unit's leader (单位负责人) receives 督办 messages.
+    leader_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
 
     organization: Mapped[Organization] = relationship()

@@ -1,6 +1,6 @@
 """Users and the roles they hold, each scoped to an organization or a unit."""
 import enum
-from datetime import datetime
+from datetime import date, datetime, timedelta, timezone
 from typing import Optional
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
@@ -8,6 +8,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, intpk, name, str_enum
 from .org import Organization, Unit
+
+BEIJING = timezone(timedelta(hours=8))  # role dates are Beijing calendar days
 
 
 class Role(enum.StrEnum):
@@ -21,14 +23,19 @@ class Role(enum.StrEnum):
     SUPERVISOR = "supervisor"  # 督查人员（含市政协专门指导组）
     MEMBER = "member"  # 政协委员
     LEADER = "leader"  # 单位负责人（催办通知的对象）
+    # 等保 2.0 three-role separation: no account holds two of these (workflows.people.directory).
+    SYSTEM_ADMIN = "system_admin"  # 系统管理员：人员与组织
+    SECURITY_ADMIN = "security_admin"  # 安全管理员：口令策略、锁定、会话、动态口令重置
+    AUDITOR = "auditor"  # 安全审计员：只读审计日志
 
 
 class User(Base):
     """A person who signs in; the API authenticates by the sha256 of a token.
 
     The web login keeps an argon2 hash (none until a password is set), the count of failed
-    attempts since the last success, the end of a lockout, and the TOTP secret of the second
-    factor that process administrators and supervisors must use.
+    attempts since the last success, the wrong second-factor codes since the last good one, the
+    end of a lockout, the TOTP secret of the second factor that process administrators and
+    supervisors must use, and the generation of its login sessions (raised to end them all).
     """
 
     __tablename__ = "user"
@@ -43,15 +50,24 @@ class User(Base):
     locked_until: Mapped[Optional[datetime]]
     totp_secret: Mapped[Optional[str]] = mapped_column(String(64))
     totp_last_step: Mapped[int] = mapped_column(default=0)  # a code is accepted once only
+    # Wrong codes count apart from wrong passwords: a right password must not clear them.
+    totp_failures: Mapped[int] = mapped_column(default=0)
+    # Raised at logout and on a password change; a session cookie carrying an older one no longer signs in.
+    session_generation: Mapped[int] = mapped_column(default=0)
     locale: Mapped[str] = mapped_column(String(16), default="zh")
+    phone: Mapped[str] = mapped_column(String(30), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    dingtalk_id: Mapped[str] = mapped_column(String(64), default="")
+    wecom_id: Mapped[str] = mapped_column(String(64), default="")
+    must_change_password: Mapped[bool] = mapped_column(default=False)
 
     roles: Mapped[list["RoleAssignment"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
 
     def has_role(self, role: Role) -> bool:
-        """Tell whether the user holds the role anywhere."""
-        return any(r.role is role for r in self.roles)
+        """Tell whether the user holds the role anywhere today."""
+        return any(r.role is role and r.in_force() for r in self.roles)
 
     # What a login manager asks of a signed-in user, without importing one into the models.
     is_authenticated = True
@@ -78,7 +94,31 @@ class RoleAssignment(Base):
     role: Mapped[Role] = mapped_column(str_enum(Role))
     organization_id: Mapped[Optional[int]] = mapped_column(ForeignKey("organization.id"))
     unit_id: Mapped[Optional[int]] = mapped_column(ForeignKey("unit.id"))
+    # A department contact who moves on keeps the record of when they held the role.
+    starts_on: Mapped[Optional[date]]
+    ends_on: Mapped[Optional[date]]
 
     user: Mapped[User] = relationship(back_populates="roles")
     organization: Mapped[Optional[Organization]] = relationship()
     unit: Mapped[Optional[Unit]] = relationship()
+
+    def in_force(self, on: date | None = None) -> bool:
+        """Tell whether the assignment applies on a day (today in Beijing by default)."""
+        day = on or datetime.now(BEIJING).date()
+        return (self.starts_on is None or self.starts_on <= day) and (self.ends_on is None or day <= self.ends_on)
+
+
+class Delegation(Base):
+    """Out-of-office (外出代理): while away, the delegate may act on the tasks the user may act on."""
+
+    __tablename__ = "delegation"
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    delegate_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    note: Mapped[str] = mapped_column(String(200), default="")
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    delegate: Mapped[User] = relationship(foreign_keys=[delegate_id])

@@ -54,7 +54,10 @@ def covers(assignment: RoleAssignment, org_lineage: Iterable[int], unit_id: int 
     A task that belongs to a unit is reached only by assignments to that unit. A task that
     belongs to an organization is reached by assignments to it or to any organization above it
     (``org_lineage`` is the organization and its ancestors): the city reaches every district.
+    An assignment outside its start and end dates reaches nothing.
     """
+    if not assignment.in_force():
+        return False
     if unit_id is not None:
         return assignment.unit_id == unit_id
     return assignment.organization_id is not None and assignment.organization_id in set(org_lineage)
