@@ -32,6 +32,17 @@ def bpmn_id(task: Task) -> str:
 def sync(session: Session, rules: Rules, owner_id: int, workflow: BpmnWorkflow, now: datetime,
          calendar: WorkCalendar) -> list[TaskItem]:
     """Create rows for newly ready tasks, cancel rows whose task vanished; return the new rows."""
+    session.flush()  # the changes made so far once; the rows below are read and made without autoflushes between
+    with session.no_autoflush:
+        created, kept = _sync_rows(session, rules, owner_id, workflow, now, calendar)
+    session.flush()
+    rules.rows_synced(session, owner_id, [*kept, *created])
+    return created
+
+
+def _sync_rows(session: Session, rules: Rules, owner_id: int, workflow: BpmnWorkflow, now: datetime,
+               calendar: WorkCalendar) -> tuple[list[TaskItem], list[TaskItem]]:
+    """Cancel the rows whose task vanished and make the new ones; return the new rows and the open rows kept."""
     ready = ready_user_tasks(workflow)
     open_items = session.scalars(
         select(TaskItem).where(TaskItem.topic_id == owner_id, TaskItem.status == TaskStatus.READY)
@@ -45,9 +56,7 @@ def sync(session: Session, rules: Rules, owner_id: int, workflow: BpmnWorkflow, 
     created = [_new_item(session, rules, owner_id, task, now, calendar)
                for uuid, task in ready.items() if uuid not in known]
     timers.sync(session, owner_id, workflow)
-    session.flush()
-    rules.rows_synced(session, owner_id, [*(i for i in open_items if i.task_uuid in ready), *created])
-    return created
+    return created, [i for i in open_items if i.task_uuid in ready]
 
 
 def _new_item(session: Session, rules: Rules, owner_id: int, task: Task, now: datetime,

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
 from engine.errors import InvalidInput, ShangliangError
-from models import TaskItem, TaskStatus, Topic, User, WorkflowState
+from models import ProcessDefinition, ProcessVersion, TaskItem, TaskStatus, Topic, User, WorkflowState
 from webui.api.openapi import OPENAPI
 from webui.database import db_session, writes
 from workflows.people.access import require_task, require_topic
@@ -156,17 +156,21 @@ def topic_json(topic: Topic) -> dict[str, Any]:
         "category": topic.category.value, "source": topic.source.value,
         "platform_level": topic.platform_level.value, "district": topic.district.code,
         "town": topic.town.code if topic.town else None, "stage": topic.stage, "status": topic.status.value,
-        "status_reason": topic.status_reason, "process_version": topic.process_version.label,
+        "status_reason": topic.status_reason, **_version_and_failure(topic),
         "created_at": topic.created_at.isoformat(),
         "closed_at": topic.closed_at.isoformat() if topic.closed_at else None,
-        "failed_step": _failure(topic),
         "open_tasks": [task_json(i) for i in inbox.open_tasks(db_session(), topic)],
     }
 
 
-def _failure(topic: Topic) -> dict[str, Any] | None:
-    stored = db_session().get(WorkflowState, topic.id)
-    return stored.failure if stored is not None else None
+def _version_and_failure(topic: Topic) -> dict[str, Any]:
+    """Read the version's label and the failed step in one small query: not the diagram, not the workflow state."""
+    process_id, number, failure = db_session().execute(
+        select(ProcessDefinition.process_id, ProcessVersion.number, WorkflowState.failure)
+        .select_from(ProcessVersion).join(ProcessDefinition, ProcessDefinition.id == ProcessVersion.definition_id)
+        .outerjoin(WorkflowState, WorkflowState.topic_id == topic.id)
+        .where(ProcessVersion.id == topic.process_version_id)).one()
+    return {"process_version": f"{process_id} v{number}", "failed_step": failure}
 
 
 def task_json(item: TaskItem) -> dict[str, Any]:

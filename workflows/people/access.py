@@ -59,6 +59,13 @@ def may_see(session: Session, user: User, topic: Topic) -> bool:
     return hit is not None
 
 
+def _sees_by_task(user: User, item: TaskItem) -> bool:
+    """Tell from the loaded row whether the task itself puts its topic in the user's sight (see may_see)."""
+    # The row is what may_see's query would find: given to the user, or at one of the user's units.
+    return item.assignee_id == user.id or (
+        item.candidate_unit_id is not None and any(a.unit_id == item.candidate_unit_id for a in user.roles))
+
+
 def require_topic(session: Session, user: User, topic_id: int) -> Topic:
     """Return the topic, or NotFound both when it does not exist and when the user may not see it."""
     return require(session, Topic, topic_id, "topic", where=lambda t: may_see(session, user, t),
@@ -67,7 +74,8 @@ def require_topic(session: Session, user: User, topic_id: int) -> Topic:
 
 def require_task(session: Session, user: User, task_item_id: int) -> TaskItem:
     """Return a task the user may act on: NotFound if unseen, Forbidden if seen but not theirs."""
-    item = require(session, TaskItem, task_item_id, "task", where=lambda i: may_see(session, user, i.topic),
+    item = require(session, TaskItem, task_item_id, "task",
+                   where=lambda i: _sees_by_task(user, i) or may_see(session, user, i.topic),
                    because="that you can see", options=[joinedload(TaskItem.topic)])
     if not may_act(user, item):
         raise Forbidden(f"task {task_item_id} needs the role {item.role.value} of its organization or unit")
