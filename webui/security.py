@@ -77,8 +77,11 @@ login_manager.anonymous_user = Anonymous
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
-    user = db_session().get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.active else None
+    user = db_session().get(User, int(user_id)) if user_id.isdigit() and len(user_id) < 10 else None
+    if user is None or not user.active:
+        return None
+    # A cookie from before the user's last logout or password change carries an older generation: it is dead.
+    return user if session.get("generation") == user.session_generation else None
 
 
 def start_session(user: User) -> None:
@@ -87,7 +90,7 @@ def start_session(user: User) -> None:
     session.clear()
     login_user(user)
     now = clock().timestamp()
-    session.update(started_at=now, seen_at=now)
+    session.update(started_at=now, seen_at=now, generation=user.session_generation)
     if locale and not user.locale:
         session["locale"] = locale
 

@@ -104,18 +104,14 @@ def _finish_second_factor(
 ) -> Response | tuple[str, int]:
     sess, now = db_session(), clock()
     with writing(sess):
-        ok = accounts.check_totp(user, secret, request.form.get("code", ""), now)
-        locked = user.locked_until is not None and user.locked_until > now
-        if ok and not locked:
-            user.failed_logins = 0
+        ok = accounts.confirm_code(sess, user, secret, request.form.get("code", ""), now, _address())
+        if ok:
             if enrolling:
                 user.totp_secret = secret
                 audit.record(sess, "totp_enrolled", user, address=_address(), now=now)
             audit.record(sess, "login", user, address=_address(), now=now, second_factor=True)
-        else:
-            accounts.count_failure(sess, user, now, _address())
-    if not ok or locked:
-        if user.locked_until is not None and user.locked_until > now:
+    if not ok:
+        if accounts.is_locked(user, now):
             session.clear()
             flash("账户已锁定 30 分钟 (account locked)", "error")
             return redirect(url_for("auth.login"))
@@ -128,7 +124,10 @@ def _finish_second_factor(
 
 @bp.post("/logout")
 def logout() -> Response:
-    """End the session."""
+    """End the session, and with it every session cookie of this user issued before (a copy kept stops working)."""
+    if current_user.is_authenticated:
+        with writing(db_session()):
+            current_user.session_generation += 1
     end_session()
     flash("已退出 (signed out)", "info")
     return redirect(url_for("auth.login"))
@@ -169,5 +168,6 @@ def password() -> Response | str | tuple[str, int]:
         return render_template("auth/password.html", errors={"current": exc.message}), 422
     except InvalidInput as exc:
         return render_template("auth/password.html", errors=exc.fields), 422
+    start_session(current_user._get_current_object())  # the change ended every session of the user; this one goes on
     flash("密码已修改 (password changed)", "info")
     return redirect(url_for("inbox.index"))

@@ -3,7 +3,9 @@
 Called by the web login pages and by ``shangliang set-password``. Every attempt, failure and
 lockout is written to the audit log in the caller's transaction.
 """
+import contextlib
 import hmac
+import unicodedata
 from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -64,12 +66,17 @@ def set_password(session: Session, user: User, password: str) -> None:
     if problems:
         raise InvalidInput("the password does not meet the policy", {"password": "；".join(problems)})
     user.password_hash = HASHER.hash(password)
-    user.failed_logins, user.locked_until = 0, None
+    user.failed_logins, user.totp_failures, user.locked_until = 0, 0, None
+    user.session_generation += 1  # every session opened with the old password ends
 
 
 def needs_second_factor(user: User) -> bool:
     """Tell whether the user must confirm a TOTP code after the password."""
     return any(user.has_role(role) for role in SECOND_FACTOR_ROLES)
+
+
+# One answer for an unknown name, a wrong password and a locked account, so the page tells no one which names exist.
+REFUSED = "用户名或密码错误；多次失败后账户将暂时锁定 (wrong user name or password; repeated failures lock the account)"
 
 
 def check_password(
@@ -78,20 +85,37 @@ def check_password(
 ) -> User:
     """Return the user whose password this is, or count the failure (and lock) and refuse."""
     now = now or utcnow()
-    user = session.scalar(select(User).where(User.username == username.strip()))
+    user = session.scalar(select(User).where(User.username == clean_text(username).strip()))
     if user is None or not user.active:
-        audit.record(session, "login_failed", None, target=f"username:{username[:60]}", address=address, now=now)
-        raise LoginRefused("用户名或密码错误 (wrong user name or password)")
+        _verify_nothing(password)  # the same work as for a real account, so timing tells nothing either
+        audit.record(session, "login_failed", None, target=f"username:{clean_text(username)[:60]}", address=address,
+                     now=now)
+        raise LoginRefused(REFUSED)
     if user.locked_until is not None and user.locked_until > now:
         audit.record(session, "login_failed", user, address=address, now=now, reason="locked")
-        raise LoginRefused(f"账户已锁定，请 {_minutes_left(user, now)} 分钟后再试 (account locked)")
+        raise LoginRefused(REFUSED)
     if user.locked_until is not None:
-        user.failed_logins, user.locked_until = 0, None
+        user.failed_logins, user.totp_failures, user.locked_until = 0, 0, None
     if not _verify(user, password) or (password == DEMO_PASSWORD and not demo):
         count_failure(session, user, now, address)
-        raise LoginRefused("用户名或密码错误 (wrong user name or password)")
-    user.failed_logins = 0
+        raise LoginRefused(REFUSED)
+    user.failed_logins = 0  # wrong second-factor codes stay counted: only a good code clears them
     return user
+
+
+def clean_text(value: str) -> str:
+    """Drop NUL characters, which no name or password holds and PostgreSQL cannot store."""
+    return value.replace("\x00", "")
+
+
+def _verify_nothing(password: str) -> None:
+    with contextlib.suppress(VerificationError, InvalidHashError):
+        HASHER.verify(_dummy_hash(), password)
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return HASHER.hash("no account has this password")
 
 
 def _verify(user: User, password: str) -> bool:
@@ -104,12 +128,42 @@ def _verify(user: User, password: str) -> bool:
 
 
 def count_failure(session: Session, user: User, now: datetime, address: str = "") -> None:
-    """Count a failed password or code; the fifth in a row locks the account for 30 minutes."""
+    """Count a failed password; the fifth in a row locks the account for 30 minutes."""
     user.failed_logins += 1
     audit.record(session, "login_failed", user, address=address, now=now, failures=user.failed_logins)
     if user.failed_logins >= MAX_FAILURES:
-        user.locked_until = now + LOCKOUT
-        audit.record(session, "lockout", user, address=address, now=now, until=user.locked_until.isoformat())
+        _lock(session, user, now, address, "password")
+
+
+def count_code_failure(session: Session, user: User, now: datetime, address: str = "") -> None:
+    """Count a wrong second-factor code on its own counter; the fifth since the last good code locks."""
+    user.totp_failures += 1
+    audit.record(session, "second_factor_failed", user, address=address, now=now, failures=user.totp_failures)
+    if user.totp_failures >= MAX_FAILURES:
+        _lock(session, user, now, address, "second_factor")
+
+
+def _lock(session: Session, user: User, now: datetime, address: str, reason: str) -> None:
+    user.locked_until = now + LOCKOUT
+    audit.record(session, "lockout", user, address=address, now=now, until=user.locked_until.isoformat(),
+                 reason=reason)
+
+
+def is_locked(user: User, now: datetime) -> bool:
+    """Tell whether the account is locked at ``now``."""
+    return user.locked_until is not None and user.locked_until > now
+
+
+def confirm_code(session: Session, user: User, secret: str, code: str, now: datetime, address: str = "") -> bool:
+    """Check a second-factor code: a good one clears both counters, a wrong one counts (and locks)."""
+    if is_locked(user, now):
+        audit.record(session, "second_factor_failed", user, address=address, now=now, reason="locked")
+        return False
+    if not check_totp(user, secret, code, now):
+        count_code_failure(session, user, now, address)
+        return False
+    user.failed_logins = user.totp_failures = 0
+    return True
 
 
 def _minutes_left(user: User, now: datetime) -> int:
@@ -129,8 +183,9 @@ def totp_uri(user: User, secret: str) -> str:
 
 def totp_step(secret: str, code: str, now: datetime | None = None) -> int | None:
     """Return the time step a six-digit code belongs to (one step of clock drift allowed), else None."""
-    code = (code or "").strip().replace(" ", "")
-    if not (code.isdigit() and len(code) == 6):
+    # Full-width digits (an input method's ０-９) read as the digits they are; anything else is no code.
+    code = unicodedata.normalize("NFKC", code or "").strip().replace(" ", "")
+    if not (code.isascii() and code.isdigit() and len(code) == 6):
         return None
     totp, moment = pyotp.TOTP(secret), now or utcnow()
     for offset in (0, -1, 1):
