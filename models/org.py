@@ -54,12 +54,16 @@ class Organization(Base):
                                                                  foreign_keys=[merged_into_id])
 
     def lineage(self) -> list["Organization"]:
-        """Return this organization and its ancestors, nearest first."""
+        """Return this organization and its ancestors, nearest first.
+
+        A merged organization's next step is the one it was merged into, so whoever covers the
+        merged street covers the topics the old one still owns.
+        """
         chain: list[Organization] = []
         node: Organization | None = self
-        while node is not None:
+        while node is not None and node not in chain:
             chain.append(node)
-            node = node.parent
+            node = node.merged_into or node.parent
         return chain
 
     def district(self) -> Optional["Organization"]:

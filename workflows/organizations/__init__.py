@@ -1,0 +1,1 @@
+"""The organization tree and its units, administered by system administrators (pages, API, CLI, import)."""
