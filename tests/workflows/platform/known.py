@@ -1,0 +1,61 @@
+"""A district with known figures: 天宁, 10 rooms of which 7 meet all five, 24 district activities, 6 with leaders.
+
+Rooms: 4 at 郑陆镇 and 3 at its community, all complete; 3 at 青龙街道, none complete (one lacks
+signage, one lacks an activity this year, one has only a future activity). So 郑陆镇 is covered
+and 青龙街道 is missing. Activities held in 2026 up to NOW: 24 on the district platform (6 with
+a leader checked in, one more with a leader invited who did not come) and 7 in the 郑陆 rooms.
+"""
+import io
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from models import ConsultationRoom, Have
+from models.database import writing
+from workflows.demo.world import user_named
+from workflows.platform import activities, rooms
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+FOUR = (Have.SITE, Have.RULES, Have.ORGANIZATION, Have.SIGNAGE)
+
+
+def room(session: Session, directory: Path, org: str, name: str, haves: tuple[Have, ...], now: datetime
+         ) -> ConsultationRoom:
+    """Register a room as the district office and prove and verify the given haves."""
+    office, supervisor = user_named(session, "office_tianning"), user_named(session, "supervisor_tianning")
+    made = rooms.register(session, office, org, {"name": name, "address": f"{name}路1号", "host": "党群服务中心",
+                                                 "functions": ["member_home"]}, now=now)
+    for have in haves:
+        rooms.add_evidence(session, directory, office, made, have, "photo.png", io.BytesIO(PNG), now=now)
+        rooms.verify(session, supervisor, made, have, now=now)
+    return made
+
+
+def held(session: Session, platform: str, day: date, title: str = "协商活动") -> int:
+    """Plan an activity as the district office; return its id."""
+    office = user_named(session, "office_tianning")
+    return activities.plan(session, office, {"title": title, "platform": platform, "form": "on_site",
+                                             "held_on": day.isoformat()}).id
+
+
+def build(session: Session, directory: Path, now: datetime) -> dict[str, list[ConsultationRoom]]:
+    """Build the known district in one write transaction."""
+    office = user_named(session, "office_tianning")
+    with writing(session):
+        complete = [room(session, directory, "zhenglu", f"郑陆议事室{i}", FOUR, now) for i in range(4)]
+        complete += [room(session, directory, "zhenglu-c1", f"郑陆社区议事室{i}", FOUR, now) for i in range(3)]
+        partial = [room(session, directory, "qinglong", "青龙议事室甲", FOUR[:3], now),
+                   room(session, directory, "qinglong", "青龙议事室乙", FOUR, now),
+                   room(session, directory, "qinglong", "青龙议事室丙", FOUR, now)]
+        for r in complete + partial[:1]:
+            held(session, r.code, date(2026, 2, 10), f"{r.name}活动")
+        held(session, partial[1].code, date(2025, 12, 20))  # last year: no activity this year
+        held(session, partial[2].code, date(2026, 6, 1))  # planned, not yet held
+        for i in range(24):
+            activity = activities.require_activity(session, office, held(session, "tianning", date(2026, 1, 5 + i)))
+            if i < 7:
+                leader = activities.add_participant(session, office, activity, {"kind": "leader", "name": f"领导{i}"})
+                activities.tick(session, office, activity, leader.id, present=i < 6, now=now)
+        activities.set_target(session, office, office.roles[0].organization, 2026, 4)
+    return {"complete": complete, "partial": partial}

@@ -1,0 +1,1 @@
+"""The platform around the topics: consultation rooms, their coverage, and consultation activities."""

@@ -1,0 +1,301 @@
+"""Consultation activities (协商活动): planning, participants, invitations, check-in, and the yearly figures.
+
+Called by the activity pages and the activities API inside their write transaction. Invitations
+are in-app notices (workflows/notifications/notify.py). Attendance is checked in by the person
+from the activity's QR code, or ticked by staff. The figures (frequency per platform against the
+district's target, the share of district activities attended by party or government leaders) are
+read in a fixed number of statements.
+"""
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
+from models import (
+    Activity,
+    ActivityForm,
+    ActivityTarget,
+    ConsultationRoom,
+    Member,
+    Organization,
+    OrgKind,
+    Participant,
+    ParticipantKind,
+    Topic,
+    User,
+    utcnow,
+)
+from models.database import require_writing
+from workflows.i18n import N_
+from workflows.notifications.notify import Message, notify
+from workflows.platform import rooms
+
+FORM_LABELS = {ActivityForm.ON_SITE: N_("现场协商"), ActivityForm.ONLINE: N_("网络议政"),
+               ActivityForm.REMOTE: N_("远程协商")}
+KIND_LABELS = {ParticipantKind.MEMBER: N_("委员"), ParticipantKind.SECTOR_REPRESENTATIVE: N_("界别群众代表"),
+               ParticipantKind.EXPERT: N_("专家学者"), ParticipantKind.RESIDENT: N_("利益相关群众代表"),
+               ParticipantKind.DEPARTMENT: N_("相关部门"), ParticipantKind.LEADER: N_("党政领导")}
+PLATFORM_KINDS = (OrgKind.DISTRICT, OrgKind.TOWN, OrgKind.STREET, OrgKind.PARK)
+
+
+def _date(raw: Any, name: str, problems: dict[str, str], required: bool = False) -> date | None:
+    text = str(raw or "").strip()
+    if not text:
+        if required:
+            problems[name] = "请填写日期 (a date is required)"
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        problems[name] = "日期格式为 YYYY-MM-DD (write the date as YYYY-MM-DD)"
+        return None
+
+
+def plan(session: Session, user: User, form: Mapping[str, Any], now: datetime | None = None) -> Activity:
+    """Plan an activity on a platform (a district or town code, or a room code), usually about a topic."""
+    require_writing(session)
+    problems: dict[str, str] = {}
+    title = str(form.get("title") or "").strip()
+    if not title or len(title) > 200:
+        problems["title"] = "请填写活动名称（不超过 200 字）(a title of at most 200 characters is required)"
+    platform, room = _platform(session, user, str(form.get("platform") or ""), problems)
+    try:
+        kind = ActivityForm(str(form.get("form") or ""))
+    except ValueError:
+        problems["form"] = "形式为 on_site、online 或 remote (choose a form)"
+    held_on = _date(form.get("held_on"), "held_on", problems, required=True)
+    reviewed = _date(form.get("plan_reviewed_on"), "plan_reviewed_on", problems)
+    sent = _date(form.get("materials_sent_on"), "materials_sent_on", problems)
+    if sent and held_on and sent > held_on:
+        problems["materials_sent_on"] = "材料应在活动前送达 (materials are sent before the activity)"
+    topic = _topic(session, form.get("topic_id"), problems)
+    place = str(form.get("place") or "").strip()[:200]
+    if problems:
+        raise InvalidInput("the activity was not planned", problems)
+    assert platform is not None and held_on is not None
+    district = platform.district()
+    activity = Activity(code=secrets.token_urlsafe(12), title=title, platform_id=platform.id,
+                        district_id=district.id if district else platform.id, room_id=room.id if room else None,
+                        topic_id=topic.id if topic else None, form=kind, held_on=held_on,
+                        place=place or (room.address if room else ""), plan_reviewed_on=reviewed,
+                        materials_sent_on=sent, created_by_id=user.id, created_at=now or utcnow())
+    session.add(activity)
+    session.flush()
+    return activity
+
+
+def _platform(session: Session, user: User, code: str, problems: dict[str, str]
+              ) -> tuple[Organization | None, ConsultationRoom | None]:
+    room = session.scalar(select(ConsultationRoom).where(ConsultationRoom.code == code))
+    org = room.organization if room else session.scalar(select(Organization).where(Organization.code == code))
+    if org is None or org.id not in rooms.scope(session, user) or (room is None and org.kind not in PLATFORM_KINDS):
+        problems["platform"] = "请选择区、镇（街道、园区）或议事室 (choose a district, town or room you see)"
+        return None, None
+    if not rooms.may_manage(user, org):
+        raise Forbidden("planning an activity needs the CPPCC office of its platform or above")
+    if room is not None:  # a room's activity belongs to the platform above it: its town, or the district
+        platform = next((o for o in org.lineage() if o.kind in PLATFORM_KINDS), org)
+        return platform, room
+    return org, None
+
+
+def _topic(session: Session, raw: Any, problems: dict[str, str]) -> Topic | None:
+    if raw in (None, ""):
+        return None
+    try:
+        topic = session.get(Topic, int(raw))
+    except (TypeError, ValueError):
+        topic = None
+    if topic is None:
+        problems["topic_id"] = "没有这个议题 (no such topic)"
+    return topic
+
+
+def require_activity(session: Session, user: User, activity_id: int) -> Activity:
+    """Return an activity the user sees (its platform in their scope), else NotFound."""
+    activity = session.get(Activity, activity_id, options=[selectinload(Activity.participants),
+                                                           joinedload(Activity.platform)])
+    if activity is None or activity.platform_id not in rooms.scope(session, user):
+        raise NotFound(f"no activity {activity_id} that you can see")
+    return activity
+
+
+def _manage(user: User, activity: Activity) -> None:
+    if not rooms.may_manage(user, activity.platform):
+        raise Forbidden("this needs the CPPCC office of the activity's platform or above")
+
+
+def add_participant(session: Session, user: User, activity: Activity, form: Mapping[str, Any]) -> Participant:
+    """Add one participant by kind: a member (by id), an account (by username), or a named person."""
+    require_writing(session)
+    _manage(user, activity)
+    problems: dict[str, str] = {}
+    try:
+        kind = ParticipantKind(str(form.get("kind") or ""))
+    except ValueError:
+        problems["kind"] = "请选择参加人类别 (choose a kind)"
+    member = account = None
+    if form.get("member_id"):
+        member = session.get(Member, int(form["member_id"])) if str(form["member_id"]).isdigit() else None
+        if member is None:
+            problems["member_id"] = "没有这位委员 (no such member)"
+    if form.get("username"):
+        account = session.scalar(select(User).where(User.username == str(form["username"]).strip()))
+        if account is None:
+            problems["username"] = "没有这个账号 (no such account)"
+    name = str(form.get("name") or "").strip()[:200] or (member.name if member else "") or (
+        account.display_name if account else "")
+    if not name:
+        problems["name"] = "请填写姓名 (a name is required)"
+    if problems:
+        raise InvalidInput("the participant was not added", problems)
+    person = Participant(activity=activity, kind=kind, name=name, member_id=member.id if member else None,
+                         user_id=(account.id if account else member.user_id if member else None),
+                         is_leader=kind is ParticipantKind.LEADER or _truthy(form.get("is_leader")),
+                         answered_on_site=_truthy(form.get("answered_on_site")))
+    session.add(person)
+    session.flush()
+    return person
+
+
+def _truthy(raw: Any) -> bool:
+    return raw is True or str(raw).lower() in ("1", "true", "on", "yes")
+
+
+def invite(session: Session, user: User, activity: Activity, now: datetime, base_url: str = "") -> int:
+    """Send the invitation notice to every participant with an account not yet invited; return how many."""
+    require_writing(session)
+    _manage(user, activity)
+    pending = [p for p in activity.participants if p.invited_at is None]
+    people = [p.user for p in pending if p.user is not None]
+    message = Message(kind="activity_invitation", title=f"协商活动邀请：{activity.title}",
+                      body=f"{activity.held_on.isoformat()} {activity.place}\n签到：{base_url}/activities/check-in/"
+                           f"{activity.code}", topic_id=activity.topic_id)
+    notify(session, message, people, [], key=f"activity:{activity.id}:invite", now=now)
+    for person in pending:
+        person.invited_at = now
+    return len(pending)
+
+
+def check_in(session: Session, user: User, code: str, now: datetime) -> Participant:
+    """Check the signed-in person in to the activity named by its QR code (409 when already checked in)."""
+    require_writing(session)
+    activity = session.scalar(select(Activity).where(Activity.code == code))
+    if activity is None:
+        raise NotFound("no activity with this check-in code")
+    person = session.scalar(select(Participant).outerjoin(Member, Member.id == Participant.member_id).where(
+        Participant.activity_id == activity.id, (Participant.user_id == user.id) | (Member.user_id == user.id)))
+    if person is None:
+        raise Forbidden("you are not invited to this activity; the staff can add you")
+    if person.checked_in_at is not None:
+        raise Conflict(f"already checked in at {person.checked_in_at:%H:%M}")
+    person.checked_in_at, person.checked_in_by = now, "self"
+    return person
+
+
+def tick(session: Session, user: User, activity: Activity, participant_id: int, present: bool, now: datetime) -> None:
+    """Let staff mark a participant present or absent."""
+    require_writing(session)
+    _manage(user, activity)
+    person = next((p for p in activity.participants if p.id == participant_id), None)
+    if person is None:
+        raise NotFound(f"no participant {participant_id} in this activity")
+    person.checked_in_at, person.checked_in_by = (now, "staff") if present else (None, "")
+
+
+def set_target(session: Session, user: User, district: Organization, year: int, per_platform: int) -> None:
+    """Set the number of activities the district expects of each platform in a year."""
+    require_writing(session)
+    if district.kind is not OrgKind.DISTRICT or not rooms.may_manage(user, district):
+        raise Forbidden("a district's CPPCC office sets its target")
+    if not 0 <= per_platform <= 1000:
+        raise InvalidInput("bad target", {"per_platform": "0 到 1000 之间 (between 0 and 1000)"})
+    row = session.scalar(select(ActivityTarget).where(ActivityTarget.district_id == district.id,
+                                                      ActivityTarget.year == year))
+    if row is None:
+        session.add(ActivityTarget(district_id=district.id, year=year, per_platform=per_platform))
+    else:
+        row.per_platform = per_platform
+
+
+@dataclass(frozen=True)
+class PlatformFigures:
+    """One platform's activities in a year against its district's target."""
+
+    code: str
+    name: str
+    district: str
+    held: int
+    target: int | None
+
+    @property
+    def met(self) -> bool | None:
+        """Tell whether the platform reached the target (None without a target)."""
+        return None if self.target is None else self.held >= self.target
+
+
+@dataclass(frozen=True)
+class ActivityFigures:
+    """Frequency per platform and the leaders' share of district activities."""
+
+    year: int
+    platforms: list[PlatformFigures]
+    district_activities: int
+    with_leaders: int
+
+    @property
+    def leader_share(self) -> float | None:
+        """Return the share of district-level activities attended by a party or government leader."""
+        return self.with_leaders / self.district_activities if self.district_activities else None
+
+
+def figures(session: Session, user: User, year: int, today: date) -> ActivityFigures:
+    """Return the year's figures in the user's scope in five statements (scope, tree, counts, targets, leaders)."""
+    orgs = rooms.scope(session, user)
+    held = [Activity.held_on >= date(year, 1, 1), Activity.held_on <= min(today, date(year, 12, 31)),
+            Activity.platform_id.in_(orgs)]
+    tree = {row.id: row for row in session.execute(
+        select(Organization.id, Organization.code, Organization.name, Organization.kind, Organization.parent_id)
+        .where(Organization.id.in_(orgs), Organization.kind.in_(PLATFORM_KINDS)))}
+    counts = dict(session.execute(select(Activity.platform_id, func.count()).where(*held)
+                                  .group_by(Activity.platform_id)).tuples().all())
+    targets = dict(session.execute(select(ActivityTarget.district_id, ActivityTarget.per_platform)
+                                   .where(ActivityTarget.year == year)).tuples().all())
+    platforms = []
+    for row in tree.values():
+        district = row if row.kind is OrgKind.DISTRICT else tree.get(row.parent_id)
+        if district is None:
+            continue
+        platforms.append(PlatformFigures(row.code, row.name, district.name, counts.get(row.id, 0),
+                                         targets.get(district.id)))
+    platforms.sort(key=lambda p: (p.district, p.name != p.district, p.name))
+    attended = (select(Participant.id).where(Participant.activity_id == Activity.id, Participant.is_leader.is_(True),
+                                             Participant.checked_in_at.is_not(None)).exists())
+    total, with_leaders = session.execute(
+        select(func.count(), func.count().filter(attended)).select_from(Activity)
+        .join(Organization, Organization.id == Activity.platform_id)
+        .where(*held, Organization.kind == OrgKind.DISTRICT)).one()
+    return ActivityFigures(year, platforms, total, with_leaders)
+
+
+def activities_in(session: Session, user: User, year: int) -> list[Activity]:
+    """Return the year's activities in the user's scope, newest first, with their platforms and rooms."""
+    query = (select(Activity).options(joinedload(Activity.platform), joinedload(Activity.room))
+             .where(Activity.platform_id.in_(rooms.scope(session, user)),
+                    Activity.held_on >= date(year, 1, 1), Activity.held_on <= date(year, 12, 31))
+             .order_by(Activity.held_on.desc(), Activity.id.desc()))
+    return list(session.scalars(query))
+
+
+def for_user(session: Session, user: User) -> list[tuple[Activity, Participant]]:
+    """Return the activities the user is invited to, newest first."""
+    query = (select(Activity, Participant).join(Participant, Participant.activity_id == Activity.id)
+             .outerjoin(Member, Member.id == Participant.member_id)
+             .where((Participant.user_id == user.id) | (Member.user_id == user.id))
+             .order_by(Activity.held_on.desc()))
+    return [(a, p) for a, p in session.execute(query).tuples()]
