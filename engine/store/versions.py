@@ -7,19 +7,22 @@ later deployments never change a running topic (engine/migration.py moves chosen
 """
 
 from datetime import datetime
+from weakref import WeakKeyDictionary
 
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
-from sqlalchemy import func, select
+from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.orm import Session
 
 from engine.diagrams import loading as diagrams
-from engine.errors import Conflict, NotFound
+from engine.errors import Conflict, DiagramRejected, NotFound, Problem
 from engine.rules import Rules
 from models import Organization, ProcessBinding, ProcessDefinition, ProcessVersion, User, VersionStatus, utcnow
 
 BUNDLED_NOTE = "shipped with the release (reviewed with the code)"
 
 _BY_SHA256: dict[str, diagrams.Diagram] = {}  # parsed diagrams by the sha256 of their bytes
+# The sha256 of each version id, per database engine: versions never change, so a completion needs no query for it.
+_DIGESTS: WeakKeyDictionary[Engine | Connection, dict[int, str]] = WeakKeyDictionary()
 
 
 def deploy(
@@ -40,6 +43,7 @@ def deploy(
     passes its own).
     """
     diagram = diagrams.load(data, source_name, rules)
+    refuse_recursion(session, diagram.process_id, diagram.called)
     definition = session.scalar(select(ProcessDefinition).where(ProcessDefinition.process_id == diagram.process_id))
     if definition is None:
         definition = ProcessDefinition(process_id=diagram.process_id, name=diagram.name)
@@ -77,6 +81,7 @@ def bind(session: Session, version: ProcessVersion, district: Organization | Non
     if version.status is not VersionStatus.APPROVED:
         raise Conflict(f"{version.label} is {version.status.value}: only an approved version can be bound")
     process_id = version.definition.process_id
+    refuse_recursion(session, process_id, diagram_of(version).called)
     binding = session.scalar(
         select(ProcessBinding).where(
             ProcessBinding.process_id == process_id,
@@ -122,7 +127,42 @@ def resolve_called(session: Session, version: ProcessVersion, district: Organiza
         called = bound_version(session, process_id, district)
         resolved[process_id] = called
         pending |= set(diagram_of(called).called) - set(resolved)
+    graph = {version.definition.process_id: diagram_of(version).called,
+             **{pid: diagram_of(v).called for pid, v in resolved.items()}}
+    cycle = diagrams.find_cycle(graph)
+    if cycle:
+        raise Conflict(f"the bound processes call each other in a loop ({' → '.join(cycle)}); no topic can start")
     return resolved
+
+
+def refuse_recursion(session: Session, process_id: str, called: frozenset[str]) -> None:
+    """Raise DiagramRejected if ``process_id`` calling ``called`` would call itself through a deployed process.
+
+    Every version a call could resolve to counts: each bound version and the newest approved one.
+    """
+    graph: dict[str, set[str]] = {process_id: set(called)}
+    pending = set(called)
+    while pending:
+        pid = pending.pop()
+        if pid in graph:
+            continue
+        graph[pid] = set().union(*(diagram_of(v).called for v in _callable_versions(session, pid)))
+        pending |= graph[pid] - set(graph)
+    cycle = diagrams.find_cycle(graph)
+    if process_id in cycle:
+        raise DiagramRejected([Problem(f"the process calls itself through {' → '.join(cycle)}; "
+                                       "a topic on it would never start")])
+
+
+def _callable_versions(session: Session, process_id: str) -> list[ProcessVersion]:
+    """Return the versions a call of ``process_id`` can resolve to: the bound ones and the newest approved."""
+    bound = session.scalars(select(ProcessVersion).join(ProcessBinding, ProcessBinding.version_id == ProcessVersion.id)
+                            .where(ProcessBinding.process_id == process_id)).all()
+    newest = session.scalar(
+        select(ProcessVersion).join(ProcessDefinition)
+        .where(ProcessDefinition.process_id == process_id, ProcessVersion.status == VersionStatus.APPROVED)
+        .order_by(ProcessVersion.number.desc()).limit(1))
+    return [*bound, *([newest] if newest is not None else [])]
 
 
 def diagram_of(version: ProcessVersion) -> diagrams.Diagram:
@@ -137,16 +177,17 @@ def pinned_specs(
 ) -> tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]:
     """Return the live specs of a topic's pinned versions, reading a diagram's bytes only once per process.
 
-    Versions are immutable, so a version whose sha256 was parsed before is that same diagram.
+    Versions are immutable, so a version whose sha256 was parsed before is that same diagram, and a
+    version id read before on this database still has the same sha256.
     """
     ids = {main_id, *called_ids.values()}
-    digests = dict(
-        session.execute(select(ProcessVersion.id, ProcessVersion.sha256).where(ProcessVersion.id.in_(ids)))
-        .tuples()
-        .all()
-    )
-    if ids - set(digests):
-        raise NotFound(f"process versions {sorted(ids - set(digests))} are missing")
+    known = _DIGESTS.setdefault(session.get_bind(), {})
+    if ids - known.keys():
+        unknown = select(ProcessVersion.id, ProcessVersion.sha256).where(ProcessVersion.id.in_(ids - known.keys()))
+        known.update(session.execute(unknown).tuples().all())
+    if ids - known.keys():
+        raise NotFound(f"process versions {sorted(ids - known.keys())} are missing")
+    digests = {vid: known[vid] for vid in ids}
     found = {vid: _BY_SHA256.get(digest) or diagram_of(version_by_id(session, vid)) for vid, digest in digests.items()}
     return found[main_id].spec, {pid: found[vid].spec for pid, vid in called_ids.items()}
 
