@@ -17,6 +17,7 @@ from uuid import UUID
 from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
+from SpiffWorkflow.task import Task
 from sqlalchemy.orm import Session
 
 from engine.diagrams import loading
@@ -108,28 +109,43 @@ class Instance:
     def run(self, now: datetime) -> dict[str, Any] | None:
         """Run every ready engine step at ``now``; return the step that failed, if one did."""
         with engine_time.at(now):
+            timers.catch_up(self.workflow, now)
             self._failure = failures.advance(self.workflow)
         return self._failure
 
     def is_ready(self, task_uuid: str) -> bool:
         """Tell whether the task still waits for input."""
-        task = self.workflow.get_task_from_id(UUID(task_uuid))
+        task = self.task(task_uuid)
         return task is not None and task.state == TaskState.READY
+
+    def task(self, task_uuid: str) -> Task | None:
+        """Return the workflow's task with this id, or None when it is gone (completed and pruned, cancelled)."""
+        # Looked up in the task maps: SpiffWorkflow 3's get_task_from_id raises TaskNotFoundException instead of
+        # answering None, and gives up at the first subprocess that lacks the task.
+        try:
+            wanted = UUID(task_uuid)
+        except ValueError:
+            return None
+        for workflow in (self.workflow, *self.workflow.subprocesses.values()):
+            if wanted in workflow.tasks:
+                return workflow.tasks[wanted]
+        return None
 
     def complete(self, task_uuid: str, data: Mapping[str, Any], now: datetime) -> dict[str, Any] | None:
         """Complete a ready task with ``data`` and run on; return the step that failed, if one did."""
-        task = self.workflow.get_task_from_id(UUID(task_uuid))
+        task = self.task(task_uuid)
         if task is None or task.state != TaskState.READY:
             raise Conflict(f"task {task_uuid} is no longer waiting for input")
         task.data.update(data)
         with engine_time.at(now):
-            task.run()
-            self._failure = failures.advance(self.workflow)
+            timers.catch_up(self.workflow, now)
+            # completing the task updates what follows it (a timer, a conditional event): that may fail too
+            self._failure = failures.guarded(self.workflow, task.run) or failures.advance(self.workflow)
         return self._failure
 
     def update_task_data(self, task_uuid: str, data: Mapping[str, Any]) -> bool:
         """Change a waiting task's data (nothing runs); False if the task is gone."""
-        task = self.workflow.get_task_from_id(UUID(task_uuid))
+        task = self.task(task_uuid)
         if task is None:
             return False
         task.data.update(data)
@@ -143,8 +159,9 @@ class Instance:
     def fire_timers(self, now: datetime) -> dict[str, Any] | None:
         """Fire the timers due at ``now`` and run on; return the step that failed, if one did."""
         with engine_time.at(now):
-            self.workflow.refresh_timers()
-            self._failure = failures.advance(self.workflow)
+            timers.catch_up(self.workflow, now)
+            self._failure = failures.guarded(self.workflow, self.workflow.refresh_timers) or \
+                failures.advance(self.workflow)
         return self._failure
 
     def retry(self, now: datetime) -> dict[str, Any] | None:

@@ -30,7 +30,7 @@ from workflows.supervision import escalation as supervision
 from workflows.topics import filters, inbox, worklist
 from workflows.topics import lifecycle as topics
 from workflows.topics import overview as casefile
-from workflows.topics.labels import CATEGORY_LABELS, STATUS_LABELS
+from workflows.topics.labels import CATEGORY_LABELS, STATUS_LABELS, stage_label
 from workflows.topics.worklist import Row
 
 bp = Blueprint("lists", __name__, url_prefix="/lists")
@@ -55,7 +55,7 @@ def _task_values(row: Row) -> list[object]:
 
 def _topic_values(topic: Topic) -> list[object]:
     return [topic.id, topic.title, topic.platform.name, CATEGORY_LABELS[topic.category.value],
-            STAGE_LABELS.get(topic.stage, topic.stage), STATUS_LABELS[topic.status.value], _day(topic.created_at)]
+            stage_label(topic.stage, topic.status.value), STATUS_LABELS[topic.status.value], _day(topic.created_at)]
 
 
 def _table(view: str) -> Table:

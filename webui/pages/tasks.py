@@ -1,17 +1,20 @@
 """The task page: the task's form, validated on the server; attachments; drafts; what comes next."""
 from pathlib import Path
 from typing import Any
+from uuid import uuid4
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
-from engine.errors import InvalidInput
+from engine.errors import Conflict, InvalidInput
 from engine.time.timeleft import warning_level
 from models import TaskItem, TaskStatus
 from models.database import writing
 from webui.database import db_session
+from webui.pages.layout import local_time
 from webui.security import clock
 from workflows.deadlines import extension_requests as extensions
 from workflows.people.access import may_act, require_task, require_topic
@@ -52,6 +55,7 @@ def _page(item: TaskItem, values: dict[str, Any], errors: dict[str, str], status
         draft=taskforms.load_draft(session, current_user, item),
         colleagues=claims.colleagues(session, item, exclude=current_user),
         extension_requests=extensions.of_task(session, item), signing=handling.is_signing(item),
+        submission=request.form.get("submission") or uuid4().hex,
     ), status
 
 
@@ -78,6 +82,9 @@ def submit(task_id: int) -> tuple[str, int] | Response:
     item = require_task(session, current_user, task_id)
     form = form_of(item)
     raw = raw_input(form, request.form)
+    submission = request.form.get("submission", "")
+    if topics.completed_by_submission(session, current_user, task_id, submission):
+        return redirect(url_for("tasks.done", task_id=task_id))  # the same form sent again: answer as the first time
     if request.form.get("action") == "draft":
         with writing(session):
             draft = taskforms.save_draft(session, current_user, item, form, raw, now=clock())
@@ -87,13 +94,31 @@ def submit(task_id: int) -> tuple[str, int] | Response:
         return redirect(url_for("tasks.detail", task_id=task_id))
     try:
         with writing(session):
-            topics.complete_task(session, current_user, task_id, raw | _store_files(item, form), now=clock())
+            topics.complete_task(session, current_user, task_id, raw | _store_files(item, form), now=clock(),
+                                 submission=submission)
             taskforms.drop_drafts(session, item)
+    except Conflict:
+        if topics.completed_by_submission(session, current_user, task_id, submission):
+            return redirect(url_for("tasks.done", task_id=task_id))
+        return _conflict(task_id)
     except attachments.UploadRefused as exc:
         return _page(item, raw, {str(exc.details.get("field", "file")): exc.message}, exc.status)
     except InvalidInput as exc:
         return _page(item, raw, exc.fields, 422)
     return redirect(url_for("tasks.done", task_id=task_id))
+
+
+def _conflict(task_id: int) -> tuple[str, int]:
+    """Say in words that someone else finished the task first (409), and where to see what they did."""
+    item = db_session().get(TaskItem, task_id)
+    if item is not None and item.status is TaskStatus.COMPLETED:
+        who = item.completed_by.display_name if item.completed_by else _("系统")
+        when = local_time(item.completed_at)
+        message = _("该事项已由%(who)s于%(when)s办理完毕，您的提交未被采用。", who=who, when=when)
+    else:
+        message = _("该事项已不在待办状态（可能已被撤销或转办），您的提交未被采用。")
+    link = url_for("topics.detail", topic_id=item.topic_id) if item is not None else None
+    return render_template("error.html", status=409, message=message, link=link, link_label=_("查看议题办理情况")), 409
 
 
 def _store_files(item: TaskItem, form: Form) -> dict[str, str]:

@@ -13,20 +13,21 @@ from models.database import writing
 from webui.database import db_session
 from webui.pages import printing
 from webui.pages.lists import filters_from_request, list_context
-from webui.security import clock, roles_required
+from webui.security import clock, diagram_file, download_only, roles_required
 from workflows.people.access import may_act, require_topic
 from workflows.rules.forms import RATINGS, REPLY_CLASSES
 from workflows.rules.stages import STAGE_LABELS
-from workflows.topics import attachments, inbox, worklist
+from workflows.topics import attachments, inbox, timeline, worklist
 from workflows.topics import filters as saved
 from workflows.topics import lifecycle as topics
 from workflows.topics import overview as casefile
-from workflows.topics.labels import CATEGORY_LABELS, SOURCE_LABELS, STATUS_LABELS
+from workflows.topics.labels import CATEGORY_LABELS, SOURCE_LABELS, STATUS_LABELS, stage_label
 
 bp = Blueprint("topics", __name__, url_prefix="/topics")
 LABELS = {"stage_labels": STAGE_LABELS, "category_labels": CATEGORY_LABELS, "source_labels": SOURCE_LABELS,
           "status_labels": STATUS_LABELS, "reply_classes": dict(REPLY_CLASSES), "ratings": dict(RATINGS),
-          "kind_labels": attachments.KIND_LABELS}
+          "kind_labels": attachments.KIND_LABELS, "stage_label": stage_label,
+          "due_then": timeline.due_then}
 
 
 @bp.get("/")
@@ -100,11 +101,12 @@ def detail(topic_id: int) -> str:
 
 
 @bp.get("/<int:topic_id>/diagrams/<int:version_id>.bpmn")
+@download_only
 @login_required
 def diagram(topic_id: int, version_id: int) -> Response:
     """Serve the BPMN XML of a process version the topic is pinned to."""
     xml = casefile.diagram_xml(db_session(), current_user, topic_id, version_id)
-    return Response(xml, mimetype="application/xml", headers={"Cache-Control": "private, max-age=3600"})
+    return diagram_file(xml, f"topic{topic_id}_v{version_id}.bpmn", **{"Cache-Control": "private, max-age=3600"})
 
 
 @bp.get("/<int:topic_id>/marks.json")

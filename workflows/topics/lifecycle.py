@@ -99,18 +99,24 @@ def _org(session: Session, code: Any, kinds: tuple[OrgKind, ...]) -> Organizatio
 
 
 def complete_task(
-    session: Session, actor: User, task_item_id: int, data: Mapping[str, Any], now: datetime | None = None
+    session: Session, actor: User, task_item_id: int, data: Mapping[str, Any], now: datetime | None = None,
+    submission: str = "",
 ) -> TaskItem:
-    """Submit a task's form and move the topic on; a lost race raises Conflict and changes nothing."""
+    """Submit a task's form and move the topic on; a lost race raises Conflict and changes nothing.
+
+    ``submission`` is the key of the form render the data came from; it is kept with the
+    completion so that the same form sent twice is recognised (``completed_by_submission``).
+    """
     now = now or utcnow()
     try:
         with writing(session):
-            return _complete(session, actor, task_item_id, data, now)
+            return _complete(session, actor, task_item_id, data, now, submission[:64])
     except StaleDataError:
         raise Conflict(f"task {task_item_id} was completed by someone else at the same time") from None
 
 
-def _complete(session: Session, actor: User, task_item_id: int, data: Mapping[str, Any], now: datetime) -> TaskItem:
+def _complete(session: Session, actor: User, task_item_id: int, data: Mapping[str, Any], now: datetime,
+              submission: str = "") -> TaskItem:
     item = require_task(session, actor, task_item_id)
     if item.status is not TaskStatus.READY:
         raise Conflict(f"task {item.id} is already {item.status.value}")
@@ -131,7 +137,8 @@ def _complete(session: Session, actor: User, task_item_id: int, data: Mapping[st
     item.status, item.completed_at, item.completed_by = TaskStatus.COMPLETED, now, actor
     item.assignee = item.assignee or actor
     session.add(Event(topic_id=topic.id, task_item_id=item.id, actor_id=actor.id, kind="task_completed",
-                      at=now, payload={"task": item.bpmn_id, "data": cleaned}))
+                      at=now, payload={"task": item.bpmn_id, "data": cleaned,
+                                       **({"submission": submission} if submission else {})}))
     close_if_ended(session, topic, instance.save(now, actor.id), actor, now)
     session.flush()
     return item
@@ -166,6 +173,15 @@ def _claim_timer(session: Session, topic: Topic, uuid: str, bpmn_id: str, fires_
                       payload={"timer": bpmn_id, "due_at": fires_at.isoformat()}))
     session.flush()
     return True
+
+
+def completed_by_submission(session: Session, actor: User, task_item_id: int, submission: str) -> bool:
+    """Tell whether the actor completed the task from the form render with this key (a repeated send)."""
+    if not submission:
+        return False
+    found = select(Event.payload).where(Event.task_item_id == task_item_id, Event.kind == "task_completed",
+                                        Event.actor_id == actor.id)
+    return any(payload.get("submission") == submission[:64] for payload in session.scalars(found))
 
 
 def load_instance(session: Session, topic: Topic) -> Instance:
