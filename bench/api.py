@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -21,6 +22,9 @@ from bench.timing import Stats, stats
 from workflows.demo.world import demo_token
 
 READY_TIMEOUT_S = 30
+OFFICE_USER = "office_tianning"
+NEW_TOPIC = {"description": "群众反映强烈", "category": "livelihood", "source": "public", "platform_level": "district",
+             "district": "tianning"}
 
 
 def free_port() -> int:
@@ -31,12 +35,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(database_url: str) -> Iterator[int]:
-    """Run gunicorn with one worker on the database; yield its port."""
+def server(database_url: str, workers: int = 1) -> Iterator[int]:
+    """Run gunicorn with ``workers`` workers on the database; yield its port."""
     port = free_port()
     gunicorn = Path(sys.executable).with_name("gunicorn")
     process = subprocess.Popen(
-        [str(gunicorn), "--bind", f"127.0.0.1:{port}", "--workers", "1", "--worker-class", "gthread",
+        [str(gunicorn), "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--worker-class", "gthread",
          "--threads", "2", "--keep-alive", "60", "--log-level", "warning", "webui:create_app()"],
         env={**os.environ, "SHANGLIANG_DATABASE_URL": database_url},
     )
@@ -77,3 +81,54 @@ def completion_stats(port: int, item_ids: list[int]) -> Stats:
             raise RuntimeError(f"task {item_id}: HTTP {response.status} {payload[:300]!r}")
     connection.close()
     return stats(samples[3:])
+
+
+def start_stats(port: int, count: int) -> Stats:
+    """POST ``count`` new district topics as the district's CPPCC office over one connection; return latencies."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    headers = {"Authorization": f"Bearer {demo_token(OFFICE_USER)}", "Content-Type": "application/json"}
+    samples = []
+    for n in range(count):
+        body = json.dumps({**NEW_TOPIC, "title": f"压测议题{n}"})
+        began = time.perf_counter()
+        connection.request("POST", "/api/v1/topics", body=body, headers=headers)
+        response = connection.getresponse()
+        payload = response.read()
+        samples.append(time.perf_counter() - began)
+        if response.status != 201:
+            raise RuntimeError(f"start: HTTP {response.status} {payload[:300]!r}")
+    connection.close()
+    return stats(samples[3:])
+
+
+def throughput(port: int, item_ids: list[int], clients: int) -> dict[str, float]:
+    """Complete the tasks from ``clients`` threads at once, each over its own connection.
+
+    Returns completions per second over the wall time of the whole run and the p95 latency.
+    """
+    shares = [item_ids[i::clients] for i in range(clients)]
+    latencies: list[float] = []
+    began = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        for samples in pool.map(lambda share: _complete_all(port, share), shares):
+            latencies.extend(samples)
+    elapsed = time.perf_counter() - began
+    return {"clients": clients, "completions": len(item_ids), "per_s": round(len(item_ids) / elapsed, 1),
+            "p95_ms": round(stats(latencies).p95_ms, 2), "median_ms": round(stats(latencies).median_ms, 2)}
+
+
+def _complete_all(port: int, item_ids: list[int]) -> list[float]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    headers = {"Authorization": f"Bearer {demo_token(BUSY_UNIT_USER)}", "Content-Type": "application/json"}
+    body = json.dumps({"data": REPLY})
+    samples = []
+    for item_id in item_ids:
+        began = time.perf_counter()
+        connection.request("POST", f"/api/v1/tasks/{item_id}/complete", body=body, headers=headers)
+        response = connection.getresponse()
+        payload = response.read()
+        samples.append(time.perf_counter() - began)
+        if response.status != 200:
+            raise RuntimeError(f"task {item_id}: HTTP {response.status} {payload[:300]!r}")
+    connection.close()
+    return samples

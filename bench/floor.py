@@ -84,6 +84,20 @@ def instance_round(loops: int) -> tuple[Callable[[], None], int]:
     return once, len(text.encode())
 
 
+def start_round() -> tuple[Callable[[], None], int]:
+    """Return one floor start of a district topic: a new workflow on live specs, run to its first task, serialized."""
+    spec, subprocess_specs = parse()
+
+    def once() -> None:
+        workflow = BpmnWorkflow(spec, subprocess_specs)
+        workflow.do_engine_steps()
+        dump_instance(workflow)
+
+    workflow = BpmnWorkflow(spec, subprocess_specs)
+    workflow.do_engine_steps()
+    return once, len(dump_instance(workflow).encode())
+
+
 def full_round(loops: int) -> tuple[Callable[[], None], int]:
     """Return one completion with the stock full JSON (spec embedded), for reference."""
     text = SERIALIZER.serialize_json(at_reply(loops))

@@ -3,7 +3,9 @@
 Used by bench/__main__.py. Every figure stands beside its baseline from the same run: the bare
 SpiffWorkflow floor for completions and stored bytes, the smallest size for the queries.
 """
+import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 DATABASES = ("sqlite", "postgresql")
@@ -15,6 +17,11 @@ TARGETS = {  # key: (limit, what it is checked against)
 QUERY_P95_LIMIT_MS = 50.0
 QUERY_GROWTH_LIMIT = 1.5
 SWEEP_LIMIT_S = 2.0
+START_LIMIT = 4.0
+THROUGHPUT = "throughput_2w_4c"  # gunicorn with 2 workers, 4 clients at once
+THROUGHPUT_LIMIT_PER_S, THROUGHPUT_P95_LIMIT_MS = 150.0, 50.0
+# Counted with tests/counting.py's listener on the commit before the completion path was cut down (f5d592e).
+PREVIOUS_STATEMENTS = {"statements_per_completion": 17, "measured": "commit f5d592e"}
 
 
 def _ratio(value: float | None, base: float | None) -> float | None:
@@ -30,13 +37,28 @@ def _by_size(results: dict[str, Any], pick: Any) -> dict[str, float]:
     return out
 
 
-def summarize(results: dict[str, Any]) -> dict[str, Any]:
+def previous_statements(path: Path) -> dict[str, Any]:
+    """Return the statements per completion of the last run written to ``path``, else those of the commit before."""
+    try:
+        last = json.loads(path.read_text())
+        return {"statements_per_completion": int(last["statements_per_completion"]),
+                "measured": f"last run ({last.get('details', {}).get('commit', 'earlier')})"}
+    except (OSError, ValueError, KeyError, TypeError):
+        return dict(PREVIOUS_STATEMENTS)
+
+
+def summarize(results: dict[str, Any], previous: dict[str, Any] | None = None) -> dict[str, Any]:
     """Return the checkable keys of results.json."""
     base = results["floor"]["instance"]["median_ms"]
     dbs = results["databases"]
     api_db = dbs.get("postgresql") or dbs["sqlite"]
     engine = results["engine"]
+    results["previous"] = previous or dict(PREVIOUS_STATEMENTS)
+    many = dbs["postgresql"].get(THROUGHPUT) if "postgresql" in dbs else None
     return {
+        "ratio_start_api": _ratio(api_db["start_api"]["median_ms"], results["floor"]["start"]["median_ms"]),
+        "throughput_pg_2w_4c": {"per_s": many["per_s"], "p95_ms": many["p95_ms"]} if many else None,
+        "statements_per_completion": max(db["service"]["statements"] for db in dbs.values()),
         "floor_ms": base,
         "ratio_service_sqlite": _ratio(dbs["sqlite"]["service"]["median_ms"], base),
         "ratio_service_postgres": (_ratio(dbs["postgresql"]["service"]["median_ms"], base)
@@ -100,6 +122,27 @@ def _completion_rows(results: dict[str, Any]) -> list[Row]:
                      f"floor {_ms(fl['instance'])}", "", ""))
         ratios = _cells(results, lambda db, k=key: f"{_ratio(db[k]['median_ms'], base)}x")
         rows.append(("  ratio to the floor (median)", *ratios, "", f"<= {limit}x", _met(ratios, limit)))
+    return [*rows, *_start_and_load_rows(results)]
+
+
+def _start_and_load_rows(results: dict[str, Any]) -> list[Row]:
+    """Return the statements per completion, the start of a topic and the throughput of several clients."""
+    rows: list[Row] = []
+    previous = results.get("previous", PREVIOUS_STATEMENTS)
+    rows.append(("SQL statements per completion (engine service, median)",
+                 *_cells(results, lambda db: str(db["service"]["statements"])),
+                 f"{previous['measured']}: {previous['statements_per_completion']}", "", ""))
+    start = results["floor"]["start"]
+    rows.append(("start a topic through the HTTP API (ms median / p95)",
+                 *_cells(results, lambda db: _ms(db["start_api"])), f"floor {_ms(start)}", "", ""))
+    ratios = _cells(results, lambda db: f"{_ratio(db['start_api']['median_ms'], start['median_ms'])}x")
+    rows.append(("  ratio to the floor of a start (median)", *ratios, "", f"<= {START_LIMIT}x",
+                 _met(ratios, START_LIMIT)))
+    many = _cells(results, lambda db: "{per_s}/s p95 {p95_ms} ms".format(**db[THROUGHPUT]))
+    pg = results["databases"].get("postgresql", {}).get(THROUGHPUT)
+    rows.append(("4 clients, gunicorn with 2 workers: completions/s, p95", *many, "",
+                 f">= {THROUGHPUT_LIMIT_PER_S:.0f}/s, p95 < {THROUGHPUT_P95_LIMIT_MS:.0f} ms (PostgreSQL)",
+                 _ok(pg["per_s"] >= THROUGHPUT_LIMIT_PER_S and pg["p95_ms"] < THROUGHPUT_P95_LIMIT_MS) if pg else "-"))
     return rows
 
 

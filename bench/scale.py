@@ -4,6 +4,7 @@ Used by bench/__main__.py, once for SQLite and once for PostgreSQL, with the sam
 and the same seed, so both databases hold the same cases.
 """
 import itertools
+import statistics
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -11,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, case, func, select, text, update
+from sqlalchemy.event import listen, remove
 from sqlalchemy.orm import Session, sessionmaker
 
 from bench import bulk
@@ -131,21 +133,34 @@ class Database:
             out.setdefault("changed", vars(report))
         return out
 
-    def completion_stats(self, snapshot: Snapshot, count: int, now: datetime, seed: int) -> Stats:
-        """Complete write_reply on ``count`` clones of ``snapshot`` through the engine service."""
+    def completion_stats(self, snapshot: Snapshot, count: int, now: datetime, seed: int) -> dict[str, Any]:
+        """Complete write_reply on ``count`` clones of ``snapshot`` through the engine service.
+
+        Returns the latencies and the SQL statements each completion sent (median, BEGIN included, as
+        tests/counting.py counts them).
+        """
         item_ids = self.reply_items(snapshot, count, seed)
         with self.sessions() as session:
             user_id = user_named(session, BUSY_UNIT_USER).id
-        samples = []
+        samples, statements = [], []
+        sent: list[str] = []
+
+        def collect(*args: Any) -> None:
+            sent.append(args[2])
+
+        listen(self.engine, "before_cursor_execute", collect)
         for item_id in item_ids:
             with self.sessions() as session:
                 user = session.get(User, user_id)
                 assert user is not None and user.roles
+                sent.clear()
                 began = time.perf_counter()
                 with writing(session):
                     topics.complete_task(session, user, item_id, REPLY, now=now)
                 samples.append(time.perf_counter() - began)
-        return stats(samples[3:])
+                statements.append(len(sent))
+        remove(self.engine, "before_cursor_execute", collect)
+        return {**stats(samples[3:]).as_json(), "statements": int(statistics.median(statements[3:]))}
 
     def reply_items(self, snapshot: Snapshot, count: int, seed: int) -> list[int]:
         """Insert ``count`` clones of a topic waiting for write_reply; return their task ids."""
