@@ -222,9 +222,11 @@ def _calendar() -> WorkCalendar:
 
 
 from webui.cli import admin as admin_cli  # noqa: E402  (adds the administration commands to `main`)
+from webui.cli import directory as directory_cli  # noqa: E402  (adds the go-live commands to `main`)
 
 cli_deadlines.register(main)
 admin_cli.register(main)
+directory_cli.register(main)
 
 if __name__ == "__main__":
     main()
