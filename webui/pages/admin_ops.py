@@ -124,7 +124,7 @@ def reassign(task_id: int) -> Response:
 
 @bp.get("/audit", endpoint="audit")
 @login_required
-@roles_required(Role.SUPERVISOR, ADMIN)
+@roles_required(*audit.READERS)
 def audit_page() -> str:
     """Read the audit log with filters: action, actor, target, address and a date range (Beijing time)."""
     args = request.args

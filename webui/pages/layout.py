@@ -13,6 +13,7 @@ from models import Role
 from webui.database import db_session
 from webui.i18n import select_locale
 from workflows.notifications import notify
+from workflows.people import audit
 from workflows.topics.attachments import KIND_BY_TASK
 
 SUPERVISING = (Role.SUPERVISOR, Role.CHAIR, Role.CPPCC_OFFICE)
@@ -56,7 +57,9 @@ def _navigation() -> dict[str, Any]:
         "may_supervise": user.is_authenticated and any(user.has_role(r) for r in SUPERVISING),
         "may_start_topic": user.is_authenticated and user.has_role(Role.CPPCC_OFFICE),
         "may_administer": user.is_authenticated and user.has_role(Role.PROCESS_ADMIN),
-        "may_audit": user.is_authenticated and any(user.has_role(r) for r in (Role.PROCESS_ADMIN, Role.SUPERVISOR)),
+        "may_audit": user.is_authenticated and any(user.has_role(r) for r in audit.READERS),
+        "may_manage_people": user.is_authenticated and any(
+            user.has_role(r) for r in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN)),
     }
 
 

@@ -179,7 +179,11 @@ def _assignment_problems(user: User, role: Role, organization: Organization | No
         problems["scope"] = "组织和单位只能选一个 (either an organization or a unit)"
     if starts_on and ends_on and ends_on < starts_on:
         problems["ends_on"] = "结束日期早于开始日期 (the end is before the start)"
-    if role in SEPARATED:
+    current = {a.role for a in user.roles if a.in_force()} - {role, Role.MEMBER}
+    if (role is Role.AUDITOR and current) or (Role.AUDITOR in current and role is not Role.MEMBER):
+        problems["role"] = ("三员分立：安全审计员只读审计日志，不能兼任其他角色 "
+                            "(separated duties: the auditor holds no role that changes anything)")
+    elif role in SEPARATED:
         others = {a.role for a in user.roles if a.role in SEPARATED and a.role is not role and a.in_force()}
         if others:
             held = "、".join(ROLE_LABELS[r] for r in others)
