@@ -7,8 +7,10 @@ against the restricted language, so a diagram is never a way to run code. What t
 asks of a diagram (lanes, task properties, the research gate) comes from the injected Rules.
 """
 
+import ast
 import hashlib
 from collections import deque
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -20,12 +22,20 @@ from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
 
 from engine.errors import DiagramRejected, Problem
 from engine.rules import Rules
-from engine.runtime import expressions
+from engine.runtime import expressions, limits
 
 MAX_DIAGRAM_BYTES = 2 * 1024 * 1024
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 NS = {"bpmn": BPMN, "spiffworkflow": SPIFF}
+# The languages a diagram is written in: BPMN and its drawing, SpiffWorkflow's extensions, and the extensions
+# the common modelers add (Camunda, Zeebe, bpmn.io colours). Anything else is refused.
+DIAGRAM_NAMESPACES = frozenset({
+    BPMN, SPIFF, "http://www.omg.org/spec/BPMN/20100524/DI", "http://www.omg.org/spec/DD/20100524/DC",
+    "http://www.omg.org/spec/DD/20100524/DI", "http://camunda.org/schema/1.0/bpmn",
+    "http://camunda.org/schema/modeler/1.0", "http://camunda.org/schema/zeebe/1.0",
+    "http://bpmn.io/schema/bpmn/biocolor/1.0", "http://www.omg.org/spec/BPMN/non-normative/color/1.0",
+})
 DTD_REFUSED = "a DOCTYPE or entity declaration is not allowed in a diagram"
 
 SUPPORTED = {
@@ -58,13 +68,21 @@ FLOW_NODES = SUPPORTED - {
     "property",
 }
 EXPRESSION_TAGS = (
-    "conditionExpression",
-    "timeDate",
-    "timeDuration",
-    "timeCycle",
-    "loopCardinality",
-    "completionCondition",
+    f"{{{BPMN}}}conditionExpression",
+    f"{{{BPMN}}}timeDate",
+    f"{{{BPMN}}}timeDuration",
+    f"{{{BPMN}}}timeCycle",
+    f"{{{BPMN}}}loopCardinality",
+    f"{{{BPMN}}}completionCondition",
+    f"{{{BPMN}}}loopCondition",  # standard loops
+    f"{{{BPMN}}}condition",  # conditional events
+    f"{{{BPMN}}}formalExpression",  # correlation retrieval, assignments
+    f"{{{BPMN}}}transformation",  # data associations
+    f"{{{SPIFF}}}messagePayload",
+    f"{{{SPIFF}}}messageVariable",
+    f"{{{SPIFF}}}expression",  # process-variable correlation
 )
+WAITS = {"userTask", "manualTask", "intermediateCatchEvent", "callActivity"}  # nodes where a run stops
 SCRIPT_TAGS = (
     f"{{{BPMN}}}script",
     f"{{{SPIFF}}}preScript",
@@ -106,14 +124,15 @@ def load(data: bytes, source: str = "", rules: Rules | None = None) -> Diagram:
 def _load_cached(data: bytes, source: str) -> Diagram:
     root = parse_xml(data)
     process = _single_process(root)
-    problems = [*check_elements(process), *check_expressions(process)]
-    if problems:
-        raise DiagramRejected(problems)
-    spec = _spiff_spec(root, process.get("id", ""), source)
+    problems = [*check_elements(process), *check_expressions(root), *check_limits(process)]
+    try:  # reading runs nothing, so every kind of problem is reported at once, the domain's included
+        spec = _spiff_spec(root, process.get("id", ""), source)
+    except DiagramRejected as exc:
+        raise DiagramRejected([*problems, *exc.problems]) from None
     called = frozenset(e.get("calledElement", "") for e in process.iter(f"{{{BPMN}}}callActivity"))
     process_id = process.get("id") or ""
     return Diagram(process_id, process.get("name") or process_id, hashlib.sha256(data).hexdigest(), spec, called,
-                   process, tuple(check_paths(process)))
+                   process, (*problems, *check_paths(process)))
 
 
 def parse_xml(data: bytes) -> etree._Element:
@@ -134,13 +153,35 @@ def parse_xml(data: bytes) -> etree._Element:
     root = tree.getroot()
     if root.tag != f"{{{BPMN}}}definitions":
         raise DiagramRejected([Problem("the root element is not bpmn:definitions")])
+    foreign = foreign_content(tree)
+    if foreign:
+        raise DiagramRejected(foreign)
     return root
+
+
+def foreign_content(tree: etree._ElementTree) -> list[Problem]:
+    """List processing instructions and elements outside the diagram languages (XHTML, SVG, XSLT …).
+
+    A browser shown the file would run them; the modelers' own extension namespaces are kept.
+    """
+    problems = [Problem(f"processing instruction <?{pi.target}?> is not allowed") for pi in
+                tree.xpath("//processing-instruction()")]
+    for element in tree.getroot().iter():
+        if not isinstance(element.tag, str):
+            continue
+        name = etree.QName(element)
+        if (name.namespace or "") not in DIAGRAM_NAMESPACES:
+            where = name.namespace or "no namespace"
+            problems.append(problem(_owner(element), f"element {name.localname} of {where} is not part of a diagram"))
+    return problems[:50]
 
 
 def _single_process(root: etree._Element) -> etree._Element:
     processes = root.findall("bpmn:process", NS)
     if len(processes) != 1:
-        raise DiagramRejected([Problem(f"a diagram holds exactly one process; this one has {len(processes)}")])
+        named = ", ".join(p.get("id", "?") for p in processes[:20])
+        raise DiagramRejected([Problem(f"a diagram holds exactly one process; this one has {len(processes)}"
+                                       + (f": {named}" if named else ""))])
     return processes[0]
 
 
@@ -171,16 +212,81 @@ def check_elements(process: etree._Element) -> list[Problem]:
 def check_expressions(process: etree._Element) -> list[Problem]:
     """Check every expression against the restricted language, naming its element."""
     problems = []
-    for tag in EXPRESSION_TAGS:
-        for element in process.iter(f"{{{BPMN}}}{tag}"):
-            try:
-                expressions.check(element.text or "")
-            except expressions.ExpressionError as exc:
-                owner = element.getparent()
-                while owner is not None and not owner.get("id"):
-                    owner = owner.getparent()
-                problems.append(problem(owner if owner is not None else element, f"expression refused: {exc}"))
+    for element in process.iter(*EXPRESSION_TAGS):
+        try:
+            expressions.check(element.text or "")
+            _check_literal_bounds(element)
+        except (expressions.ExpressionError, limits.LimitExceeded) as exc:
+            problems.append(problem(_owner(element), f"expression refused: {exc}"))
     return problems
+
+
+def _owner(element: etree._Element) -> etree._Element:
+    """Return the nearest element with an id at or above ``element``, to name it in a problem."""
+    owner, parent = element, element.getparent()
+    while parent is not None and not owner.get("id"):
+        owner, parent = parent, parent.getparent()
+    return owner
+
+
+def _check_literal_bounds(element: etree._Element) -> None:
+    """Refuse a timer or count written as a literal beyond the engine's limits (computed ones are checked when run)."""
+    kind = local_name(element)
+    try:
+        value = ast.literal_eval((element.text or "").strip())
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return  # not a literal: the value depends on topic data
+    if kind in ("timeDate", "timeDuration", "timeCycle"):
+        limits.timer_value(kind, value)
+    elif kind == "loopCardinality":
+        limits.instances(value)
+
+
+def check_limits(process: etree._Element) -> list[Problem]:
+    """Refuse what would stall a run: too many nodes or branches, long loops, engine-only cycles, self-calls."""
+    nodes, edges = flow_graph(process)
+    problems = []
+    if len(nodes) > limits.MAX_FLOW_NODES:
+        problems.append(problem(process, f"more than {limits.MAX_FLOW_NODES} flow nodes"))
+    for node_id, targets in edges.items():
+        if len(targets) > limits.MAX_BRANCHES and node_id in nodes:
+            problems.append(problem(nodes[node_id], f"more than {limits.MAX_BRANCHES} outgoing branches"))
+    for loop in process.iter(f"{{{BPMN}}}standardLoopCharacteristics"):
+        maximum = loop.get("loopMaximum")
+        if maximum is None or not maximum.isdigit() or int(maximum) > limits.MAX_LOOP:
+            problems.append(problem(_owner(loop), f"a standard loop needs a loopMaximum from 0 to {limits.MAX_LOOP}"))
+    for call in process.iter(f"{{{BPMN}}}callActivity"):
+        if call.get("calledElement") == process.get("id"):
+            problems.append(problem(call, "a process may not call itself"))
+    engine_only = {i: [t for t in ts if t in nodes and local_name(nodes[t]) not in WAITS]
+                   for i, ts in edges.items() if i in nodes and local_name(nodes[i]) not in WAITS}
+    cycle = find_cycle(engine_only)
+    if cycle:
+        problems.append(problem(nodes[cycle[0]], "a loop through " + " → ".join(cycle)
+                                + " has no task or event to wait on, so it would never stop"))
+    return problems
+
+
+def find_cycle(graph: Mapping[str, Iterable[str]]) -> list[str]:
+    """Return the nodes of one cycle in ``graph`` (first node repeated at the end), or [] if it has none."""
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    for root in graph:
+        if state.get(root):
+            continue
+        path, stack = [root], [iter(graph.get(root, ()))]
+        state[root] = 1
+        while stack:
+            nxt = next(stack[-1], None)
+            if nxt is None:
+                state[path.pop()] = 2
+                stack.pop()
+            elif state.get(nxt) == 1:
+                return [*path[path.index(nxt):], nxt]
+            elif not state.get(nxt):
+                state[nxt] = 1
+                path.append(nxt)
+                stack.append(iter(graph.get(nxt, ())))
+    return []
 
 
 def check_references(process: etree._Element) -> list[Problem]:

@@ -7,14 +7,26 @@ logic, arithmetic on numbers and a few named functions exist. Nothing is ever pa
 """
 import ast
 import operator
+import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    CycleTimerEventDefinition,
+    DurationTimerEventDefinition,
+    TimeDateEventDefinition,
+)
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
+from SpiffWorkflow.task import Task
+
+from engine.runtime import limits
 
 MAX_EXPRESSION_LENGTH = 500
 MAX_STRING_RESULT = 10_000
+MAX_NUMBER_BITS = 256  # an integer beyond 2**256 is no count or amount a topic holds
 
 FUNCTIONS: dict[str, Callable[..., Any]] = {
     "len": len,
@@ -46,7 +58,9 @@ _COMPARE = {
     ast.Is: operator.is_,
     ast.IsNot: operator.is_not,
 }
-_UNARY = {ast.Not: operator.not_, ast.USub: operator.neg, ast.UAdd: operator.pos}
+_UNARY: dict[type[ast.unaryop], Callable[[Any], Any]] = {
+    ast.Not: operator.not_, ast.USub: operator.neg, ast.UAdd: operator.pos,
+}
 _LITERALS = (str, int, float, bool, type(None))
 
 
@@ -76,6 +90,11 @@ def _check_node(node: ast.AST) -> None:
         return
     if isinstance(node, ast.Constant) and not isinstance(node.value, _LITERALS):
         raise ExpressionError(f"the literal {node.value!r} is not allowed")
+    # '%0999999999d' % 1 and 'x' * 10**9 build a gigabyte from a short text
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mod, ast.Mult)) and any(
+            isinstance(side, (ast.Constant, ast.List, ast.Tuple)) and not _is_number(side)
+            for side in (node.left, node.right)):
+        raise ExpressionError("only numbers may be multiplied or taken modulo (no text formatting or repetition)")
     allowed = (
         ast.Expression, ast.BoolOp, ast.And, ast.Or, ast.UnaryOp, ast.BinOp, ast.Compare,
         ast.Name, ast.Load, ast.Constant, ast.List, ast.Tuple, ast.Dict, ast.Subscript, ast.IfExp,
@@ -85,8 +104,12 @@ def _check_node(node: ast.AST) -> None:
     raise ExpressionError(f"{type(node).__name__} is not allowed in an expression")
 
 
+def _is_number(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool)
+
+
 def evaluate(text: str, data: Mapping[str, Any]) -> Any:
-    """Evaluate ``text`` against task data after checking it."""
+    """Evaluate ``text`` against task data after checking it, within a step and time budget."""
     tree = check(text)
     try:
         return _Interpreter(data).visit(tree.body)
@@ -99,9 +122,14 @@ def evaluate(text: str, data: Mapping[str, Any]) -> Any:
 class _Interpreter:
     def __init__(self, data: Mapping[str, Any]) -> None:
         self.data = data
+        self.steps = 0
+        self.deadline = time.monotonic() + limits.MAX_EVALUATION_SECONDS
 
     def visit(self, node: ast.AST) -> Any:
-        return getattr(self, f"visit_{type(node).__name__}")(node)
+        self.steps += 1
+        if self.steps > limits.MAX_EVALUATION_STEPS or time.monotonic() > self.deadline:
+            raise ExpressionError("the expression took longer than its budget to evaluate")
+        return _bounded(getattr(self, f"visit_{type(node).__name__}")(node), node)
 
     def visit_Constant(self, node: ast.Constant) -> Any:
         return node.value
@@ -127,12 +155,11 @@ class _Interpreter:
 
     def visit_BinOp(self, node: ast.BinOp) -> Any:
         left, right = self.visit(node.left), self.visit(node.right)
-        if isinstance(node.op, ast.Mult) and not all(isinstance(v, (int, float)) for v in (left, right)):
-            raise ExpressionError("only numbers may be multiplied")
-        result = _BINARY[type(node.op)](left, right)
-        if isinstance(result, (str, list)) and len(result) > MAX_STRING_RESULT:
-            raise ExpressionError("result too long")
-        return result
+        if isinstance(node.op, (ast.Mult, ast.Mod)) and not all(_numeric(v) for v in (left, right)):
+            raise ExpressionError("only numbers may be multiplied or taken modulo")
+        if isinstance(node.op, ast.Add) and sum(_size(v) for v in (left, right)) > MAX_STRING_RESULT:
+            raise ExpressionError("result too long")  # refused before the concatenation is built
+        return _BINARY[type(node.op)](left, right)
 
     def visit_Compare(self, node: ast.Compare) -> bool:
         left = self.visit(node.left)
@@ -163,6 +190,43 @@ class _Interpreter:
         return {self.visit(k): self.visit(v) for k, v in zip(node.keys, node.values, strict=True) if k is not None}
 
 
+def _numeric(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _size(value: Any) -> int:
+    return len(value) if isinstance(value, (str, list, tuple, dict)) else 0
+
+
+def _bounded(value: Any, node: ast.AST) -> Any:
+    """Refuse a computed value too large to keep (names return the data as it is)."""
+    if isinstance(node, ast.Name):
+        return value
+    if _size(value) > MAX_STRING_RESULT:
+        raise ExpressionError("result too long")
+    if isinstance(value, int) and value.bit_length() > MAX_NUMBER_BITS:
+        raise ExpressionError("number too large")
+    return value
+
+
+_TIMER_KINDS = {TimeDateEventDefinition: "timeDate", DurationTimerEventDefinition: "timeDuration",
+                CycleTimerEventDefinition: "timeCycle"}
+
+
+def check_bounds(task: Task, expression: str, value: Any) -> None:
+    """Refuse a timer value or multi-instance count computed at run time beyond the engine's limits."""
+    spec = task.task_spec
+    definition = getattr(spec, "event_definition", None)
+    kind = _TIMER_KINDS.get(type(definition))
+    try:
+        if kind is not None and getattr(definition, "expression", None) == expression:
+            limits.timer_value(kind, value)
+        elif isinstance(spec, LoopTask) and getattr(spec, "cardinality", None) == expression:
+            limits.instances(value)
+    except limits.LimitExceeded as exc:
+        raise ExpressionError(str(exc)) from None
+
+
 class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
     """The script-engine environment the workflow runs with: expressions only, never scripts."""
 
@@ -188,6 +252,16 @@ class RestrictedScriptEngine(PythonScriptEngine):
     def validate(self, expression: str) -> None:
         """Check an expression the way the parser asks engines to."""
         check(expression)
+
+    def evaluate(self, task: Task, expression: str, external_context: Any = None) -> Any:
+        """Evaluate for a task, refusing a timer or count beyond the engine's limits."""
+        value = super().evaluate(task, expression, external_context)
+        try:
+            check_bounds(task, expression, value)
+        except ExpressionError as exc:
+            message = f"Error evaluating expression '{expression}'"
+            raise WorkflowTaskException(message, task=task, exception=exc) from exc
+        return value
 
 
 SCRIPT_ENGINE = RestrictedScriptEngine()

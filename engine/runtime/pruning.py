@@ -10,6 +10,7 @@ the only child of the root; everything else is dropped, as are finished called p
 """
 from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import CycleTimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.workflow import Workflow
@@ -17,7 +18,7 @@ from SpiffWorkflow.workflow import Workflow
 
 def prune(workflow: BpmnWorkflow) -> int:
     """Drop the finished history of the workflow and its called processes; return how many tasks went."""
-    dropped = sum(_prune_tree(w) for w in [workflow, *workflow.subprocesses.values()])
+    dropped = sum(_prune_tree(w) + _prune_firings(w) for w in [workflow, *workflow.subprocesses.values()])
     for owner_id, subprocess in list(workflow.subprocesses.items()):
         owner = _task_anywhere(workflow, owner_id)
         if subprocess.completed and (owner is None or owner.has_state(TaskState.FINISHED_MASK)):
@@ -54,6 +55,44 @@ def _prune_tree(workflow: Workflow) -> int:
     if workflow.last_task is not None and workflow.last_task.id not in kept:
         workflow.last_task = keep
     return dropped
+
+
+def _prune_firings(workflow: Workflow) -> int:
+    """Drop the finished branches a repeating timer started; the timer itself keeps waiting.
+
+    Each firing of a cycle timer adds a branch under the timer's task, which stays open, so
+    the pruning above keeps them all; once a branch has run to its end nothing reads it again.
+    """
+    dropped: set[object] = set()
+    for task in list(workflow.tasks.values()):
+        definition = getattr(task.task_spec, "event_definition", None)
+        if not isinstance(definition, CycleTimerEventDefinition) or task.has_state(TaskState.FINISHED_MASK):
+            continue
+        waiting_specs: set[str] = set()
+        for child in list(task.children):
+            subtree = _subtree(child)
+            # a firing's branch that ended, or its copy of the join that waits for the task it is attached to
+            copy = not child.children and child.task_spec.name in waiting_specs
+            if copy or all(t.has_state(TaskState.FINISHED_MASK) for t in subtree):
+                task._children.remove(child.id)
+                dropped |= {t.id for t in subtree}
+            elif not child.children:
+                waiting_specs.add(child.task_spec.name)
+    if dropped:
+        if workflow.last_task is not None and workflow.last_task.id in dropped:
+            workflow.last_task = None
+        workflow.tasks = {task_id: task for task_id, task in workflow.tasks.items() if task_id not in dropped}
+    return len(dropped)
+
+
+def _subtree(task: Task) -> list[Task]:
+    """Return ``task`` and every task below it."""
+    found, stack = [], [task]
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        stack.extend(node.children)
+    return found
 
 
 def _kept_task(workflow: Workflow) -> Task | None:

@@ -5,7 +5,7 @@ query on ``timer_due`` instead of loading every workflow; the sweep then fires t
 topic service (``topics.fire_timers``, which calls Instance.fire_timers), the same save a
 person's action takes.
 """
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
@@ -33,6 +33,32 @@ def waiting_timers(workflow: BpmnWorkflow) -> dict[str, tuple[str, datetime]]:
         fires_at = TimerEventDefinition.get_datetime(value).astimezone(UTC)
         found[str(task.id)] = (task.task_spec.bpmn_id or task.task_spec.name, fires_at)
     return found
+
+
+def catch_up(workflow: BpmnWorkflow, now: datetime) -> int:
+    """Move every cycle timer that fell more than one interval behind to its last due firing; return how many moved.
+
+    SpiffWorkflow fires a cycle once per missed interval, each firing adding tasks, so a
+    one-second cycle two hours behind would take thousands of steps; a late cycle fires once.
+    """
+    moved = 0
+    for task in list(workflow.event_manager.tasks.values()):
+        value = task._get_internal_data("event_value")
+        if not isinstance(task.task_spec.event_definition, CycleTimerEventDefinition) or not isinstance(value, dict):
+            continue
+        period = float(value.get("duration") or 0)
+        nxt = TimerEventDefinition.get_datetime(str(value.get("next")))
+        missed = int((now - nxt).total_seconds() // period) if period > 0 and nxt < now else 0
+        if missed and nxt + timedelta(seconds=missed * period) >= now:
+            missed -= 1  # the firing kept must still be due
+        if missed < 1 or value.get("cycles") == 0:
+            continue
+        cycles = int(value.get("cycles", -1))
+        value = {**value, "next": (nxt + timedelta(seconds=missed * period)).isoformat(),
+                 "cycles": cycles if cycles < 0 else max(1, cycles - missed)}
+        task._set_internal_data(event_value=value)
+        moved += 1
+    return moved
 
 
 def sync(session: Session, owner_id: int, workflow: BpmnWorkflow) -> None:
