@@ -37,10 +37,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from webui.api import admin as admin_api
     from webui.api import deadlines as deadlines_api
     from webui.api import operations as ops_api
+    from webui.api import platform as platform_api
     from webui.api import topics as api
     from webui.pages import admin, admin_ops, auth, exports, inbox, supervision, tasks, topics
     from webui.pages import deadlines as deadline_pages
     from webui.pages import layout as pages
+    from webui.pages import platform as platform_pages
 
     security.init_app(app)
     i18n.init_app(app)
@@ -48,10 +50,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(deadlines_api.bp)
     app.register_blueprint(admin_api.bp)
     app.register_blueprint(ops_api.bp)
-    for token_api in (api.bp, deadlines_api.bp, admin_api.bp, ops_api.bp):
+    app.register_blueprint(platform_api.bp)
+    for token_api in (api.bp, deadlines_api.bp, admin_api.bp, ops_api.bp, platform_api.bp):
         security.csrf.exempt(token_api)
     for blueprint in (auth.bp, inbox.bp, tasks.bp, topics.bp, supervision.bp, exports.bp, deadline_pages.bp,
-                      admin.bp, admin_ops.bp):
+                      admin.bp, admin_ops.bp, platform_pages.bp):
         app.register_blueprint(blueprint)
     pages.init_app(app)  # after the APIs, so its error pages take over for HTML routes
     if app.config.get("SCHEDULER") == "embedded":

@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from webui.api.platform_paths import platform_paths
+
 _ERROR = {"$ref": "#/components/responses/Error"}
 
 
@@ -184,6 +186,7 @@ OPENAPI: dict[str, Any] = {
             "post": _op("Submit a task's form", body=_COMPLETE, params=[_path_id("task_id")])
         },
         **ADMIN_PATHS,
+        **platform_paths(_op, _path_id, _query, _JSON_OBJECT),
         "/openapi.json": {
             "get": {
                 "summary": "This document",

@@ -1,0 +1,220 @@
+"""Platform pages and API: rooms with evidence, coverage, activities, invitations, check-in, and who may do what."""
+import io
+import re
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models import Notification
+from tests.conftest import NOW
+from tests.workflows.platform import known
+
+PNG = known.PNG
+
+
+def auth(username: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer demo-{username}"}
+
+
+@pytest.fixture
+def api(app: Flask):  # type: ignore[no-untyped-def]
+    return app.test_client()
+
+
+def _room(api, org: str = "zhenglu", name: str = "郑陆镇协商议事室") -> dict:  # type: ignore[no-untyped-def]
+    response = api.post("/api/v1/rooms", json={"organization": org, "name": name, "address": "郑陆镇人民路1号",
+                                               "host": "党群服务中心", "functions": ["member_home", "opinion_point"]},
+                        headers=auth("office_tianning"))
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def test_a_room_is_registered_proved_and_verified_through_the_api(api) -> None:  # type: ignore[no-untyped-def]
+    room = _room(api)
+    assert room["functions"] == ["member_home", "opinion_point"] and re.fullmatch(r"r-[0-9a-f]{10}", room["code"])
+    for have in ("site", "rules", "organization", "signage"):
+        uploaded = api.post(f"/api/v1/rooms/{room['code']}/evidence", headers=auth("office_zhenglu"),
+                            data={"have": have, "file": (io.BytesIO(PNG), f"{have}.png")})
+        assert uploaded.status_code == 201, uploaded.get_json()
+        verified = api.post(f"/api/v1/rooms/{room['code']}/haves/{have}/verify", json={"note": "现场查看"},
+                            headers=auth("supervisor_tianning"))
+        assert verified.status_code == 200 and verified.get_json()["verified_by"] == "supervisor_tianning"
+    shown = api.get(f"/api/v1/rooms/{room['code']}", headers=auth("supervisor_city")).get_json()
+    assert shown["haves"] == ["organization", "rules", "signage", "site"] and shown["five_haves"] is False
+    assert len(shown["evidence"]) == 4 and {v["have"] for v in shown["verifications"]} == {
+        "site", "rules", "organization", "signage"}
+
+
+def test_hostile_and_bad_room_input_is_refused_with_4xx(api) -> None:  # type: ignore[no-untyped-def]
+    room = _room(api)
+    url = f"/api/v1/rooms/{room['code']}"
+    fake = api.post(f"{url}/evidence", headers=auth("office_tianning"),
+                    data={"have": "site", "file": (io.BytesIO(b"<script>alert(1)</script>"), "x.png")})
+    assert fake.status_code == 415
+    exe = api.post(f"{url}/evidence", headers=auth("office_tianning"),
+                   data={"have": "site", "file": (io.BytesIO(b"MZ\x90\x00"), "x.exe")})
+    assert exe.status_code == 415
+    computed = api.post(f"{url}/haves/activities/verify", json={}, headers=auth("supervisor_tianning"))
+    assert computed.status_code == 422 and "have" in computed.get_json()["error"]["fields"]
+    unproved = api.post(f"{url}/haves/site/verify", json={}, headers=auth("supervisor_tianning"))
+    assert unproved.status_code == 422
+    bad = api.post("/api/v1/rooms", json={"organization": "tianning", "name": "x" * 201, "functions": "all"},
+                   headers=auth("office_tianning"))
+    assert bad.status_code == 422 and set(bad.get_json()["error"]["fields"]) == {"name", "functions", "organization"}
+    assert api.post("/api/v1/rooms", data="[]", headers=auth("office_tianning")).status_code == 400
+
+
+def test_who_may_see_and_change_rooms_through_the_api(api) -> None:  # type: ignore[no-untyped-def]
+    room = _room(api)
+    url = f"/api/v1/rooms/{room['code']}"
+    assert api.get(url).status_code == 401
+    assert api.get(url, headers=auth("office_menghe")).status_code == 404  # another district's town
+    assert api.get("/api/v1/rooms", headers=auth("civil_tianning")).status_code == 403
+    assert api.get("/api/v1/coverage", headers=auth("member_tianning")).status_code == 403
+    assert api.post("/api/v1/rooms", json={"organization": "zhenglu", "name": "x"},
+                    headers=auth("chair_tianning")).status_code == 403
+    assert api.put(url, json={"name": "改名"}, headers=auth("supervisor_tianning")).status_code == 403
+    assert api.put(url, json={"name": "改名"}, headers=auth("office_zhenglu")).status_code == 200
+    evidence = api.post(f"{url}/evidence", headers=auth("office_tianning"),
+                        data={"have": "site", "file": (io.BytesIO(PNG), "a.png")})
+    assert evidence.status_code == 201
+    assert api.post(f"{url}/haves/site/verify", json={}, headers=auth("office_zhenglu")).status_code == 403
+    assert api.get("/api/v1/rooms", headers=auth("supervisor_city")).get_json()["rooms"][0]["name"] == "改名"
+
+
+def test_coverage_and_figures_through_the_api_match_the_known_district(api, app: Flask, session: Session) -> None:  # type: ignore[no-untyped-def]
+    known.build(session, Path(app.config["ATTACHMENT_DIR"]), NOW)
+    found = api.get("/api/v1/coverage?year=2026", headers=auth("supervisor_tianning")).get_json()
+    [tianning] = found["districts"]
+    assert (tianning["rooms"], tianning["complete_rooms"], tianning["required"], tianning["covered"]) == (10, 7, 2, 1)
+    assert tianning["missing"] == ["青龙街道"]
+    city = api.get("/api/v1/coverage?year=2026", headers=auth("supervisor_city")).get_json()
+    assert len(city["districts"]) == 7 and city["total"]["required"] == 10
+    figures = api.get("/api/v1/activities/figures?year=2026", headers=auth("supervisor_city")).get_json()
+    assert (figures["district_activities"], figures["with_leaders"], figures["leader_share"]) == (24, 6, 0.25)
+    assert api.get("/api/v1/coverage?year=abc", headers=auth("supervisor_city")).status_code == 422
+    last_year = api.get("/api/v1/activities/figures?year=2025", headers=auth("supervisor_city")).get_json()
+    assert last_year["district_activities"] == 0
+
+
+def test_an_activity_is_planned_invitations_go_out_and_a_member_checks_in(api, session: Session) -> None:  # type: ignore[no-untyped-def]
+    room = _room(api)
+    planned = api.post("/api/v1/activities", headers=auth("office_tianning"), json={
+        "title": "加装电梯协商会", "platform": room["code"], "form": "on_site", "held_on": "2026-03-02",
+        "plan_reviewed_on": "2026-02-20", "materials_sent_on": "2026-02-25"})
+    assert planned.status_code == 201, planned.get_json()
+    activity = planned.get_json()
+    assert activity["platform"] == "zhenglu" and activity["place"] == "郑陆镇人民路1号"
+    base = f"/api/v1/activities/{activity['id']}"
+    member = api.post(f"{base}/participants", json={"kind": "member", "username": "member_tianning"},
+                      headers=auth("office_tianning"))
+    assert member.status_code == 201
+    leader = api.post(f"{base}/participants", json={"kind": "leader", "name": "区委副书记"},
+                      headers=auth("office_tianning")).get_json()
+    assert leader["is_leader"] is True
+    assert api.post(f"{base}/invite", headers=auth("office_tianning")).get_json() == {"invited": 2}
+    assert api.post(f"{base}/invite", headers=auth("office_tianning")).get_json() == {"invited": 0}
+    notices = session.scalar(select(func.count()).select_from(Notification)
+                             .where(Notification.kind == "activity_invitation"))
+    assert notices == 1  # the leader has no account: recorded, not notified
+    code = activity["check_in_url"].rsplit("/", 1)[-1]
+    assert api.post(f"/api/v1/activities/check-in/{code}", headers=auth("member_tianning")).status_code == 200
+    assert api.post(f"/api/v1/activities/check-in/{code}", headers=auth("member_tianning")).status_code == 409
+    assert api.post(f"/api/v1/activities/check-in/{code}", headers=auth("member_xinbei")).status_code == 403
+    assert api.post("/api/v1/activities/check-in/nope", headers=auth("member_tianning")).status_code == 404
+    ticked = api.post(f"{base}/participants/{leader['id']}/attendance", json={"present": True},
+                      headers=auth("office_tianning")).get_json()
+    assert [p["checked_in_by"] for p in ticked["participants"]] == ["self", "staff"]
+    assert api.post(f"{base}/participants/{leader['id']}/attendance", json={"present": True},
+                    headers=auth("chair_tianning")).status_code == 403
+    assert api.get(base, headers=auth("office_menghe")).status_code == 404
+
+
+def test_bad_activities_are_refused_field_by_field(api) -> None:  # type: ignore[no-untyped-def]
+    refused = api.post("/api/v1/activities", headers=auth("office_tianning"), json={
+        "title": "", "platform": "menghe", "form": "by_post", "held_on": "2026-13-01", "topic_id": "x"})
+    assert refused.status_code == 422
+    assert set(refused.get_json()["error"]["fields"]) == {"title", "platform", "form", "held_on", "topic_id"}
+    late = api.post("/api/v1/activities", headers=auth("office_tianning"), json={
+        "title": "t", "platform": "tianning", "form": "online", "held_on": "2026-03-01",
+        "materials_sent_on": "2026-03-05"})
+    assert late.status_code == 422 and "materials_sent_on" in late.get_json()["error"]["fields"]
+    target = api.put("/api/v1/activity-targets/tianning/2026", json={"per_platform": 4},
+                     headers=auth("office_tianning"))
+    assert target.status_code == 200
+    assert api.put("/api/v1/activity-targets/tianning/2026", json={"per_platform": 4},
+                   headers=auth("office_zhenglu")).status_code == 404  # the town does not see its district
+    assert api.put("/api/v1/activity-targets/tianning/2026", json={"per_platform": 4},
+                   headers=auth("chair_tianning")).status_code == 403
+
+
+def test_the_openapi_document_lists_the_platform_routes(api) -> None:  # type: ignore[no-untyped-def]
+    paths = set(api.get("/api/v1/openapi.json").get_json()["paths"])
+    assert {"/rooms", "/rooms/{code}/evidence", "/coverage", "/activities", "/activities/figures",
+            "/activities/check-in/{code}", "/activity-targets/{district}/{year}"} <= paths
+
+
+def test_the_room_pages_register_prove_verify_and_show_coverage(web, app: Flask) -> None:  # type: ignore[no-untyped-def]
+    office = web("office_tianning")
+    assert office.get("/platform/rooms").status_code == 200
+    office.get("/platform/rooms/new")
+    refused = office.post("/platform/rooms/new", {"organization": "zhenglu", "name": "", "address": "人民路8号"})
+    assert refused.status_code == 422 and "人民路8号" in refused.get_data(as_text=True)
+    made = office.post("/platform/rooms/new", {"organization": "zhenglu", "name": "郑陆议事室",
+                                               "functions": ["member_studio"]})
+    assert made.status_code == 302
+    url = made.headers["Location"]
+    office.get(url)
+    uploaded = office.post(f"{url}/evidence", {"have": "site", "file": (io.BytesIO(PNG), "site.png")},
+                           content_type="multipart/form-data")
+    assert uploaded.status_code == 302
+    wrong = office.post(f"{url}/evidence", {"have": "site", "file": (io.BytesIO(b"GIF89a"), "site.png")},
+                        content_type="multipart/form-data")
+    assert wrong.status_code == 415
+    supervisor = web("supervisor_tianning")
+    supervisor.get(url)
+    assert supervisor.post(f"{url}/verify", {"have": "site", "note": "已查看"}).status_code == 302
+    page = supervisor.get(url).get_data(as_text=True)
+    assert "天宁区政协督查" in page and "site.png" in page
+    assert supervisor.post(f"{url}/verify", {"have": "rules"}).status_code == 422
+    coverage = web("supervisor_city").get("/platform/coverage?year=2026").get_data(as_text=True)
+    assert "青龙街道" in coverage and "chart-coverage" in coverage
+
+
+def test_who_may_open_the_platform_pages(web, api) -> None:  # type: ignore[no-untyped-def]
+    room = _room(api)
+    anonymous = web()
+    assert anonymous.get("/platform/rooms").status_code == 302
+    unit = web("civil_tianning")
+    for path in ("/platform/rooms", "/platform/coverage", "/platform/activities", "/platform/rooms/new",
+                 "/platform/activities/new"):
+        assert unit.get(path).status_code == 403, path
+    chair = web("chair_tianning")
+    assert chair.get("/platform/rooms").status_code == 200
+    assert chair.get("/platform/rooms/new").status_code == 403
+    assert web("office_menghe").get(f"/platform/rooms/{room['code']}").status_code == 404
+
+
+def test_the_activity_pages_plan_invite_and_check_in_from_a_phone(web) -> None:  # type: ignore[no-untyped-def]
+    office = web("office_tianning")
+    office.get("/platform/activities/new")
+    made = office.post("/platform/activities/new", {"title": "停车难协商会", "platform": "tianning", "form": "remote",
+                                                    "held_on": "2026-03-02"})
+    assert made.status_code == 302
+    url = made.headers["Location"]
+    office.get(url)
+    assert office.post(f"{url}/participants", {"kind": "member", "username": "member_tianning"}).status_code == 302
+    assert office.post(f"{url}/participants", {"kind": "expert", "name": ""}).status_code == 422
+    assert office.post(f"{url}/invite").status_code == 302
+    page = office.get(url).get_data(as_text=True)
+    link = re.search(r'data-testid="check-in-link">([^<]+)<', page).group(1)
+    assert office.get(f"{url}/qr.svg").data.startswith(b"<?xml")
+    member = web("member_tianning")
+    path = link.replace("http://localhost", "")
+    assert "签到" in member.get(path).get_data(as_text=True)
+    assert member.post(path).status_code == 302
+    assert "已签到" in member.get(path).get_data(as_text=True)
+    assert web("member_xinbei").post(path, csrf=True).status_code in (400, 403)

@@ -1,0 +1,260 @@
+"""JSON API of the platform under /api/v1: rooms and their five haves, coverage, activities and their figures.
+
+Same bearer-token authentication and error shape as webui/api/topics.py; every write is one transaction.
+"""
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
+from sqlalchemy import select
+
+from engine.errors import Forbidden, InvalidInput, NotFound, ShangliangError
+from models import Activity, ConsultationRoom, Organization, Participant, utcnow
+from webui.api.topics import _domain_error, json_body, token_required
+from webui.database import db_session, writes
+from workflows.platform import activities, coverage, rooms
+
+bp = Blueprint("platform_api", __name__, url_prefix="/api/v1")
+bp.register_error_handler(ShangliangError, _domain_error)
+
+
+def _now() -> Any:
+    return current_app.config.get("CLOCK", utcnow)()
+
+
+def _year() -> int:
+    raw = request.args.get("year", "")
+    if raw and not (raw.isdigit() and 2000 <= int(raw) <= 2100):
+        raise InvalidInput("bad query", {"year": "a year between 2000 and 2100"})
+    return int(raw) if raw else _now().date().year
+
+
+def _scoped() -> set[int]:
+    orgs = rooms.scope(db_session(), g.user)
+    if not orgs:
+        raise Forbidden("the platform is seen by the CPPCC office, chairs, committees and supervisors")
+    return orgs
+
+
+def room_json(room: ConsultationRoom, status: coverage.RoomStatus | None = None) -> dict[str, Any]:
+    """Describe a room and, when given, the haves it meets."""
+    shaped: dict[str, Any] = {
+        "code": room.code, "name": room.name, "organization": room.organization.code,
+        "organization_name": room.organization.name, "functions": room.functions, "address": room.address,
+        "host": room.host, "contact_name": room.contact_name, "contact_phone": room.contact_phone,
+    }
+    if status is not None:
+        shaped["haves"] = sorted(h.value for h in status.haves)
+        shaped["five_haves"] = status.complete
+    return shaped
+
+
+@bp.get("/rooms")
+@token_required
+def list_rooms() -> Response:
+    """List the rooms the caller sees with the haves each meets in ``?year=``."""
+    session, year = db_session(), _year()
+    found = rooms.rooms_in(session, _scoped())
+    status = coverage.statuses(session, found, year, _now().date())
+    return jsonify(year=year, rooms=[room_json(r, status[r.id]) for r in found])
+
+
+@bp.post("/rooms")
+@token_required
+@writes
+def create_room() -> tuple[Response, int]:
+    """Register a room: ``{"organization": code, "name": ..., "functions": [...], ...}``."""
+    body = json_body()
+    room = rooms.register(db_session(), g.user, str(body.get("organization") or ""), body, now=_now())
+    return jsonify(room_json(room)), 201
+
+
+@bp.get("/rooms/<code>")
+@token_required
+def get_room(code: str) -> Response:
+    """Show a room, its haves with who verified them, and its evidence files."""
+    session, year = db_session(), _year()
+    room = rooms.require_room(session, g.user, code)
+    shaped = room_json(room, coverage.statuses(session, [room], year, _now().date())[room.id])
+    shaped["verifications"] = [{"have": h.value, "verified_by": v.verified_by.username,
+                                "verified_at": v.verified_at.isoformat(), "note": v.note}
+                               for h, v in rooms.verifications(session, room).items()]
+    shaped["evidence"] = [{"id": e.id, "have": e.have.value, "filename": e.filename, "size": e.size,
+                           "url": url_for("platform.evidence", evidence_id=e.id)}
+                          for e in rooms.evidence_of(session, room)]
+    return jsonify(shaped)
+
+
+@bp.put("/rooms/<code>")
+@token_required
+@writes
+def update_room(code: str) -> Response:
+    """Change a room's fields."""
+    session = db_session()
+    room = rooms.require_room(session, g.user, code)
+    rooms.update(session, g.user, room, json_body())
+    return jsonify(room_json(room))
+
+
+@bp.post("/rooms/<code>/evidence")
+@token_required
+@writes
+def upload_evidence(code: str) -> tuple[Response, int]:
+    """Upload evidence of one have: multipart ``have`` and ``file``."""
+    session = db_session()
+    room = rooms.require_room(session, g.user, code)
+    have = rooms.have_of(request.form.get("have", ""))
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise InvalidInput("no file", {"file": "a multipart field named file is required"})
+    found = rooms.add_evidence(session, Path(current_app.config["ATTACHMENT_DIR"]), g.user, room, have,
+                               upload.filename, upload.stream, now=_now())
+    return jsonify(id=found.id, have=found.have.value, filename=found.filename, size=found.size), 201
+
+
+@bp.post("/rooms/<code>/haves/<have>/verify")
+@token_required
+@writes
+def verify_have(code: str, have: str) -> Response:
+    """Verify one have of a room against its evidence."""
+    session = db_session()
+    room = rooms.require_room(session, g.user, code)
+    body = request.get_json(silent=True) or {}
+    row = rooms.verify(session, g.user, room, rooms.have_of(have), str(body.get("note", "")), now=_now())
+    return jsonify(have=row.have.value, verified_by=g.user.username, verified_at=row.verified_at.isoformat())
+
+
+@bp.get("/coverage")
+@token_required
+def get_coverage() -> Response:
+    """Coverage per district in the caller's scope for ``?year=``, with the missing ones by name."""
+    _scoped()
+    figures = coverage.coverage(db_session(), g.user, _year(), _now().date())
+
+    def shaped(d: coverage.DistrictCoverage) -> dict[str, Any]:
+        return {"code": d.code, "name": d.name, "required": d.required, "covered": d.covered, "rate": d.rate,
+                "rooms": d.rooms, "complete_rooms": d.complete_rooms, "missing": d.missing, "no_room": d.no_room}
+
+    whole = shaped(figures.total)
+    del whole["code"], whole["name"]
+    return jsonify(year=figures.year, districts=[shaped(d) for d in figures.districts], total=whole)
+
+
+def activity_json(activity: Activity, detail: bool = False) -> dict[str, Any]:
+    """Describe an activity; with ``detail`` its participants too."""
+    shaped: dict[str, Any] = {
+        "id": activity.id, "title": activity.title, "platform": activity.platform.code,
+        "room": activity.room.code if activity.room else None, "topic_id": activity.topic_id,
+        "form": activity.form.value, "held_on": activity.held_on.isoformat(), "place": activity.place,
+        "plan_reviewed_on": activity.plan_reviewed_on.isoformat() if activity.plan_reviewed_on else None,
+        "materials_sent_on": activity.materials_sent_on.isoformat() if activity.materials_sent_on else None,
+        "check_in_url": url_for("platform.check_in", code=activity.code, _external=True),
+    }
+    if detail:
+        shaped["participants"] = [participant_json(p) for p in activity.participants]
+    return shaped
+
+
+def participant_json(p: Participant) -> dict[str, Any]:
+    """Describe one participant."""
+    return {"id": p.id, "kind": p.kind.value, "name": p.name, "member_id": p.member_id, "is_leader": p.is_leader,
+            "answered_on_site": p.answered_on_site, "invited_at": p.invited_at.isoformat() if p.invited_at else None,
+            "checked_in_at": p.checked_in_at.isoformat() if p.checked_in_at else None,
+            "checked_in_by": p.checked_in_by or None}
+
+
+@bp.get("/activities")
+@token_required
+def list_activities() -> Response:
+    """List the activities of ``?year=`` in the caller's scope."""
+    _scoped()
+    year = _year()
+    return jsonify(year=year, activities=[activity_json(a) for a in activities.activities_in(db_session(), g.user,
+                                                                                              year)])
+
+
+@bp.post("/activities")
+@token_required
+@writes
+def create_activity() -> tuple[Response, int]:
+    """Plan an activity: ``{"title", "platform" (org or room code), "form", "held_on", ...}``."""
+    activity = activities.plan(db_session(), g.user, json_body(), now=_now())
+    return jsonify(activity_json(activity, detail=True)), 201
+
+
+@bp.get("/activities/<int:activity_id>")
+@token_required
+def get_activity(activity_id: int) -> Response:
+    """Show an activity with its participants."""
+    return jsonify(activity_json(activities.require_activity(db_session(), g.user, activity_id), detail=True))
+
+
+@bp.post("/activities/<int:activity_id>/participants")
+@token_required
+@writes
+def add_participant(activity_id: int) -> tuple[Response, int]:
+    """Add a participant: ``{"kind", "member_id" | "username" | "name", "is_leader", "answered_on_site"}``."""
+    session = db_session()
+    activity = activities.require_activity(session, g.user, activity_id)
+    return jsonify(participant_json(activities.add_participant(session, g.user, activity, json_body()))), 201
+
+
+@bp.post("/activities/<int:activity_id>/invite")
+@token_required
+@writes
+def invite(activity_id: int) -> Response:
+    """Send the invitations not yet sent; answer how many."""
+    session = db_session()
+    activity = activities.require_activity(session, g.user, activity_id)
+    return jsonify(invited=activities.invite(session, g.user, activity, _now(), request.host_url.rstrip("/")))
+
+
+@bp.post("/activities/<int:activity_id>/participants/<int:participant_id>/attendance")
+@token_required
+@writes
+def attendance(activity_id: int, participant_id: int) -> Response:
+    """Tick a participant present (``{"present": true}``) or absent."""
+    session = db_session()
+    activity = activities.require_activity(session, g.user, activity_id)
+    present = json_body().get("present")
+    if not isinstance(present, bool):
+        raise InvalidInput("bad body", {"present": "true or false"})
+    activities.tick(session, g.user, activity, participant_id, present, _now())
+    return jsonify(activity_json(activity, detail=True))
+
+
+@bp.post("/activities/check-in/<code>")
+@token_required
+@writes
+def check_in(code: str) -> Response:
+    """Check the caller in to the activity named by its QR code."""
+    return jsonify(participant_json(activities.check_in(db_session(), g.user, code, _now())))
+
+
+@bp.get("/activities/figures")
+@token_required
+def figures() -> Response:
+    """Frequency per platform against the target and the leaders' share of district activities, for ``?year=``."""
+    _scoped()
+    found = activities.figures(db_session(), g.user, _year(), _now().date())
+    return jsonify(year=found.year, district_activities=found.district_activities, with_leaders=found.with_leaders,
+                   leader_share=found.leader_share,
+                   platforms=[{"code": p.code, "name": p.name, "district": p.district, "held": p.held,
+                               "target": p.target, "met": p.met} for p in found.platforms])
+
+
+@bp.put("/activity-targets/<district>/<int:year>")
+@token_required
+@writes
+def put_target(district: str, year: int) -> Response:
+    """Set a district's yearly target of activities per platform: ``{"per_platform": n}``."""
+    session = db_session()
+    org = session.scalar(select(Organization).where(Organization.code == district))
+    if org is None or org.id not in _scoped():
+        raise NotFound(f"no district {district} that you can see")
+    value = json_body().get("per_platform")
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise InvalidInput("bad body", {"per_platform": "an integer"})
+    activities.set_target(session, g.user, org, year, value)
+    return jsonify(district=district, year=year, per_platform=value)
+

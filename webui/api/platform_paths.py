@@ -1,0 +1,59 @@
+"""The OpenAPI paths of the platform API (webui/api/platform.py), merged into webui/api/openapi.py."""
+from collections.abc import Callable
+from typing import Any
+
+_CODE = {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}
+_UPLOAD = {"multipart/form-data": {"schema": {"type": "object", "required": ["have", "file"], "properties": {
+    "have": {"enum": ["site", "rules", "organization", "signage"]},
+    "file": {"type": "string", "format": "binary", "description": "PDF, Word, ODT, PNG or JPG, at most 10 MB"}}}}}
+_ROOM = {"application/json": {"schema": {"type": "object", "required": ["organization", "name"], "properties": {
+    "organization": {"type": "string", "description": "code of a town, street, park, village, community or enterprise"},
+    "name": {"type": "string", "maxLength": 200},
+    "functions": {"type": "array", "items": {"enum": ["member_home", "member_studio", "opinion_point"]}},
+    "address": {"type": "string"}, "host": {"type": "string"}, "contact_name": {"type": "string"},
+    "contact_phone": {"type": "string"}}}}}
+_ACTIVITY = {"application/json": {"schema": {"type": "object", "required": ["title", "platform", "form", "held_on"],
+                                             "properties": {
+    "title": {"type": "string", "maxLength": 200},
+    "platform": {"type": "string", "description": "a district or town code, or a room code"},
+    "form": {"enum": ["on_site", "online", "remote"]}, "held_on": {"type": "string", "format": "date"},
+    "place": {"type": "string"}, "topic_id": {"type": "integer"},
+    "plan_reviewed_on": {"type": "string", "format": "date"},
+    "materials_sent_on": {"type": "string", "format": "date"}}}}}
+
+
+
+def platform_paths(op: Callable[..., dict[str, Any]], path_id: Callable[[str], dict[str, Any]],
+                   query: Callable[..., list[dict[str, Any]]], json_object: dict[str, Any]) -> dict[str, Any]:
+    """Return the platform's paths, built with openapi.py's helpers (passed in: that module imports this one)."""
+    year = query("year")
+    return {
+        "/rooms": {"get": op("Consultation rooms the caller sees, with the haves each meets", params=year),
+                   "post": op("Register a consultation room (CPPCC office)", "201", _ROOM)},
+        "/rooms/{code}": {"get": op("A room, who verified each have, its evidence", params=[_CODE, *year]),
+                          "put": op("Change a room's fields", body=_ROOM, params=[_CODE])},
+        "/rooms/{code}/evidence": {"post": op("Upload evidence of one have", "201", _UPLOAD, [_CODE])},
+        "/rooms/{code}/haves/{have}/verify": {"post": op(
+            "Verify a have against its evidence (district or city office or supervisor)", body=json_object,
+            params=[_CODE, {"name": "have", "in": "path", "required": True,
+                            "schema": {"enum": ["site", "rules", "organization", "signage"]}}])},
+        "/coverage": {"get": op("Coverage per district, the missing towns by name", params=year)},
+        "/activities": {"get": op("Activities of a year in the caller's scope", params=year),
+                        "post": op("Plan a consultation activity", "201", _ACTIVITY)},
+        "/activities/figures": {"get": op("Frequency per platform against the target, leaders' share", params=year)},
+        "/activities/{activity_id}": {"get": op("An activity with its participants", params=[path_id("activity_id")])},
+        "/activities/{activity_id}/participants": {"post": op(
+            "Add a participant by kind (member, sector_representative, expert, resident, department, leader)", "201",
+            json_object, [path_id("activity_id")])},
+        "/activities/{activity_id}/invite": {"post": op("Send the invitations not yet sent",
+                                                        params=[path_id("activity_id")])},
+        "/activities/{activity_id}/participants/{participant_id}/attendance": {"post": op(
+            "Tick a participant present or absent", body=json_object,
+            params=[path_id("activity_id"), path_id("participant_id")])},
+        "/activities/check-in/{code}": {"post": op("Check the caller in from the activity's QR code",
+                                                   params=[{**_CODE}])},
+        "/activity-targets/{district}/{year}": {"put": op(
+            "Set a district's yearly target of activities per platform", body=json_object,
+            params=[{"name": "district", "in": "path", "required": True, "schema": {"type": "string"}},
+                    path_id("year")])},
+    }

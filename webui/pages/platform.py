@@ -1,0 +1,298 @@
+"""Platform pages (协商平台): the room register and its five haves, coverage, activities, and the phone check-in."""
+import io
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import qrcode
+import qrcode.image.svg
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from engine.errors import InvalidInput
+from models import ActivityForm, Have, Member, Organization, OrgKind, ParticipantKind
+from models.database import writing
+from webui.database import db_session
+from webui.security import clock
+from workflows.platform import activities, coverage, rooms
+
+bp = Blueprint("platform", __name__, url_prefix="/platform")
+LABELS = {"have_labels": rooms.HAVE_LABELS, "function_labels": rooms.FUNCTIONS,
+          "form_labels": activities.FORM_LABELS, "kind_labels": activities.KIND_LABELS}
+
+
+def _evidence_dir() -> Path:
+    return Path(current_app.config["ATTACHMENT_DIR"])
+
+
+def _year() -> int:
+    raw = request.args.get("year", "")
+    year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else clock().date().year
+    return year
+
+
+def _today() -> date:
+    return clock().date()
+
+
+def _seeing() -> set[int]:
+    """Return the user's scope, answering 403 to someone who sees no platform."""
+    orgs = rooms.scope(db_session(), current_user)
+    if not orgs:
+        abort(403)
+    return orgs
+
+
+def _room_orgs(orgs: set[int]) -> list[Organization]:
+    query = select(Organization).where(Organization.id.in_(orgs), Organization.kind.in_(rooms.ROOM_KINDS))
+    return [o for o in db_session().scalars(query.order_by(Organization.code)) if rooms.may_manage(current_user, o)]
+
+
+@bp.get("/rooms")
+@login_required
+def room_list() -> str:
+    """List the rooms the user sees, with the haves each meets this year."""
+    session, orgs, year = db_session(), _seeing(), _year()
+    found = rooms.rooms_in(session, orgs)
+    return render_template("platform/rooms.html", rooms=found, year=year, haves=list(Have),
+                           status=coverage.statuses(session, found, year, _today()),
+                           may_register=bool(_room_orgs(orgs)), **LABELS)
+
+
+@bp.route("/rooms/new", methods=["GET", "POST"])
+@login_required
+def register() -> str | tuple[str, int] | Response:
+    """Register a room for an organization (政协办公室)."""
+    orgs = _room_orgs(_seeing())
+    if not orgs:
+        abort(403)
+    if request.method == "GET":
+        return render_template("platform/room_form.html", orgs=orgs, values={}, errors={}, **LABELS)
+    session = db_session()
+    try:
+        with writing(session):
+            room = rooms.register(session, current_user, request.form.get("organization", ""), request.form,
+                                  now=clock())
+    except InvalidInput as exc:
+        values = {**request.form, "functions": request.form.getlist("functions")}
+        return render_template("platform/room_form.html", orgs=orgs, values=values, errors=exc.fields, **LABELS), 422
+    flash(_("议事室已登记"), "success")
+    return redirect(url_for("platform.room", code=room.code))
+
+
+@bp.get("/rooms/<code>")
+@login_required
+def room(code: str, errors: dict[str, str] | None = None) -> str:
+    """Show a room: its fields, the five haves with evidence and who verified them, its activities."""
+    session = db_session()
+    found = rooms.require_room(session, current_user, code)
+    year = _year()
+    return render_template(
+        "platform/room.html", room=found, year=year, haves=list(Have), verified_haves=rooms.VERIFIED_HAVES,
+        status=coverage.statuses(session, [found], year, _today())[found.id],
+        verifications=rooms.verifications(session, found), evidence=rooms.evidence_of(session, found),
+        may_manage=rooms.may_manage(current_user, found.organization),
+        may_verify=rooms.may_verify(current_user, found.organization), errors=errors or {}, **LABELS)
+
+
+@bp.post("/rooms/<code>/evidence")
+@login_required
+def upload_evidence(code: str) -> Response | tuple[str, int]:
+    """Upload a photo or document proving one have."""
+    session = db_session()
+    upload = request.files.get("file")
+    try:
+        with writing(session):
+            found = rooms.require_room(session, current_user, code)
+            have = rooms.have_of(request.form.get("have", ""))
+            if upload is None or not upload.filename:
+                raise InvalidInput("no file", {"file": _("请选择文件")})
+            rooms.add_evidence(session, _evidence_dir(), current_user, found, have, upload.filename, upload.stream,
+                               now=clock())
+    except InvalidInput as exc:
+        return room(code, exc.fields), 422
+    flash(_("佐证材料已上传"), "success")
+    return redirect(url_for("platform.room", code=code))
+
+
+@bp.post("/rooms/<code>/verify")
+@login_required
+def verify(code: str) -> Response | tuple[str, int]:
+    """Verify one have against its evidence (区政协办公室、督查人员或市政协专门指导组)."""
+    session = db_session()
+    try:
+        with writing(session):
+            found = rooms.require_room(session, current_user, code)
+            rooms.verify(session, current_user, found, rooms.have_of(request.form.get("have", "")),
+                         request.form.get("note", ""), now=clock())
+    except InvalidInput as exc:
+        return room(code, exc.fields), 422
+    flash(_("已核验"), "success")
+    return redirect(url_for("platform.room", code=code))
+
+
+@bp.get("/evidence/<int:evidence_id>")
+@login_required
+def evidence(evidence_id: int) -> Response:
+    """Serve an evidence file to a user who sees its room."""
+    found, path = rooms.open_evidence(db_session(), _evidence_dir(), current_user, evidence_id)
+    return send_file(path, mimetype=found.content_type, download_name=found.filename)
+
+
+@bp.get("/coverage")
+@login_required
+def coverage_page() -> str:
+    """Show coverage per district (the city guidance group sees all): table, chart, the missing by name."""
+    _seeing()
+    figures = coverage.coverage(db_session(), current_user, _year(), _today())
+    chart = {"names": [d.name for d in figures.districts], "required": [d.required for d in figures.districts],
+             "covered": [d.covered for d in figures.districts],
+             "labels": {"required": _("应建"), "covered": _("五有达标")}}
+    return render_template("platform/coverage.html", figures=figures, total=figures.total, chart=chart)
+
+
+@bp.get("/activities")
+@login_required
+def activity_list() -> str:
+    """List the year's activities with the frequency per platform and the leaders' share."""
+    session, year = db_session(), _year()
+    orgs = _seeing()
+    districts = [o for o in session.scalars(select(Organization).where(Organization.id.in_(orgs),
+                                                                        Organization.kind == OrgKind.DISTRICT))
+                 if rooms.may_manage(current_user, o)]
+    return render_template("platform/activities.html", year=year, found=activities.activities_in(session, current_user,
+                                                                                                  year),
+                           figures=activities.figures(session, current_user, year, _today()), districts=districts,
+                           may_plan=bool(_platform_choices(orgs)), **LABELS)
+
+
+def _platform_choices(orgs: set[int]) -> list[tuple[str, str]]:
+    """Return the platforms and rooms the user may plan an activity on, as (code, label)."""
+    session = db_session()
+    query = select(Organization).where(Organization.id.in_(orgs), Organization.kind.in_(activities.PLATFORM_KINDS))
+    choices = [(o.code, o.name) for o in session.scalars(query.order_by(Organization.code))
+               if rooms.may_manage(current_user, o)]
+    choices += [(r.code, f"{r.organization.name} · {r.name}") for r in rooms.rooms_in(session, orgs)
+                if rooms.may_manage(current_user, r.organization)]
+    return choices
+
+
+@bp.post("/targets")
+@login_required
+def set_target() -> Response:
+    """Set a district's yearly target of activities per platform."""
+    session = db_session()
+    district = session.scalar(select(Organization).where(Organization.code == request.form.get("district", "")))
+    if district is None or district.id not in _seeing():
+        abort(404)
+    raw = request.form.get("per_platform", "")
+    year = int(request.form.get("year", "0") or 0) if request.form.get("year", "").isdigit() else _today().year
+    if not raw.isdigit():
+        raise InvalidInput("bad target", {"per_platform": _("请填写 0 到 1000 之间的整数")})
+    with writing(session):
+        activities.set_target(session, current_user, district, year, int(raw))
+    flash(_("频次目标已保存"), "success")
+    return redirect(url_for("platform.activity_list", year=year))
+
+
+@bp.route("/activities/new", methods=["GET", "POST"])
+@login_required
+def plan() -> str | tuple[str, int] | Response:
+    """Plan an activity: platform or room, topic, form, date and place, review and materials dates."""
+    choices = _platform_choices(_seeing())
+    if not choices:
+        abort(403)
+    context: dict[str, Any] = dict(choices=choices, forms=list(ActivityForm), **LABELS)
+    if request.method == "GET":
+        return render_template("platform/activity_form.html", values=request.args, errors={}, **context)
+    session = db_session()
+    try:
+        with writing(session):
+            activity = activities.plan(session, current_user, request.form, now=clock())
+    except InvalidInput as exc:
+        return render_template("platform/activity_form.html", values=request.form, errors=exc.fields, **context), 422
+    flash(_("活动已登记"), "success")
+    return redirect(url_for("platform.activity", activity_id=activity.id))
+
+
+@bp.get("/activities/<int:activity_id>")
+@login_required
+def activity(activity_id: int, errors: dict[str, str] | None = None, values: Any = None) -> str:
+    """Show an activity: participants by kind, invitations, attendance, the check-in QR code."""
+    session = db_session()
+    found = activities.require_activity(session, current_user, activity_id)
+    members = list(session.scalars(select(Member).where(Member.active.is_(True)).order_by(Member.code).limit(500)))
+    return render_template("platform/activity.html", activity=found, kinds=list(ParticipantKind), members=members,
+                           may_manage=rooms.may_manage(current_user, found.platform), errors=errors or {},
+                           values=values or {},
+                           check_in_url=url_for("platform.check_in", code=found.code, _external=True), **LABELS)
+
+
+@bp.post("/activities/<int:activity_id>/participants")
+@login_required
+def add_participant(activity_id: int) -> Response | tuple[str, int]:
+    """Add a participant by kind."""
+    session = db_session()
+    try:
+        with writing(session):
+            found = activities.require_activity(session, current_user, activity_id)
+            activities.add_participant(session, current_user, found, request.form)
+    except InvalidInput as exc:
+        return activity(activity_id, exc.fields, request.form), 422
+    return redirect(url_for("platform.activity", activity_id=activity_id))
+
+
+@bp.post("/activities/<int:activity_id>/invite")
+@login_required
+def invite(activity_id: int) -> Response:
+    """Send the invitations not yet sent."""
+    session = db_session()
+    with writing(session):
+        found = activities.require_activity(session, current_user, activity_id)
+        sent = activities.invite(session, current_user, found, clock(), request.host_url.rstrip("/"))
+    flash(_("已发送 %(n)s 份邀请", n=sent), "success")
+    return redirect(url_for("platform.activity", activity_id=activity_id))
+
+
+@bp.post("/activities/<int:activity_id>/participants/<int:participant_id>/attendance")
+@login_required
+def attendance(activity_id: int, participant_id: int) -> Response:
+    """Let staff tick a participant present, or untick."""
+    session = db_session()
+    with writing(session):
+        found = activities.require_activity(session, current_user, activity_id)
+        activities.tick(session, current_user, found, participant_id, request.form.get("present") == "1", clock())
+    return redirect(url_for("platform.activity", activity_id=activity_id))
+
+
+@bp.get("/activities/<int:activity_id>/qr.svg")
+@login_required
+def qr(activity_id: int) -> Response:
+    """Render the activity's check-in link as an SVG QR code."""
+    found = activities.require_activity(db_session(), current_user, activity_id)
+    image = qrcode.make(url_for("platform.check_in", code=found.code, _external=True),
+                        image_factory=qrcode.image.svg.SvgPathImage, box_size=12)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return Response(buffer.getvalue(), mimetype="image/svg+xml")
+
+
+@bp.route("/check-in/<code>", methods=["GET", "POST"])
+@login_required
+def check_in(code: str) -> str | Response:
+    """The page a phone opens from the QR code: the activity, and one button to check in."""
+    session = db_session()
+    found = session.scalar(select(activities.Activity).where(activities.Activity.code == code))
+    if found is None:
+        abort(404)
+    if request.method == "POST":
+        with writing(session):
+            activities.check_in(session, current_user, code, clock())
+        flash(_("签到成功"), "success")
+        return redirect(url_for("platform.check_in", code=code))
+    mine = next((p for p in found.participants if p.user_id == current_user.id
+                 or (p.member is not None and p.member.user_id == current_user.id)), None)
+    return render_template("platform/check_in.html", activity=found, mine=mine, **LABELS)
