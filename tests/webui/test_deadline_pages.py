@@ -88,14 +88,16 @@ def test_notifications_are_listed_and_marked_read(web, session, at_signing):
     supervisor.post(f"/supervision/tasks/{item.id}/escalate", {"reason": "请尽快签收"})
     unit = web("housing_tianning")
     page = unit.get("/notifications").get_data(as_text=True)
-    assert "【督办】" in page and "请尽快签收" in page
-    assert 'data-testid="notices">通知 <span class="badge badge-red">1<' in page
+    assert "【督办】" in page and "请尽快签收" in page and "【新待办】签收" in page  # and the task's own notice
+    assert 'data-testid="notices">通知 <span class="badge badge-red">2<' in page
     session.commit()
     note = session.scalar(select(Notification).where(
         Notification.kind == "escalation", Notification.user_id == user_named(session, "housing_tianning").id))
     assert web("office_tianning").post("/notifications/read", {"id": str(note.id)}).status_code == 404
     assert unit.post("/notifications/read", {"id": "abc"}).status_code == 422
     assert unit.post("/notifications/read", {"id": str(note.id)}).status_code == 302
+    assert "【督办】" not in unit.get("/notifications").get_data(as_text=True)
+    assert unit.post("/notifications/read", {}).status_code == 302
     assert "没有未读通知" in unit.get("/notifications").get_data(as_text=True)
     session.commit()
     assert session.scalar(select(Event.kind).where(Event.kind == "escalated")) == "escalated"

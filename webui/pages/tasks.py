@@ -20,7 +20,7 @@ from workflows.deadlines import extension_requests as extensions
 from workflows.people.access import may_act, require_task, require_topic
 from workflows.rules.forms import FORMS, Form
 from workflows.rules.stages import STAGE_LABELS
-from workflows.topics import attachments, claims, handling, inbox, taskforms
+from workflows.topics import attachments, claims, handling, inbox, steps, taskforms
 from workflows.topics import lifecycle as topics
 from workflows.topics.labels import STATUS_LABELS
 
@@ -47,6 +47,7 @@ def _page(item: TaskItem, values: dict[str, Any], errors: dict[str, str], status
     session = db_session()
     form = form_of(item)
     units = {f.name: taskforms.unit_choices(session, item, f.name) for f in form.fields if f.kind in ("unit", "units")}
+    earlier = steps.of_topic(session, item.topic, before=item)
     return render_template(
         "tasks/detail.html", item=item, form=form, values=values, errors=errors, units=units,
         left=warning_level(item, clock(), topics.load_calendar(session)),
@@ -56,7 +57,17 @@ def _page(item: TaskItem, values: dict[str, Any], errors: dict[str, str], status
         colleagues=claims.colleagues(session, item, exclude=current_user),
         extension_requests=extensions.of_task(session, item), signing=handling.is_signing(item),
         submission=request.form.get("submission") or uuid4().hex,
+        earlier=earlier, rehandling=_rehandling(item, earlier),
     ), status
+
+
+def _rehandling(item: TaskItem, earlier: list[steps.Step]) -> tuple[steps.Step, steps.Step] | None:
+    """Return the unsatisfied rating and the reply it sent back, when this reply task is a re-handling (退回重办)."""
+    ratings = [s for s in earlier if s.item.bpmn_id == "rate_reply"]
+    replies = [s for s in earlier if s.item.bpmn_id == item.bpmn_id]
+    if item.bpmn_id != "write_reply" or not ratings or not replies or ratings[-1].at < replies[-1].at:
+        return None
+    return ratings[-1], replies[-1]
 
 
 @bp.get("/<int:task_id>")

@@ -37,7 +37,7 @@ from models import (
 from models.database import writing
 from workflows.people.access import lineage_ids, require_task
 from workflows.rules.forms import FORMS, FormInvalid, validate
-from workflows.topics import signing
+from workflows.topics import notices, signing
 
 PROCESS_FOR_LEVEL = {PlatformLevel.DISTRICT: "topic_district", PlatformLevel.TOWN: "topic_town"}
 TOPIC_FIELDS = ("title", "description", "category", "source", "platform_level", "district", "town")
@@ -133,6 +133,7 @@ def _complete(session: Session, actor: User, task_item_id: int, data: Mapping[st
     if not instance.is_ready(item.task_uuid):
         raise Conflict(f"task {item.id} is no longer waiting for input")
     signing.before_completion(item, cleaned, now)
+    open_before = notices.open_ids(session, topic.id)
     instance.complete(item.task_uuid, cleaned, now)
     item.status, item.completed_at, item.completed_by = TaskStatus.COMPLETED, now, actor
     item.assignee = item.assignee or actor
@@ -140,6 +141,7 @@ def _complete(session: Session, actor: User, task_item_id: int, data: Mapping[st
                       at=now, payload={"task": item.bpmn_id, "data": cleaned,
                                        **({"submission": submission} if submission else {})}))
     close_if_ended(session, topic, instance.save(now, actor.id), actor, now)
+    notices.after_completion(session, item, cleaned, open_before, now)
     session.flush()
     return item
 

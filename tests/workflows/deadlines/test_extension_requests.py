@@ -29,7 +29,8 @@ def test_an_approved_extension_moves_the_deadline_and_the_new_one_is_chased_afre
     ext = ask(session, item)
     office = user_named(session, "office_tianning")
     assert [e.id for e in extensions.pending_for(session, office)] == [ext.id]
-    title = session.scalar(select(Notification.title).where(Notification.user_id == office.id))
+    title = session.scalar(select(Notification.title).where(Notification.user_id == office.id,
+                                                            Notification.kind == "extension_requested"))
     assert title.startswith("【延期申请】")
     extensions.decide(session, office, ext.id, True, "同意", now=sh(date(2026, 3, 6), 15))
     session.refresh(item)
