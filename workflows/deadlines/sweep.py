@@ -16,7 +16,7 @@ from datetime import datetime, time, timedelta
 from functools import partial
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -27,10 +27,11 @@ from engine.time.calendar import SHANGHAI, WorkCalendar
 from engine.time.calendar_days import load_calendar
 from engine.time.clocks import local_day
 from engine.time.timeleft import is_red, is_yellow
-from models import Chase, DeadlineAction, Event, TaskItem, TaskStatus, WarningLevel
+from models import Chase, DeadlineAction, Delivery, Event, Notification, TaskItem, TaskStatus, WarningLevel
 from models.database import require_no_writing, require_writing, writing
-from workflows.notifications.notify import Message, Recipients, notify
+from workflows.notifications.notify import Message, Recipients, notification_rows
 from workflows.topics import lifecycle as topics
+from workflows.topics.timeline import DUE_KEY
 
 
 @dataclass(frozen=True)
@@ -76,11 +77,15 @@ def sweep(session: Session, now: datetime, settings: SweepSettings = SweepSettin
     session.commit()
     report = SweepReport()
     ready = select(TaskItem).where(TaskItem.status == TaskStatus.READY)
+    # A level needs only these columns: the rows are updated and their events inserted a batch at a time.
+    marked = select(TaskItem.id, TaskItem.topic_id, TaskItem.bpmn_id, TaskItem.due_at).where(
+        TaskItem.status == TaskStatus.READY)
     # The levels stored are the rule's (engine/time/timeleft.py), taken with its own SQL conditions.
-    to_yellow = ready.where(TaskItem.warning == WarningLevel.NORMAL, is_yellow(TaskItem.due_at, TaskItem.warn_at, now))
+    to_yellow = marked.where(TaskItem.warning == WarningLevel.NORMAL, is_yellow(TaskItem.due_at, TaskItem.warn_at, now))
     report.yellow = _in_batches(session, to_yellow, settings.batch,
                                 lambda rows: _mark(session, rows, WarningLevel.YELLOW, now))
-    to_red = ready.where(TaskItem.warning.in_((WarningLevel.NORMAL, WarningLevel.YELLOW)), is_red(TaskItem.due_at, now))
+    to_red = marked.where(TaskItem.warning.in_((WarningLevel.NORMAL, WarningLevel.YELLOW)),
+                          is_red(TaskItem.due_at, now))
     report.red = _in_batches(session, to_red, settings.batch, lambda rows: _mark(session, rows, WarningLevel.RED, now))
     recipients = Recipients(session)
     for before, after, threshold in ((Chase.NONE, Chase.REMINDED, settings.remind_after_wd),
@@ -105,14 +110,17 @@ def overdue_cutoff(calendar: WorkCalendar, now: datetime, working_days: int) -> 
     return datetime.combine(calendar.working_day_before(tomorrow, working_days), time(0), tzinfo=SHANGHAI)
 
 
-def _in_batches(session: Session, query: Select[tuple[TaskItem]], batch: int,
-                handle: Callable[[Sequence[TaskItem]], None]) -> int:
-    """Take matching rows a batch at a time, each in its own write transaction; return the count."""
+def _in_batches(session: Session, query: Select[Any], batch: int, handle: Callable[[Sequence[Any]], None]) -> int:
+    """Take matching rows a batch at a time, each in its own write transaction; return the count.
+
+    A query of the TaskItem entity yields rows as objects, a query of columns as tuples.
+    """
     total = 0
     locked = query.order_by(TaskItem.due_at, TaskItem.id).limit(batch).with_for_update(skip_locked=True, of=TaskItem)
+    entity = query.column_descriptions[0]["type"] is TaskItem
     while True:
         with writing(session):
-            rows = session.scalars(locked).all()
+            rows = (session.scalars(locked) if entity else session.execute(locked)).all()
             if rows:
                 handle(rows)
         if not rows:
@@ -120,42 +128,53 @@ def _in_batches(session: Session, query: Select[tuple[TaskItem]], batch: int,
         total += len(rows)
 
 
-def _mark(session: Session, rows: Sequence[TaskItem], level: WarningLevel, now: datetime) -> None:
-    """Raise the rows' warning level and write one history event each."""
+def _mark(session: Session, rows: Sequence[Any], level: WarningLevel, now: datetime) -> None:
+    """Raise the rows' warning level and write one history event each: two statements per batch.
+
+    The events go in as values, past the session's flush listeners, so they carry the task's deadline
+    of the moment themselves (workflows/topics/timeline.py), as every event about a task does.
+    """
     require_writing(session)
-    for item in rows:
-        item.warning = level
-        session.add(Event(topic_id=item.topic_id, task_item_id=item.id, kind=f"warning_{level.value}", at=now,
-                          payload={"task": item.bpmn_id, "due_at": _iso(item.due_at)}))
+    session.execute(update(TaskItem).where(TaskItem.id.in_([row.id for row in rows])).values(warning=level))
+    session.execute(insert(Event), [
+        {"topic_id": row.topic_id, "task_item_id": row.id, "kind": f"warning_{level.value}", "at": now,
+         "payload": {"task": row.bpmn_id, "due_at": _iso(row.due_at), DUE_KEY: _iso(row.due_at)}} for row in rows])
 
 
 def _chase(session: Session, rows: Sequence[TaskItem], step: Chase, calendar: WorkCalendar,
            recipients: Recipients, settings: SweepSettings, now: datetime) -> None:
-    """Remind or escalate each row once per deadline: key, event and notifications together."""
+    """Remind or escalate each row once per deadline: keys, events and notifications written per batch."""
     require_writing(session)
     action = "remind" if step is Chase.REMINDED else "escalate"
     subjects = [f"task:{item.id}" for item in rows]
     done = set(session.execute(select(DeadlineAction.subject, DeadlineAction.deadline).where(
         DeadlineAction.action == action, DeadlineAction.subject.in_(subjects))).tuples())
-    records = []
-    for item in rows:
-        item.chase = step
-        assert item.due_at is not None, "only rows with a deadline are chased"
-        if (f"task:{item.id}", item.due_at) in done:
-            continue
-        overdue = calendar.working_days_between(local_day(item.due_at), local_day(now))
-        records.append((item, overdue, DeadlineAction(
-            subject=f"task:{item.id}", deadline=item.due_at, action=action, topic_id=item.topic_id,
-            task_item_id=item.id, done_at=now, payload={"overdue_working_days": overdue})))
-    session.add_all(record for _item, _overdue, record in records)
-    session.flush()  # once per batch: the notifications are keyed by the records' ids
-    for item, overdue, record in records:
+    session.execute(update(TaskItem).where(TaskItem.id.in_([item.id for item in rows])).values(chase=step))
+    fresh = [(item, calendar.working_days_between(local_day(item.due_at), local_day(now))) for item in rows
+             if item.due_at is not None and (f"task:{item.id}", item.due_at) not in done]
+    if not fresh:
+        return
+    # One INSERT for the batch's keys; their ids, in the order given, key the notifications.
+    record_ids = session.scalars(insert(DeadlineAction).returning(DeadlineAction.id, sort_by_parameter_order=True), [
+        {"subject": f"task:{item.id}", "deadline": item.due_at, "action": action, "topic_id": item.topic_id,
+         "task_item_id": item.id, "done_at": now, "payload": {"overdue_working_days": overdue}}
+        for item, overdue in fresh]).all()
+    notes: list[dict[str, Any]] = []
+    deliveries: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
+    for (item, overdue), record_id in zip(fresh, record_ids, strict=True):
         message, users, routes, to = _addressees(item, step, overdue, recipients, settings)
-        notify(session, message, users, routes, f"action:{record.id}", now)
-        session.add(Event(topic_id=item.topic_id, task_item_id=item.id, at=now,
-                          kind="task_reminded" if step is Chase.REMINDED else "task_escalated",
-                          payload={"task": item.bpmn_id, "due_at": _iso(item.due_at), "overdue_working_days": overdue,
-                                   "to": to, "notified": sorted(u.username for u in users), "routes": len(routes)}))
+        item_notes, item_deliveries = notification_rows(message, users, routes, f"action:{record_id}", now)
+        notes += item_notes
+        deliveries += item_deliveries
+        events.append({"topic_id": item.topic_id, "task_item_id": item.id, "at": now,
+                       "kind": "task_reminded" if step is Chase.REMINDED else "task_escalated",
+                       "payload": {"task": item.bpmn_id, "due_at": _iso(item.due_at), "overdue_working_days": overdue,
+                                   "to": to, "notified": sorted(u.username for u in users), "routes": len(routes),
+                                   DUE_KEY: _iso(item.due_at)}})
+    for model, values in ((Notification, notes), (Delivery, deliveries), (Event, events)):
+        if values:
+            session.execute(insert(model), values)
 
 
 def _addressees(item: TaskItem, step: Chase, overdue: int, recipients: Recipients,

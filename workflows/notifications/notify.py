@@ -8,6 +8,7 @@ written with the action that caused them, or not at all. Delivery happens later
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -78,14 +79,23 @@ class Message:
 def notify(session: Session, message: Message, users: Iterable[User], routes: Sequence[NotifyRoute],
            key: str, now: datetime) -> int:
     """Add in-app notifications and outbox deliveries for one message; return how many rows."""
+    notes, deliveries = notification_rows(message, users, routes, key, now)
+    session.add_all(Notification(**note) for note in notes)
+    session.add_all(Delivery(**delivery) for delivery in deliveries)
+    return len(notes) + len(deliveries)
+
+
+def notification_rows(message: Message, users: Iterable[User], routes: Sequence[NotifyRoute], key: str,
+                      now: datetime) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Return the notification and delivery rows of one message, as values (the sweep inserts a batch's at once)."""
     people = list({u.id: u for u in users}.values())
-    session.add_all(Notification(user_id=u.id, topic_id=message.topic_id, task_item_id=message.task_item_id,
-                                 kind=message.kind, title=message.title[:200], body=message.body, created_at=now)
-                    for u in people)
-    session.add_all(Delivery(key=f"{key}:route:{r.id}"[:120], route_id=r.id, topic_id=message.topic_id,
-                             channel=r.channel, address=r.address, subject=message.title[:200], body=message.body,
-                             next_attempt_at=now, created_at=now) for r in routes)
-    return len(people) + len(routes)
+    notes = [{"user_id": u.id, "topic_id": message.topic_id, "task_item_id": message.task_item_id,
+              "kind": message.kind, "title": message.title[:200], "body": message.body, "created_at": now}
+             for u in people]
+    deliveries = [{"key": f"{key}:route:{r.id}"[:120], "route_id": r.id, "topic_id": message.topic_id,
+                   "channel": r.channel, "address": r.address, "subject": message.title[:200], "body": message.body,
+                   "next_attempt_at": now, "created_at": now} for r in routes]
+    return notes, deliveries
 
 
 def unread(session: Session, user: User, limit: int = 100) -> list[Notification]:
