@@ -11,7 +11,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, flash, redirect, request, session, url_for
+from flask import Response as FlaskResponse
 from flask_login import LoginManager, current_user, login_user, logout_user
+from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.wrappers import Response
 
@@ -25,8 +27,29 @@ OPEN_ENDPOINTS = {"auth.login", "auth.second_factor", "auth.enrol", "auth.set_lo
 # Requests a page makes by itself (the live diagram's refresh) do not count as activity.
 PASSIVE_ENDPOINTS = {"topics.marks"}
 
+# Every script, style, image and font is served by the app itself (npm libraries under static/vendor): nothing
+# inline runs, nothing loads from elsewhere, no other site frames a page, and forms post only back here.
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "font-src": "'self' data:",
+    "connect-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'none'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+# The modeler's properties panel sets style attributes from its script; style attributes run no code.
+MODELER_POLICY = {**CONTENT_SECURITY_POLICY, "style-src-attr": "'unsafe-inline'"}
+# What a downloaded file (a diagram's XML, an export) may do if a browser shows it anyway: nothing at all.
+DOWNLOAD_POLICY = "default-src 'none'; frame-ancestors 'none'; sandbox"
+HSTS_MAX_AGE = 365 * 24 * 3600
+
 login_manager = LoginManager()
 csrf = CSRFProtect()
+talisman = Talisman()
 
 
 def init_app(app: Flask) -> None:
@@ -42,11 +65,32 @@ def init_app(app: Flask) -> None:
                       SESSION_COOKIE_NAME="shangliang_session", WTF_CSRF_TIME_LIMIT=None,
                       REMEMBER_COOKIE_DURATION=timedelta(0))
     csrf.init_app(app)
+    # HTTPS is the reverse proxy's job (README, Production); HSTS goes out on every request that arrived over it.
+    talisman.init_app(app, force_https=False, session_cookie_secure=bool(app.config["SESSION_COOKIE_SECURE"]),
+                      content_security_policy=CONTENT_SECURITY_POLICY, frame_options="DENY",
+                      strict_transport_security=True, strict_transport_security_max_age=HSTS_MAX_AGE,
+                      referrer_policy="same-origin", x_xss_protection=False)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "请先登录 (please sign in)"
     login_manager.session_protection = "basic"
     app.before_request(_enforce_session_limits)
+
+
+def download_only(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Send a view's answer with the download policy: a browser that renders it runs nothing in it."""
+    return talisman(content_security_policy=DOWNLOAD_POLICY)(view)
+
+
+def diagram_file(data: bytes, filename: str, **headers: str) -> FlaskResponse:
+    """Answer with a diagram's XML as a file to save: never shown inline, so markup hidden in it cannot run."""
+    return FlaskResponse(data, mimetype="application/xml", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"', "X-Content-Type-Options": "nosniff", **headers})
+
+
+def modeler_policy(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Send a view's page with the modeler's policy: the site's, with style attributes allowed."""
+    return talisman(content_security_policy=MODELER_POLICY)(view)
 
 
 def clock() -> datetime:

@@ -34,7 +34,9 @@ REFUSED = [
     ("consultation_without_research.bpmn", 422, "consultation without the research gate"),
     ("bad_clock.bpmn", 422, "note_receipt (登记): property clock: bad clock 'soon'"),
     ("not_well_formed.bpmn", 422, "not well-formed XML"),
-    ("two_processes.bpmn", 422, "a diagram holds exactly one process; this one has 2"),
+    ("two_processes.bpmn", 422, "a diagram holds exactly one process; this one has 2: corpus_minimal, second"),
+    ("xhtml_script.bpmn", 422, "note_receipt (登记): element script of http://www.w3.org/1999/xhtml is not part"),
+    ("xml_stylesheet.bpmn", 422, "processing instruction <?xml-stylesheet?> is not allowed"),
 ]
 
 

@@ -15,6 +15,7 @@ from engine.errors import InvalidInput, ShangliangError, TooLarge
 from models import ProcessDraft, ProcessVersion, Role
 from webui.api.topics import _domain_error, json_body, token_required
 from webui.database import db_session, writes
+from webui.security import diagram_file, download_only
 from webui.verbs import route_verbs
 from workflows.administration import bindings, drafts, review
 from workflows.people.access import require, require_role
@@ -102,12 +103,12 @@ def get_version(version_id: int) -> Response:
 
 
 @bp.get("/processes/<int:version_id>/bpmn")
+@download_only
 @token_required
 def export(version_id: int) -> Response:
     """Download a version's BPMN file exactly as deployed."""
     version = _version(version_id)
-    return Response(version.bpmn_xml, mimetype="application/xml", headers={
-        "Content-Disposition": f'attachment; filename="{version.definition.process_id}_v{version.number}.bpmn"'})
+    return diagram_file(version.bpmn_xml, f"{version.definition.process_id}_v{version.number}.bpmn")
 
 
 # The decisions on a pending version by the name in their URL: the service, and whether a JSON body is required.
@@ -205,12 +206,12 @@ def get_draft(draft_id: int) -> Response:
 
 
 @bp.get("/drafts/<int:draft_id>/bpmn")
+@download_only
 @token_required
 def export_draft(draft_id: int) -> Response:
     """Download a draft's BPMN file."""
     draft = drafts.get(db_session(), g.user, draft_id)
-    return Response(draft.bpmn_xml, mimetype="application/xml", headers={
-        "Content-Disposition": f'attachment; filename="{draft.process_id or "draft"}_draft{draft.id}.bpmn"'})
+    return diagram_file(draft.bpmn_xml, f"{draft.process_id or 'draft'}_draft{draft.id}.bpmn")
 
 
 @bp.put("/drafts/<int:draft_id>")

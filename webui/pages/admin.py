@@ -18,7 +18,7 @@ from engine.errors import ShangliangError, TooLarge
 from models import Organization, OrgKind, ProcessDefinition, ProcessVersion, Role, VersionStatus
 from models.database import writing
 from webui.database import db_session
-from webui.security import roles_required
+from webui.security import diagram_file, download_only, modeler_policy, roles_required
 from webui.verbs import route_verbs
 from workflows.administration import bindings, drafts, review
 from workflows.people.access import require
@@ -100,15 +100,13 @@ def version(version_id: int) -> str:
 
 
 @bp.get("/versions/<int:version_id>.bpmn")
+@download_only
 @login_required
 @roles_required(ADMIN, Role.SUPERVISOR)
 def export(version_id: int) -> Response:
     """Download a version's BPMN file as deployed."""
     shown = version_or_404(version_id)
-    name = f"{shown.definition.process_id}_v{shown.number}.bpmn"
-    disposition = "attachment" if request.args.get("download") else "inline"
-    return Response(shown.bpmn_xml, mimetype="application/xml",
-                    headers={"Content-Disposition": f'{disposition}; filename="{name}"'})
+    return diagram_file(shown.bpmn_xml, f"{shown.definition.process_id}_v{shown.number}.bpmn")
 
 
 # The decisions on a pending version by the name in their URL: the service and what the page then says.
@@ -206,6 +204,7 @@ def modeler_choices() -> dict[str, Any]:
 
 
 @bp.get("/drafts/<int:draft_id>")
+@modeler_policy
 @login_required
 @roles_required(ADMIN)
 def modeler(draft_id: int) -> str:
@@ -215,15 +214,13 @@ def modeler(draft_id: int) -> str:
 
 
 @bp.get("/drafts/<int:draft_id>.bpmn")
+@download_only
 @login_required
 @roles_required(ADMIN)
 def draft_xml(draft_id: int) -> Response:
-    """Return a draft's diagram (``?download=1`` to save it as a file)."""
+    """Return a draft's diagram, as a file to save (the modeler reads it by fetch)."""
     draft = drafts.get(db_session(), current_user, draft_id)
-    disposition = "attachment" if request.args.get("download") else "inline"
-    name = f"{draft.process_id or 'draft'}_draft{draft.id}.bpmn"
-    return Response(draft.bpmn_xml, mimetype="application/xml",
-                    headers={"Content-Disposition": f'{disposition}; filename="{name}"'})
+    return diagram_file(draft.bpmn_xml, f"{draft.process_id or 'draft'}_draft{draft.id}.bpmn")
 
 
 def _modeler_body() -> bytes:
