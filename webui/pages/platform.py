@@ -296,3 +296,13 @@ def check_in(code: str) -> str | Response:
     mine = next((p for p in found.participants if p.user_id == current_user.id
                  or (p.member is not None and p.member.user_id == current_user.id)), None)
     return render_template("platform/check_in.html", activity=found, mine=mine, **LABELS)
+
+
+@bp.get("/activities/summary")
+@login_required
+def activity_summary() -> str:
+    """The supervisors' dashboard panel: activities per platform against the target and the leaders' share."""
+    _seeing()
+    year = _year()
+    return render_template("platform/_summary.html", year=year,
+                           figures=activities.figures(db_session(), current_user, year, _today()))

@@ -59,3 +59,40 @@ def build(session: Session, directory: Path, now: datetime) -> dict[str, list[Co
                 activities.tick(session, office, activity, leader.id, present=i < 6, now=now)
         activities.set_target(session, office, office.roles[0].organization, 2026, 4)
     return {"complete": complete, "partial": partial}
+
+
+# Four 天宁 topics handled by 住建局: (working days the signing overran, the reply overran, class, rating).
+HOUSING = [(0, 0, "A", "satisfied"), (0, 2, "A", "basically_satisfied"), (1, 0, "B", "satisfied"),
+           (0, 3, "C", "unsatisfied")]
+
+
+def handled_topics(session: Session, now: datetime) -> None:
+    """Drive the HOUSING topics to their rating, signing and replying on time or the given working days late."""
+    from datetime import timedelta
+
+    from engine.time.calendar import SHANGHAI
+    from tests.factories import drive, start_topic
+    from workflows.demo.world import district_path
+    from workflows.topics import lifecycle
+    from workflows.topics.inbox import open_tasks
+
+    path = district_path("tianning", assisting=False)
+    sign = [s[0] for s in path].index("sign_receipt")
+    calendar = lifecycle.load_calendar(session)
+
+    def finish(topic, bpmn_id: str, username: str, data: dict, late: int) -> datetime:  # type: ignore[no-untyped-def]
+        item = next(i for i in open_tasks(session, topic) if i.bpmn_id == bpmn_id)
+        due = item.due_at.astimezone(SHANGHAI)
+        day = calendar.add_working_days(due.date(), late).date if late else due.date()
+        at = datetime.combine(day, due.time(), tzinfo=SHANGHAI) - timedelta(hours=0 if late else 2)
+        with writing(session):
+            lifecycle.complete_task(session, user_named(session, username), item.id, data, now=at)
+        return at
+
+    for i, (sign_late, reply_late, klass, rating) in enumerate(HOUSING):
+        topic = start_topic(session, now, title=f"住建议题{i}")
+        drive(session, topic, path[:sign], now)
+        finish(topic, "sign_receipt", "housing_tianning", {}, sign_late)
+        at = finish(topic, "write_reply", "housing_tianning", {"reply_class": klass, "reply": "答复"}, reply_late)
+        drive(session, topic, [("rate_reply", "office_tianning", {"rating": rating, "rating_note": "未解决"})],
+              at + timedelta(hours=1))
