@@ -1,0 +1,118 @@
+"""The screens a clerk and a unit use every day, in a real browser, each defect fixed seen on screen.
+
+Topics are brought to the right step through the services, then each person opens the page in
+Debian chromium; the screenshots are kept in test-artifacts/screens/.
+"""
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
+
+from models import Event
+from models.database import writing
+from tests.conftest import NOW
+from tests.factories import drive, open_task, start_topic
+from tests.webui.test_browser import Story, browser, server  # noqa: F401  (the fixtures)
+from workflows.deadlines import extension_requests as extensions
+from workflows.demo.world import district_path, user_named
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screens"
+STEPS = district_path("tianning")
+
+
+def upto(bpmn_id: str) -> list:
+    """Return the demo path's steps before the first ``bpmn_id``."""
+    return STEPS[: [s[0] for s in STEPS].index(bpmn_id)]
+
+
+class Screens(Story):
+    """A Story whose screenshots go to test-artifacts/screens/ under a given name."""
+
+    def shot(self, page: Page, name: str) -> None:
+        """Save a full-page screenshot named for what it shows."""
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def screens(browser, server, clock):  # noqa: F811
+    return Screens(browser, server, clock)
+
+
+def test_a_double_pressed_submit_completes_once_and_shows_the_result(screens, session):
+    topic = start_topic(session, NOW)
+    item = open_task(session, topic, "submit_proposal")
+    clerk = screens.login("office_tianning")
+    second_tab = clerk.context.new_page()
+    for page in (clerk, second_tab):
+        page.goto(f"{screens.base}/tasks/{item.id}")
+        page.fill("#f-rationale", "涉及 3 个小区 600 余户。")
+        page.select_option("#f-committee", "tianning-cmt-social")
+        page.check('input[name="sensitive"][value="false"]')
+    clerk.get_by_role("button", name="提交", exact=True).dblclick()
+    expect(clerk.locator("h1")).to_contain_text("已提交")
+    screens.shot(clerk, "double-submit-done")
+    session.commit()
+    assert len(session.scalars(select(Event).where(Event.task_item_id == item.id,
+                                                   Event.kind == "task_completed")).all()) == 1
+    second_tab.get_by_role("button", name="提交", exact=True).click()  # another render of the form: a real conflict
+    expect(second_tab.get_by_test_id("error-message")).to_contain_text("该事项已由天宁区政协办公室于")
+    screens.shot(second_tab, "double-submit-other-tab-409")
+
+
+def test_a_form_left_with_changes_asks_first(screens, session):
+    topic = start_topic(session, NOW)
+    item = open_task(session, topic, "submit_proposal")
+    clerk = screens.login("office_tianning")
+    clerk.goto(f"{screens.base}/tasks/{item.id}")
+    clerk.fill("#f-rationale", "还没写完")
+    asked = []
+    clerk.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
+    with pytest.raises(PlaywrightError):  # the clerk chose to stay: the navigation is aborted
+        clerk.goto(f"{screens.base}/topics/")
+    assert asked == ["beforeunload"]
+    expect(clerk.locator("#f-rationale")).to_have_value("还没写完")
+
+
+def test_a_rehandling_task_shows_why_and_what_was_replied(screens, session, tmp_path):
+    topic = start_topic(session, NOW)
+    drive(session, topic, upto("write_reply"), NOW)
+    first = open_task(session, topic, "write_reply")
+    unit, office = user_named(session, "housing_tianning"), user_named(session, "office_tianning")
+    with writing(session):
+        ext = extensions.request(session, unit, first.id, (first.due_at + timedelta(days=60)).date().isoformat(),
+                                 "需协调资金", now=NOW)
+        extensions.decide(session, office, ext.id, True, "同意", now=NOW)
+    drive(session, topic, [("write_reply", "housing_tianning", {"reply_class": "B", "reply": "年内完成首批改造。"}),
+                           ("rate_reply", "office_tianning", {"rating": "unsatisfied", "rating_note": "未说明资金来源"})],
+          NOW + timedelta(days=2))
+    again = open_task(session, topic, "write_reply")
+    handler = screens.login("housing_tianning")
+    handler.goto(f"{screens.base}/notifications")
+    screens.shot(handler, "rehandling-notice")
+    handler.locator(".notice", has_text="退回重办").get_by_test_id("open-task").click()
+    expect(handler).to_have_url(f"{screens.base}/tasks/{again.id}")
+    box = handler.get_by_test_id("rehandling")
+    expect(box).to_contain_text("未说明资金来源")
+    expect(box).to_contain_text("年内完成首批改造。")
+    context = handler.get_by_test_id("context")
+    expect(context).to_contain_text("群众反映强烈")
+    context.locator('details[data-step="submit_minutes"] > summary').click()
+    expect(context.locator('details[data-step="submit_minutes"]')).to_contain_text("形成协商纪要")
+    screens.shot(handler, "rehandling-task")
+
+
+def test_a_closed_topic_and_its_timeline(screens, session):
+    topic = start_topic(session, NOW)
+    drive(session, topic, STEPS, NOW)
+    clerk = screens.login("office_tianning")
+    clerk.goto(f"{screens.base}/topics/{topic.id}")
+    expect(clerk.get_by_test_id("topic-stage")).to_have_text("已办结")
+    expect(clerk.get_by_test_id("timeline").get_by_test_id("due-then").first).to_contain_text("时限")
+    screens.shot(clerk, "closed-topic")
+    clerk.goto(f"{screens.base}/topics/?status=closed")
+    expect(clerk.get_by_test_id("topics").get_by_test_id("topic-stage").first).to_have_text("已办结")
+    screens.shot(clerk, "closed-topic-list")
