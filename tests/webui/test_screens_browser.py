@@ -86,8 +86,9 @@ def test_a_rehandling_task_shows_why_and_what_was_replied(screens, session, tmp_
         ext = extensions.request(session, unit, first.id, (first.due_at + timedelta(days=60)).date().isoformat(),
                                  "需协调资金", now=NOW)
         extensions.decide(session, office, ext.id, True, "同意", now=NOW)
-    drive(session, topic, [("write_reply", "housing_tianning", {"reply_class": "B", "reply": "年内完成首批改造。"}),
-                           ("rate_reply", "office_tianning", {"rating": "unsatisfied", "rating_note": "未说明资金来源"})],
+    reply = {"reply_class": "B", "reply": "年内完成首批改造。"}
+    rating = {"rating": "unsatisfied", "rating_note": "未说明资金来源"}
+    drive(session, topic, [("write_reply", "housing_tianning", reply), ("rate_reply", "office_tianning", rating)],
           NOW + timedelta(days=2))
     again = open_task(session, topic, "write_reply")
     handler = screens.login("housing_tianning")
