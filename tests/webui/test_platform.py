@@ -218,3 +218,33 @@ def test_the_activity_pages_plan_invite_and_check_in_from_a_phone(web) -> None: 
     assert member.post(path).status_code == 302
     assert "已签到" in member.get(path).get_data(as_text=True)
     assert web("member_xinbei").post(path, csrf=True).status_code in (400, 403)
+
+
+def test_the_assessment_page_api_and_xlsx_show_the_known_rates(web, api, session: Session) -> None:  # type: ignore[no-untyped-def]
+    known.handled_topics(session, NOW)
+    found = api.get("/api/v1/assessment?year=2026", headers=auth("supervisor_tianning")).get_json()
+    housing = next(u for u in found["units"] if u["code"] == "tianning-housing")
+    assert (housing["signing_rate"], housing["reply_rate"], housing["satisfaction_rate"]) == (0.75, 0.5, 0.75)
+    assert housing["reply_classes"] == {"A": 2, "B": 1, "C": 1} and housing["overdue_working_days"] == 6
+    own = api.get("/api/v1/assessment?year=2026", headers=auth("housing_tianning")).get_json()["units"]
+    assert [u["code"] for u in own] == ["tianning-housing"]  # a unit sees itself only
+    assert api.get("/api/v1/assessment", headers=auth("member_tianning")).status_code == 403
+    page = web("housing_tianning").get("/platform/assessment?year=2026").get_data(as_text=True)
+    assert "75%" in page and "3/4" in page and "2/4" in page
+    workbook = web("supervisor_tianning").get("/platform/assessment.xlsx?year=2026")
+    assert workbook.status_code == 200 and workbook.data[:2] == b"PK"
+    from openpyxl import load_workbook
+    sheet = load_workbook(io.BytesIO(workbook.data)).active
+    rows = {r[1]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows["天宁区住房和城乡建设局"][4] == 75.0 and rows["天宁区住房和城乡建设局"][13] == 6
+    assert web("member_tianning").get("/platform/assessment").status_code == 403
+
+
+def test_the_dashboard_panel_shows_frequency_and_the_leaders_share_by_year(web, app: Flask, session: Session) -> None:  # type: ignore[no-untyped-def]
+    known.build(session, Path(app.config["ATTACHMENT_DIR"]), NOW)
+    supervisor = web("supervisor_tianning")
+    assert "platform.activity_summary" not in supervisor.get("/supervision/").get_data(as_text=True)
+    panel = supervisor.get("/platform/activities/summary?year=2026").get_data(as_text=True)
+    assert "25%" in panel and "郑陆镇" in panel
+    assert "—" in supervisor.get("/platform/activities/summary?year=2025").get_data(as_text=True)
+    assert web("civil_tianning").get("/platform/activities/summary").status_code == 403

@@ -12,7 +12,7 @@ from engine.errors import Forbidden, InvalidInput, NotFound, ShangliangError
 from models import Activity, ConsultationRoom, Organization, Participant, utcnow
 from webui.api.topics import _domain_error, json_body, token_required
 from webui.database import db_session, writes
-from workflows.platform import activities, coverage, rooms
+from workflows.platform import activities, assessment, coverage, rooms
 
 bp = Blueprint("platform_api", __name__, url_prefix="/api/v1")
 bp.register_error_handler(ShangliangError, _domain_error)
@@ -258,3 +258,20 @@ def put_target(district: str, year: int) -> Response:
     activities.set_target(session, g.user, org, year, value)
     return jsonify(district=district, year=year, per_platform=value)
 
+
+
+@bp.get("/assessment")
+@token_required
+def get_assessment() -> Response:
+    """The handling units' annual assessment for ``?year=``, best first."""
+    year = _year()
+    ranked = assessment.assess(db_session(), g.user, year)
+    if not ranked:
+        raise Forbidden("the assessment is seen by the CPPCC, supervisors and each unit for itself")
+    return jsonify(year=year, units=[{
+        "rank": i, "code": u.code, "name": u.name, "district": u.district, "signings": u.signings,
+        "signed_on_time": u.signed_on_time, "signing_rate": u.signing_rate, "replies": u.replies,
+        "replies_on_time": u.replies_on_time, "reply_rate": u.reply_rate, "reply_classes": dict(u.reply_classes),
+        "ratings": u.ratings, "satisfied": u.satisfied, "satisfaction_rate": u.satisfaction_rate,
+        "rehandled": u.rehandled, "overdue_working_days": u.overdue_working_days, "score": u.score,
+    } for i, u in enumerate(ranked, start=1)])

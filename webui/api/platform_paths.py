@@ -52,6 +52,7 @@ def platform_paths(op: Callable[..., dict[str, Any]], path_id: Callable[[str], d
             params=[path_id("activity_id"), path_id("participant_id")])},
         "/activities/check-in/{code}": {"post": op("Check the caller in from the activity's QR code",
                                                    params=[{**_CODE}])},
+        "/assessment": {"get": op("Handling units' annual assessment, ranked", params=year)},
         "/activity-targets/{district}/{year}": {"put": op(
             "Set a district's yearly target of activities per platform", body=json_object,
             params=[{"name": "district", "in": "path", "required": True, "schema": {"type": "string"}},

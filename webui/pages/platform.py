@@ -9,6 +9,8 @@ import qrcode.image.svg
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -17,7 +19,7 @@ from models import ActivityForm, Have, Member, Organization, OrgKind, Participan
 from models.database import writing
 from webui.database import db_session
 from webui.security import clock
-from workflows.platform import activities, coverage, rooms
+from workflows.platform import activities, assessment, coverage, rooms
 
 bp = Blueprint("platform", __name__, url_prefix="/platform")
 LABELS = {"have_labels": rooms.HAVE_LABELS, "function_labels": rooms.FUNCTIONS,
@@ -306,3 +308,45 @@ def activity_summary() -> str:
     year = _year()
     return render_template("platform/_summary.html", year=year,
                            figures=activities.figures(db_session(), current_user, year, _today()))
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx(title: str, headers: list[str], rows: list[list[object]]) -> bytes:
+    """Return a one-sheet workbook; text that a spreadsheet would read as a formula is quoted."""
+    book = Workbook()
+    sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook opens on one empty worksheet
+    sheet.title = title
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(["'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v for v in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _pct(value: float | None) -> object:
+    return None if value is None else round(100 * value, 1)
+
+
+@bp.get("/assessment")
+@bp.get("/assessment.<any(xlsx):fmt>")
+@login_required
+def assessment_page(fmt: str = "") -> str | Response:
+    """Rank the handling units of a year by the annual assessment's figures (HTML or XLSX)."""
+    year = _year()
+    ranked = assessment.assess(db_session(), current_user, year)
+    if not ranked:
+        abort(403)
+    if fmt == "xlsx":
+        headers = [_("名次"), _("单位"), _("区"), _("签收数"), _("按时签收率%"), _("答复数"), _("按时答复率%"),
+                   "A", "B", "C", _("测评数"), _("满意率%"), _("退回重办"), _("超期工作日"), _("得分")]
+        rows: list[list[object]] = [
+            [i, u.name, u.district, u.signings, _pct(u.signing_rate), u.replies, _pct(u.reply_rate),
+             u.reply_classes["A"], u.reply_classes["B"], u.reply_classes["C"], u.ratings, _pct(u.satisfaction_rate),
+             u.rehandled, u.overdue_working_days, u.score] for i, u in enumerate(ranked, start=1)]
+        return Response(xlsx(_("年度综合考核"), headers, rows), mimetype=XLSX,
+                        headers={"Content-Disposition": f'attachment; filename="assessment-{year}.xlsx"'})
+    return render_template("platform/assessment.html", year=year, ranked=ranked)

@@ -73,15 +73,16 @@ def _bounds(year: int) -> tuple[datetime, datetime]:
 
 
 def assess(session: Session, user: User, year: int) -> list[UnitFigures]:
-    """Return the year's figures of every handling unit in the user's scope, best first."""
+    """Return the year's figures of the handling units in the user's scope or of their own units, best first."""
     orgs = rooms.scope(session, user)
+    own = {a.unit_id for a in user.roles if a.unit_id is not None}  # a unit's staff see their own unit
     start, end = _bounds(year)
     district = aliased(Organization)
     units = {row.id: UnitFigures(row.code, row.name, row.district or row.org) for row in session.execute(
         select(Unit.id, Unit.code, Unit.name, Organization.name.label("org"), district.name.label("district"))
         .join(Organization, Organization.id == Unit.organization_id)
         .outerjoin(district, and_(district.id == Organization.parent_id, Organization.kind != "district"))
-        .where(Unit.organization_id.in_(orgs), Unit.kind != UnitKind.COMMITTEE))}
+        .where(Unit.organization_id.in_(orgs) | Unit.id.in_(own), Unit.kind != UnitKind.COMMITTEE))}
     done = [TaskItem.status == TaskStatus.COMPLETED, TaskItem.completed_at >= start, TaskItem.completed_at < end,
             TaskItem.candidate_unit_id.in_(units)]
     on_time = func.sum(case((TaskItem.completed_at <= TaskItem.due_at, 1), else_=0))
