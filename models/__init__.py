@@ -15,11 +15,15 @@ from .platform import (
     ActivityForm,
     ActivityTarget,
     ConsultationRoom,
+    FollowUpRound,
     Have,
     Participant,
     ParticipantKind,
+    PointEvent,
+    PointRule,
     RoomEvidence,
     RoomHave,
+    TopicRecommendation,
 )
 from .process import ProcessBinding, ProcessDefinition, ProcessVersion, VersionStatus
 from .tally import FeedbackTally, OpenTaskTally
@@ -33,7 +37,11 @@ __all__ = [
     "ActivityForm",
     "ActivityTarget",
     "ConsultationRoom",
+    "FollowUpRound",
     "Have",
+    "PointEvent",
+    "PointRule",
+    "TopicRecommendation",
     "Participant",
     "ParticipantKind",
     "RoomEvidence",

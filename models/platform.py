@@ -97,6 +97,14 @@ class ParticipantKind(enum.StrEnum):
     LEADER = "leader"  # 党政领导
 
 
+class FollowUpRound(enum.StrEnum):
+    """A follow-up round on a topic already consulted (再调研 / 再视察 / 再协商)."""
+
+    RESEARCH = "research"
+    INSPECTION = "inspection"
+    CONSULTATION = "consultation"
+
+
 class Activity(Base):
     """A consultation activity (协商活动) of a platform (district, town or room), usually about a topic.
 
@@ -117,6 +125,7 @@ class Activity(Base):
     place: Mapped[str] = mapped_column(String(200), default="")
     plan_reviewed_on: Mapped[Optional[date]]  # the chairs' meeting reviewed the plan
     materials_sent_on: Mapped[Optional[date]]
+    follow_up: Mapped[Optional[FollowUpRound]] = mapped_column(str_enum(FollowUpRound))
     created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -141,6 +150,7 @@ class Participant(Base):
     unit_id: Mapped[Optional[int]] = mapped_column(ForeignKey("unit.id"))
     is_leader: Mapped[bool] = mapped_column(default=False)
     answered_on_site: Mapped[bool] = mapped_column(default=False)
+    spoke: Mapped[bool] = mapped_column(default=False)  # a member who spoke at the activity (发言)
     invited_at: Mapped[Optional[datetime]]
     checked_in_at: Mapped[Optional[datetime]]
     checked_in_by: Mapped[str] = mapped_column(String(16), default="")  # self (QR) | staff
@@ -161,3 +171,40 @@ class ActivityTarget(Base):
     district_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
     year: Mapped[int]
     per_platform: Mapped[int]
+
+
+class PointEvent(enum.StrEnum):
+    """What earns a member points (委员履职积分)."""
+
+    ATTENDED = "attended"  # attended an activity
+    SPOKE = "spoke"  # spoke at an activity
+    RECOMMENDED = "recommended"  # recommended a topic that was adopted
+    FOLLOW_UP = "follow_up"  # took part in a follow-up round (再调研/再视察/再协商)
+
+
+class PointRule(Base):
+    """The points one event kind earns in one year, set by the city."""
+
+    __tablename__ = "point_rule"
+    __table_args__ = (UniqueConstraint("kind", "valid_year"),)
+
+    id: Mapped[intpk]
+    kind: Mapped[PointEvent] = mapped_column(str_enum(PointEvent))
+    valid_year: Mapped[int]
+    points: Mapped[int]
+    set_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
+    set_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TopicRecommendation(Base):
+    """The member who recommended a topic (委员荐题)."""
+
+    __tablename__ = "topic_recommendation"
+
+    id: Mapped[intpk]
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topic.id", ondelete="CASCADE"), unique=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
+    recorded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    member: Mapped[Member] = relationship()
