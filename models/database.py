@@ -3,13 +3,15 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
+T = TypeVar("T")
 MIGRATIONS = Path(__file__).with_name("migrations")
 SQLITE_BUSY_TIMEOUT_S = 15
 
@@ -83,6 +85,40 @@ def writing(session: Session) -> Iterator[Session]:
         raise
     finally:
         session.info.pop(OPEN_WRITE, None)
+
+
+def lost_version_race(error: BaseException) -> bool:
+    """Tell whether the error came from a version check: another transaction changed the row first."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, StaleDataError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def writing_retried(session: Session, work: Callable[[], T], worth_retrying: Callable[[], bool],
+                    attempts: int = 3) -> T:
+    """Run ``work`` as one write transaction, and again from the start when it lost a version race.
+
+    The owner of a unit of work calls this instead of ``writing`` when a lost race may concern
+    the whole topic rather than what the work is about (two different parallel tasks of one topic
+    completed at once: on PostgreSQL both read the topic's workflow state, and the second update
+    finds its version gone). After the rollback ``worth_retrying`` is asked, in a fresh read, whether
+    the work still makes sense (its task is still ready); a real double completion is not retried.
+    Inside an open write transaction nothing can be redone, so it joins the open one like writing().
+    """
+    if in_writing(session):
+        return work()
+    for attempt in range(1, attempts + 1):
+        try:
+            with writing(session):
+                return work()
+        except Exception as exc:
+            if attempt == attempts or not lost_version_race(exc) or not worth_retrying():
+                raise
+            session.rollback()  # end the read of worth_retrying: the next attempt takes the write lock afresh
+    raise AssertionError("unreachable")
 
 
 def in_writing(session: Session) -> bool:

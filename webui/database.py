@@ -11,9 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app, g
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from models.database import make_engine, writing
+from models import TaskItem, TaskStatus
+from models.database import make_engine, writing, writing_retried
 from workflows.wiring import session_factory
 
 DEFAULT_DATABASE = Path("instance") / "shangliang.sqlite3"
@@ -57,3 +59,23 @@ def writes(view: Callable[..., Any]) -> Callable[..., Any]:
             return view(*args, **kwargs)
 
     return wrapped
+
+
+def writes_while_task_ready(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a task view like ``@writes``, redoing it once or twice if it lost a race on the topic, not the task.
+
+    The view takes ``task_id``; see models.database.writing_retried for when a lost race is redone.
+    """
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        session = db_session()
+        return writing_retried(session, lambda: view(*args, **kwargs),
+                               lambda: task_still_ready(session, kwargs["task_id"]))
+
+    return wrapped
+
+
+def task_still_ready(session: Session, task_id: int) -> bool:
+    """Tell, from a fresh read, whether the task still waits for input (so a lost race was not about it)."""
+    return session.scalar(select(TaskItem.status).where(TaskItem.id == task_id)) is TaskStatus.READY

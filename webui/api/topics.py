@@ -14,8 +14,9 @@ from werkzeug.exceptions import HTTPException
 
 from engine.errors import InvalidInput, ShangliangError
 from models import ProcessDefinition, ProcessVersion, TaskItem, TaskStatus, Topic, User, WorkflowState
+from webui.api import paging
 from webui.api.openapi import OPENAPI
-from webui.database import db_session, writes
+from webui.database import db_session, writes, writes_while_task_ready
 from workflows.people.access import require_task, require_topic
 from workflows.rules.forms import FORMS, Form
 from workflows.topics import inbox
@@ -103,20 +104,29 @@ def get_topic(topic_id: int) -> Response:
 def topic_history(topic_id: int) -> Response:
     """List everything that happened to a topic, oldest first."""
     topic = require_topic(db_session(), g.user, topic_id)
-    return jsonify(events=[event_json(e) for e in topics.history(db_session(), topic)])
+    page = paging.page_args(default=paging.MAX_PER_PAGE)
+    events, total = paging.paged_query(db_session(), topics.history_query(topic), page)
+    return paging.page_json("events", [event_json(e) for e in events], total, page)
 
 
 @bp.get("/tasks")
 @token_required
 def list_tasks() -> Response:
-    """List the tasks the user may act on (``?status=ready|completed``)."""
+    """List the tasks the user may act on (``?status=ready|completed``), least time left first, a page at a time.
+
+    ``?limit=`` rows a page (at most 200); ``next_cursor`` and the ``next`` link lead to the next page.
+    """
     raw = request.args.get("status", "ready")
     try:
         status = TaskStatus(raw)
     except ValueError:
         raise InvalidInput("bad query", {"status": "must be ready, completed or cancelled"}) from None
-    items = inbox.inbox(db_session(), g.user, status)
-    return jsonify(tasks=[task_json(i) for i in items])
+    limit, after = paging.limit_arg(), paging.cursor_arg()
+    items = inbox.inbox(db_session(), g.user, status, limit + 1, after)
+    more = len(items) > limit
+    items = items[:limit]
+    return paging.cursor_json("tasks", [task_json(i) for i in items], inbox.inbox_total(db_session(), g.user, status),
+                              limit, inbox.After.of(items[-1]) if more else None)
 
 
 @bp.get("/tasks/<int:task_id>")
@@ -129,7 +139,7 @@ def get_task(task_id: int) -> Response:
 
 @bp.post("/tasks/<int:task_id>/complete")
 @token_required
-@writes
+@writes_while_task_ready
 def complete_task(task_id: int) -> Response:
     """Submit a task's form (``{"data": {...}}``) and move the topic on."""
     body = json_body()

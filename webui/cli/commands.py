@@ -18,10 +18,10 @@ from sqlalchemy.orm import Session
 from engine.errors import ShangliangError
 from engine.time.calendar import SHANGHAI, WorkCalendar
 from models import utcnow
-from models.database import migrate, writing
+from models.database import migrate, writing, writing_retried
 from webui import create_app
 from webui.cli import deadlines as cli_deadlines
-from webui.database import database_sessions, default_database_url
+from webui.database import database_sessions, default_database_url, task_still_ready
 from workflows.demo import world as demo
 from workflows.people.access import require_topic
 from workflows.topics import inbox
@@ -125,8 +125,10 @@ def complete(task_id: int, username: str, data: str) -> None:
         _fail(f"--data is not valid JSON: {exc}")
     if not isinstance(form, dict):
         _fail("--data must be a JSON object")
-    with _session() as session, writing(session):
-        item = topics.complete_task(session, demo.user_named(session, username), task_id, form)
+    with _session() as session:
+        item = writing_retried(
+            session, lambda: topics.complete_task(session, demo.user_named(session, username), task_id, form),
+            lambda: task_still_ready(session, task_id))
         topic = item.topic
         click.echo(f"task {item.id} completed; topic {topic.id} is {topic.status.value} at stage {topic.stage}")
         _print_tasks(inbox.open_tasks(session, topic))

@@ -12,8 +12,8 @@ from werkzeug.wrappers import Response
 from engine.errors import Conflict, InvalidInput
 from engine.time.timeleft import warning_level
 from models import TaskItem, TaskStatus
-from models.database import writing
-from webui.database import db_session
+from models.database import writing, writing_retried
+from webui.database import db_session, task_still_ready
 from webui.pages.layout import local_time
 from webui.security import clock
 from workflows.deadlines import extension_requests as extensions
@@ -43,7 +43,9 @@ def raw_input(form: Form, submitted: MultiDict[str, Any]) -> dict[str, Any]:
     return raw
 
 
-def _page(item: TaskItem, values: dict[str, Any], errors: dict[str, str], status: int = 200) -> tuple[str, int]:
+def task_page(item: TaskItem, values: dict[str, Any], errors: dict[str, str], status: int = 200,
+              extension: tuple[Any, dict[str, str]] | None = None) -> tuple[str, int]:
+    """Render a task's page: its form with ``values`` and ``errors``, and the extension form's (values, errors)."""
     session = db_session()
     form = form_of(item)
     units = {f.name: taskforms.unit_choices(session, item, f.name) for f in form.fields if f.kind in ("unit", "units")}
@@ -58,6 +60,7 @@ def _page(item: TaskItem, values: dict[str, Any], errors: dict[str, str], status
         extension_requests=extensions.of_task(session, item), signing=handling.is_signing(item),
         submission=request.form.get("submission") or uuid4().hex,
         earlier=earlier, rehandling=_rehandling(item, earlier),
+        ext_values=extension[0] if extension else {}, ext_errors=extension[1] if extension else {},
     ), status
 
 
@@ -78,7 +81,7 @@ def detail(task_id: int) -> tuple[str, int] | Response:
     if item.status is not TaskStatus.READY:
         return redirect(url_for("topics.detail", topic_id=item.topic_id))
     draft = taskforms.load_draft(db_session(), current_user, item)
-    return _page(item, dict(draft.data) if draft else {}, {})
+    return task_page(item, dict(draft.data) if draft else {}, {})
 
 
 @bp.post("/<int:task_id>")
@@ -103,19 +106,23 @@ def submit(task_id: int) -> tuple[str, int] | Response:
             return render_template("tasks/_draft_status.html", draft=draft), 200
         flash("草稿已保存 (draft saved)", "success")
         return redirect(url_for("tasks.detail", task_id=task_id))
+    def complete() -> None:
+        for upload in request.files.values():
+            upload.stream.seek(0)  # a redone attempt stores the files again (the rollback removed them)
+        topics.complete_task(session, current_user, task_id, raw | _store_files(item, form), now=clock(),
+                             submission=submission)
+        taskforms.drop_drafts(session, item)
+
     try:
-        with writing(session):
-            topics.complete_task(session, current_user, task_id, raw | _store_files(item, form), now=clock(),
-                                 submission=submission)
-            taskforms.drop_drafts(session, item)
+        writing_retried(session, complete, lambda: task_still_ready(session, task_id))
     except Conflict:
         if topics.completed_by_submission(session, current_user, task_id, submission):
             return redirect(url_for("tasks.done", task_id=task_id))
         return _conflict(task_id)
     except attachments.UploadRefused as exc:
-        return _page(item, raw, {str(exc.details.get("field", "file")): exc.message}, exc.status)
+        return task_page(item, raw, {str(exc.details.get("field", "file")): exc.message}, exc.status)
     except InvalidInput as exc:
-        return _page(item, raw, exc.fields, 422)
+        return task_page(item, raw, exc.fields, 422)
     return redirect(url_for("tasks.done", task_id=task_id))
 
 
