@@ -21,6 +21,7 @@ from models import (
     ActivityForm,
     ActivityTarget,
     ConsultationRoom,
+    FollowUpRound,
     Member,
     Organization,
     OrgKind,
@@ -35,6 +36,8 @@ from workflows.i18n import N_
 from workflows.notifications.notify import Message, notify
 from workflows.platform import rooms
 
+ROUND_LABELS = {FollowUpRound.RESEARCH: N_("再调研"), FollowUpRound.INSPECTION: N_("再视察"),
+                FollowUpRound.CONSULTATION: N_("再协商")}
 FORM_LABELS = {ActivityForm.ON_SITE: N_("现场协商"), ActivityForm.ONLINE: N_("网络议政"),
                ActivityForm.REMOTE: N_("远程协商")}
 KIND_LABELS = {ParticipantKind.MEMBER: N_("委员"), ParticipantKind.SECTOR_REPRESENTATIVE: N_("界别群众代表"),
@@ -74,6 +77,12 @@ def plan(session: Session, user: User, form: Mapping[str, Any], now: datetime | 
     if sent and held_on and sent > held_on:
         problems["materials_sent_on"] = "材料应在活动前送达 (materials are sent before the activity)"
     topic = _topic(session, form.get("topic_id"), problems)
+    follow_up = None
+    if form.get("follow_up"):
+        try:
+            follow_up = FollowUpRound(str(form["follow_up"]))
+        except ValueError:
+            problems["follow_up"] = "再调研、再视察或再协商 (research, inspection or consultation)"
     place = str(form.get("place") or "").strip()[:200]
     if problems:
         raise InvalidInput("the activity was not planned", problems)
@@ -83,7 +92,7 @@ def plan(session: Session, user: User, form: Mapping[str, Any], now: datetime | 
                         district_id=district.id if district else platform.id, room_id=room.id if room else None,
                         topic_id=topic.id if topic else None, form=kind, held_on=held_on,
                         place=place or (room.address if room else ""), plan_reviewed_on=reviewed,
-                        materials_sent_on=sent, created_by_id=user.id, created_at=now or utcnow())
+                        materials_sent_on=sent, follow_up=follow_up, created_by_id=user.id, created_at=now or utcnow())
     session.add(activity)
     session.flush()
     return activity
@@ -157,7 +166,7 @@ def add_participant(session: Session, user: User, activity: Activity, form: Mapp
     person = Participant(activity=activity, kind=kind, name=name, member_id=member.id if member else None,
                          user_id=(account.id if account else member.user_id if member else None),
                          is_leader=kind is ParticipantKind.LEADER or _truthy(form.get("is_leader")),
-                         answered_on_site=_truthy(form.get("answered_on_site")))
+                         answered_on_site=_truthy(form.get("answered_on_site")), spoke=_truthy(form.get("spoke")))
     session.add(person)
     session.flush()
     return person
@@ -198,14 +207,18 @@ def check_in(session: Session, user: User, code: str, now: datetime) -> Particip
     return person
 
 
-def tick(session: Session, user: User, activity: Activity, participant_id: int, present: bool, now: datetime) -> None:
-    """Let staff mark a participant present or absent."""
+def tick(session: Session, user: User, activity: Activity, participant_id: int, present: bool, now: datetime,
+         spoke: bool | None = None) -> None:
+    """Let staff mark a participant present or absent, and whether they spoke."""
     require_writing(session)
     _manage(user, activity)
     person = next((p for p in activity.participants if p.id == participant_id), None)
     if person is None:
         raise NotFound(f"no participant {participant_id} in this activity")
-    person.checked_in_at, person.checked_in_by = (now, "staff") if present else (None, "")
+    if present != (person.checked_in_at is not None):
+        person.checked_in_at, person.checked_in_by = (now, "staff") if present else (None, "")
+    if spoke is not None:
+        person.spoke = spoke and present
 
 
 def set_target(session: Session, user: User, district: Organization, year: int, per_platform: int) -> None:

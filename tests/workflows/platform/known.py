@@ -9,9 +9,10 @@ import io
 from datetime import date, datetime
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import ConsultationRoom, Have
+from models import ConsultationRoom, Have, Organization
 from models.database import writing
 from workflows.demo.world import user_named
 from workflows.platform import activities, rooms
@@ -96,3 +97,55 @@ def handled_topics(session: Session, now: datetime) -> None:
         at = finish(topic, "write_reply", "housing_tianning", {"reply_class": klass, "reply": "答复"}, reply_late)
         drive(session, topic, [("rate_reply", "office_tianning", {"rating": rating, "rating_note": "未解决"})],
               at + timedelta(hours=1))
+
+
+def members(session: Session, now: datetime) -> dict[str, int]:
+    """Build members with known 2026 points (rules: attended 2, spoke 3, recommended 5, follow-up 4).
+
+    王委员 (经济界, the account member_tianning): two activities attended, spoke once, one of them a
+    re-inspection: 2+2+3+4 = 11. 李委员 (经济界): one activity, one adopted recommendation: 2+5 = 7.
+    张委员 (教育界): invited but absent, his recommendation not yet approved: 0. 赵委员 (教育界, 新北):
+    attended and spoke: 5. An activity of 2025 counts for nobody.
+    """
+    from models import FollowUpRound
+    from tests.factories import drive, start_topic
+    from workflows.demo.world import district_path
+    from workflows.people import members as people
+    from workflows.platform import points
+
+    orgs = {o.code: o for o in session.scalars(select(Organization))}
+    with writing(session):
+        econ = people.save_sector(session, None, "econ", "经济界")
+        edu = people.save_sector(session, None, "edu", "教育界")
+        made = {name: people.save_member(session, None, code=code, name=name, sector=sector,
+                                         organization=orgs[org], user=user_named(session, user) if user else None)
+                for code, name, sector, org, user in [("M1", "王委员", econ, "tianning", "member_tianning"),
+                                                      ("M2", "李委员", econ, "tianning", None),
+                                                      ("M3", "张委员", edu, "tianning", None),
+                                                      ("M4", "赵委员", edu, "xinbei", None)]}
+        city = user_named(session, "supervisor_city")
+        for kind, value in (("attended", 2), ("spoke", 3), ("recommended", 5), ("follow_up", 4)):
+            points.set_rule(session, city, kind, 2026, value, now=now)
+        points.set_rule(session, city, "attended", 2025, 9, now=now)
+        office, xinbei = user_named(session, "office_tianning"), user_named(session, "office_xinbei")
+
+        def activity(actor, platform: str, day: date, present: dict[str, bool], follow_up=None) -> None:  # type: ignore[no-untyped-def]
+            made_activity = activities.plan(session, actor, {"title": "协商", "platform": platform, "form": "on_site",
+                                                             "held_on": day.isoformat(), "follow_up": follow_up})
+            for name, spoke in present.items():
+                person = activities.add_participant(session, actor, made_activity,
+                                                    {"kind": "member", "member_id": str(made[name].id)})
+                if name != "张委员":
+                    activities.tick(session, actor, made_activity, person.id, True, now, spoke=spoke)
+
+        activity(office, "tianning", date(2026, 2, 1), {"王委员": True, "李委员": False, "张委员": False})
+        activity(office, "tianning", date(2026, 2, 8), {"王委员": False}, FollowUpRound.INSPECTION.value)
+        activity(office, "tianning", date(2025, 11, 8), {"王委员": True})
+        activity(xinbei, "xinbei", date(2026, 2, 9), {"赵委员": True})
+    adopted = start_topic(session, now, title="委员荐题：口袋公园")
+    drive(session, adopted, district_path("tianning")[:4], now)
+    waiting = start_topic(session, now, title="委员荐题：学校周边交通")
+    with writing(session):
+        points.recommend(session, office, adopted, made["李委员"], now=now)
+        points.recommend(session, office, waiting, made["张委员"], now=now)
+    return {name: m.id for name, m in made.items()}
