@@ -7,12 +7,19 @@
 #   tests/pg.sh run CMD...   start (unless running), run CMD with SHANGLIANG_TEST_DATABASE_URL set, stop
 #
 # The cluster lives in .pg/ of the checkout (data/, the unix socket, the log). PostgreSQL refuses
-# to run as root, so as root the server runs as the `postgres` system user. PG_FAST=1 turns off
-# fsync for the test suite; the benchmark keeps the durable defaults.
+# to run as root, so as root the server runs as the `postgres` system user, which may not be able
+# to enter the checkout (a clone in root's home folder or in a `mktemp -d` folder is private): then
+# the cluster lives in /var/tmp/shangliang-pg-<hash of the checkout path>, owned by postgres, so
+# each checkout keeps its own. PG_FAST=1 turns off fsync for the test suite; the benchmark keeps
+# the durable defaults.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-PGDIR="$ROOT/.pg"
+if [ "$(id -u)" = 0 ]; then
+    PGDIR="/var/tmp/shangliang-pg-$(printf '%s' "$ROOT" | sha256sum | cut -c1-16)"
+else
+    PGDIR="$ROOT/.pg"
+fi
 DATA="$PGDIR/data"
 
 ensure_installed() {
@@ -25,7 +32,7 @@ ensure_installed() {
 
 as_server() {
     if [ "$(id -u)" = 0 ]; then
-        runuser -u postgres -- "$@"
+        (cd "$PGDIR" && runuser -u postgres -- "$@")  # from a folder the server's user may enter
     else
         "$@"
     fi
@@ -45,8 +52,15 @@ url() {
 
 start() {
     ensure_installed
-    mkdir -p "$PGDIR"
-    if [ "$(id -u)" = 0 ]; then chown postgres: "$PGDIR"; fi
+    if [ "$(id -u)" = 0 ]; then
+        if [ -L "$PGDIR" ] || { [ -e "$PGDIR" ] && [ "$(stat -c %U "$PGDIR")" != postgres ]; }; then
+            echo "$PGDIR exists and is not the postgres user's folder: remove it" >&2
+            exit 1
+        fi
+        install -d -o postgres -g postgres -m 700 "$PGDIR"
+    else
+        mkdir -p "$PGDIR"
+    fi
     if running; then url; return; fi
     if [ ! -f "$DATA/PG_VERSION" ]; then
         as_server "$BIN/initdb" -D "$DATA" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
