@@ -78,7 +78,7 @@ def test_bad_input_comes_back_on_the_field(web, session, topic):
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert 'id="f-rationale-error"' in page and "必填" in page
-    assert 'id="f-committee-error"' in page and "unknown unit" in page
+    assert 'id="f-committee-error"' in page and "所选单位不存在" in page and "unknown unit" not in page
     assert page.count('aria-invalid="true"') == 2
 
 

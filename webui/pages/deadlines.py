@@ -9,11 +9,15 @@ from werkzeug.wrappers import Response
 
 from engine.errors import InvalidInput, NotFound
 from models import TaskItem
+from models.database import writing
 from webui.database import db_session, writes
+from webui.pages.inbox import inbox_page
+from webui.pages.tasks import task_page
 from webui.security import clock, safe_next
 from webui.verbs import route_verbs
 from workflows.deadlines import extension_requests as extensions
 from workflows.notifications import notify
+from workflows.people.access import require_task
 from workflows.topics import handling
 
 bp = Blueprint("deadline_pages", __name__)
@@ -40,25 +44,34 @@ route_verbs(bp, "/tasks/<int:task_id>/{verb}", answer_signing, SIGNING, "answer"
 
 @bp.post("/tasks/<int:task_id>/extensions")
 @login_required
-@writes
-def request_extension(task_id: int) -> Response:
-    """Ask the district CPPCC office for a later deadline (延期申请)."""
-    extensions.request(db_session(), current_user, task_id, request.form.get("requested_to", ""),
-                       request.form.get("reason", ""), now=clock())
+def request_extension(task_id: int) -> Response | tuple[str, int]:
+    """Ask the district CPPCC office for a later deadline (延期申请); a refused request comes back on its form."""
+    session = db_session()
+    try:
+        with writing(session):
+            extensions.request(session, current_user, task_id, request.form.get("requested_to", ""),
+                               request.form.get("reason", ""), now=clock())
+    except InvalidInput as exc:
+        item = require_task(session, current_user, task_id)
+        return task_page(item, {}, {}, 422, extension=(request.form, exc.fields))
     flash("延期申请已提交 (extension requested)", "success")
     return redirect(url_for("tasks.detail", task_id=task_id))
 
 
 @bp.post("/extensions/<int:request_id>/decision")
 @login_required
-@writes
-def decide_extension(request_id: int) -> Response:
-    """Approve (optionally to another date) or refuse an extension request."""
+def decide_extension(request_id: int) -> Response | tuple[str, int]:
+    """Approve (optionally to another date) or refuse an extension request; a refusal comes back on its form."""
     choice = request.form.get("approve", "")
-    if choice not in ("true", "false"):
-        raise InvalidInput("approve or refuse", {"approve": "must be true or false"})
-    extensions.decide(db_session(), current_user, request_id, choice == "true", request.form.get("note", ""),
-                      request.form.get("granted_to") or None, now=clock())
+    session = db_session()
+    try:
+        if choice not in ("true", "false"):
+            raise InvalidInput("approve or refuse", {"approve": "must be true or false"})
+        with writing(session):
+            extensions.decide(session, current_user, request_id, choice == "true", request.form.get("note", ""),
+                              request.form.get("granted_to") or None, now=clock())
+    except InvalidInput as exc:
+        return inbox_page(decision=(request_id, request.form, exc.fields), status=422)
     flash("已处理延期申请 (decided)", "success")
     return redirect(safe_next(request.form.get("next")))
 

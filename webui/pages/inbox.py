@@ -1,4 +1,6 @@
 """The inbox: my tasks and my unit's unclaimed tasks, least time left first; claim, release, transfer."""
+from typing import Any
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -19,8 +21,13 @@ bp = Blueprint("inbox", __name__)
 
 @bp.get("/")
 @login_required
-def index() -> str:
+def index() -> str | tuple[str, int]:
     """Show the user's inbox with its filters and paging (the table alone for htmx requests)."""
+    return inbox_page()
+
+
+def inbox_page(decision: tuple[int, Any, dict[str, str]] | None = None, status: int = 200) -> str | tuple[str, int]:
+    """Render the inbox; ``decision`` is a refused extension decision for its form: (request id, values, errors)."""
     session, filters = db_session(), filters_from_request()
     mine = engine_inbox.inbox_conditions(session, current_user)
     page = worklist.task_page(session, mine, filters, current_user, clock(), topics.load_calendar(session))
@@ -32,8 +39,8 @@ def index() -> str:
         "inbox/index.html", **shown, districts=worklist.org_choices(session, mine, Topic.district_id),
         waiting=worklist.waiting_choices(session, mine), saved=saved.list_for(session, current_user, "inbox"),
         export_endpoint="lists.export", view="inbox",
-        pending=extensions.pending_for(session, current_user),
-    )
+        pending=extensions.pending_for(session, current_user), decision=decision,
+    ), status
 
 
 @bp.post("/tasks/<int:task_id>/claim")

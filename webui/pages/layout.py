@@ -12,6 +12,7 @@ from engine.time.calendar import SHANGHAI
 from models import Role
 from webui.database import db_session
 from webui.i18n import select_locale
+from webui.pages.messages import in_words
 from workflows.notifications import notify
 from workflows.people import audit
 from workflows.topics.attachments import KIND_BY_TASK
@@ -28,6 +29,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(local_date, "local_date")
     app.add_template_filter(lambda task_id: KIND_BY_TASK.get(task_id, ""), "attachment_kind")
     app.add_template_filter(field_label, "field_label")
+    app.add_template_filter(in_words, "in_words")
     app.context_processor(_navigation)
 
 

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from engine.errors import InvalidInput
+from engine.errors import Forbidden, InvalidInput
 from engine.time.timeleft import warning_level
 from models import Organization, OrgKind, Role, TaskItem, TopicCategory, TopicSource, Unit
 from models.database import writing
@@ -76,6 +76,9 @@ def new() -> str | tuple[str, int] | Response:
                                  request.form.get("contact_phone", ""), request.form.get("contact_address", ""))
     except InvalidInput as exc:
         return render_template("topics/new.html", values=request.form, errors=exc.fields, **context), 422
+    except Forbidden:  # a district or town the clerk does not serve: said on the field, with the form kept
+        errors = {"town" if fields["town"] else "district": "not yours (不在您所在政协办公室的范围内，请从列表中选择)"}
+        return render_template("topics/new.html", values=request.form, errors=errors, **context), 403
     first = next((i for i in inbox.open_tasks(session, topic) if may_act(current_user, i)), None)
     return redirect(url_for("tasks.detail", task_id=first.id) if first else url_for("topics.detail", topic_id=topic.id))
 

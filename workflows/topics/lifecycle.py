@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -38,6 +38,7 @@ from models.database import writing
 from workflows.people.access import lineage_ids, require_task
 from workflows.rules.forms import FORMS, FormInvalid, validate
 from workflows.topics import notices, signing
+from workflows.topics.inbox import descendants
 
 PROCESS_FOR_LEVEL = {PlatformLevel.DISTRICT: "topic_district", PlatformLevel.TOWN: "topic_town"}
 TOPIC_FIELDS = ("title", "description", "category", "source", "platform_level", "district", "town")
@@ -125,7 +126,7 @@ def _complete(session: Session, actor: User, task_item_id: int, data: Mapping[st
         raise Conflict(f"topic {item.topic_id} is {item.topic.status.value}{reason}; its tasks cannot be completed")
     form = FORMS[item.context.get("form", item.bpmn_id)]
     try:
-        cleaned = validate(form, data, lambda code: _unit_exists(session, code))
+        cleaned = validate(form, data, lambda code: _unit_in_district(session, code, item.topic))
     except FormInvalid as exc:
         raise InvalidInput(f"the form {form.key} has errors", exc.errors) from None
     topic = item.topic
@@ -191,8 +192,10 @@ def load_instance(session: Session, topic: Topic) -> Instance:
     return WorkflowEngine.of(session).load(session, topic.id, topic.process_version_id)
 
 
-def _unit_exists(session: Session, code: str) -> bool:
-    return session.scalar(select(Unit.id).where(Unit.code == code)) is not None
+def _unit_in_district(session: Session, code: str, topic: Topic) -> bool:
+    """Tell whether a unit named in a form exists in the topic's district (another district's unit is refused)."""
+    unit_org = session.scalar(select(Unit.organization_id).where(Unit.code == code))
+    return unit_org is not None and unit_org in descendants(session, {topic.district_id})
 
 
 def close_if_ended(session: Session, topic: Topic, saved: Saved, actor: User | None, now: datetime) -> None:
@@ -210,4 +213,9 @@ def close_if_ended(session: Session, topic: Topic, saved: Saved, actor: User | N
 
 def history(session: Session, topic: Topic) -> list[Event]:
     """Return the topic's events, oldest first."""
-    return list(session.scalars(select(Event).where(Event.topic_id == topic.id).order_by(Event.at, Event.id)))
+    return list(session.scalars(history_query(topic)))
+
+
+def history_query(topic: Topic) -> Select[tuple[Event]]:
+    """Return the query of the topic's events, oldest first (the API pages it)."""
+    return select(Event).where(Event.topic_id == topic.id).order_by(Event.at, Event.id)
