@@ -33,17 +33,20 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["db_sessions"] = session_factory(engine)  # every session carries the WorkflowEngine
     app.teardown_appcontext(close_session)
 
-    from webui import i18n, security
+    from webui import converters, i18n, security
     from webui.api import admin as admin_api
     from webui.api import deadlines as deadlines_api
+    from webui.api import directory as directory_api
     from webui.api import operations as ops_api
     from webui.api import platform as platform_api
     from webui.api import topics as api
     from webui.pages import admin, admin_ops, auth, exports, inbox, supervision, tasks, topics
     from webui.pages import deadlines as deadline_pages
+    from webui.pages import directory as directory_pages
     from webui.pages import layout as pages
     from webui.pages import platform as platform_pages
 
+    converters.install(app)  # before the blueprints: their routes bind their converters when registered
     security.init_app(app)
     i18n.init_app(app)
     app.register_blueprint(api.bp)
@@ -51,10 +54,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(admin_api.bp)
     app.register_blueprint(ops_api.bp)
     app.register_blueprint(platform_api.bp)
-    for token_api in (api.bp, deadlines_api.bp, admin_api.bp, ops_api.bp, platform_api.bp):
+    app.register_blueprint(directory_api.bp)
+    for token_api in (api.bp, deadlines_api.bp, admin_api.bp, ops_api.bp, platform_api.bp, directory_api.bp):
         security.csrf.exempt(token_api)
     for blueprint in (auth.bp, inbox.bp, tasks.bp, topics.bp, supervision.bp, exports.bp, deadline_pages.bp,
-                      admin.bp, admin_ops.bp, platform_pages.bp):
+                      admin.bp, admin_ops.bp, platform_pages.bp, directory_pages.bp):
         app.register_blueprint(blueprint)
     pages.init_app(app)  # after the APIs, so its error pages take over for HTML routes
     if app.config.get("SCHEDULER") == "embedded":

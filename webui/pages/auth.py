@@ -160,6 +160,7 @@ def password() -> Response | str | tuple[str, int]:
         user = accounts.check_password(sess, current_user.username, request.form.get("current", ""), now,
                                        _address(), current_app.config["DEMO"])
         accounts.set_password(sess, user, request.form.get("new", ""))
+        user.must_change_password = False
         audit.record(sess, "password_changed", user, address=_address(), now=now)
 
     try:

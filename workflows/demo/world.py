@@ -61,6 +61,10 @@ USERS: list[tuple[str, str, Role, str | None, str | None]] = [
     ("admin", "流程管理员", Role.PROCESS_ADMIN, "changzhou", None),
     ("admin2", "流程管理员（复核）", Role.PROCESS_ADMIN, "changzhou", None),
     ("supervisor_city", "市政协专门指导组", Role.SUPERVISOR, "changzhou", None),
+    # 等保 2.0 separated duties: people and organizations, credentials, the audit log.
+    ("sysadmin", "系统管理员", Role.SYSTEM_ADMIN, "changzhou", None),
+    ("secadmin", "安全管理员", Role.SECURITY_ADMIN, "changzhou", None),
+    ("auditor", "安全审计员", Role.AUDITOR, "changzhou", None),
 ]
 for _d, _name in DISTRICTS:
     USERS += [

@@ -115,10 +115,10 @@ def create_user(session: Session, actor: User | None, *, username: str, display_
     user = User(username=username, display_name=display_name.strip(), phone=phone, email=email,
                 dingtalk_id=dingtalk_id.strip(), wecom_id=wecom_id.strip())
     session.add(user)
+    session.flush()  # the columns' defaults are set before the password policy touches the row
     if password:
         accounts.set_password(session, user, password)
         user.must_change_password = True
-    session.flush()
     audit.record(session, "user_created", actor, target=f"user:{user.id}", address=address,
                  before=None, after=describe(user))
     return user
