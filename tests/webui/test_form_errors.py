@@ -1,4 +1,5 @@
 """Bad input stays on its form: said in the user's language, with labels not codes, and what was typed kept."""
+import io
 import re
 from datetime import timedelta
 
@@ -103,3 +104,21 @@ def test_empty_required_fields_are_named_in_english_too(web, session):
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert re.search(r'id="f-rationale-error">Required<', page) and re.search(r'id="f-committee-error">Required<', page)
+
+
+def test_a_forbidden_upload_is_refused_on_the_form_by_the_server(web, session):
+    topic = start_topic(session, NOW)
+    drive(session, topic, upto("research"), NOW)
+    research = open_task(session, topic, "research")
+    committee = web("committee_tianning")
+    committee.get(f"/tasks/{research.id}")
+    response = committee.post(f"/tasks/{research.id}/attachments",
+                              {"file": (io.BytesIO(b"MZ\x90\x00 not a report"), "报告.exe")},
+                              content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code in (415, 422) and 'id="file-error"' in page and "只接受 PDF、Word、ODT、PNG、JPG 文件" in page
+    response = committee.post(f"/tasks/{research.id}", {"research_report": "走访 120 户", "action": "complete",
+                                                        "report_file": (io.BytesIO(b"MZ\x90"), "报告.exe")},
+                              content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert 400 <= response.status_code < 500 and 'id="f-report_file-error"' in page and ">走访 120 户</textarea>" in page

@@ -117,3 +117,25 @@ def test_a_closed_topic_and_its_timeline(screens, session):
     clerk.goto(f"{screens.base}/topics/?status=closed")
     expect(clerk.get_by_test_id("topics").get_by_test_id("topic-stage").first).to_have_text("已办结")
     screens.shot(clerk, "closed-topic-list")
+
+
+def test_an_oversized_or_forbidden_upload_is_refused_before_sending(screens, session):
+    topic = start_topic(session, NOW)
+    drive(session, topic, upto("research"), NOW)
+    research = open_task(session, topic, "research")
+    committee = screens.login("committee_tianning")
+    committee.goto(f"{screens.base}/tasks/{research.id}")
+    sent = []
+    committee.on("request", lambda r: sent.append(r.url) if r.method == "POST" else None)
+    committee.set_input_files("#f-report_file", files=[{"name": "调研报告.pdf", "mimeType": "application/pdf",
+                                                       "buffer": b"%PDF-1.4\n" + b"0" * (10 * 1024 * 1024 + 1)}])
+    expect(committee.locator("#f-report_file-check")).to_have_text("文件不得超过 10 MB，请压缩或拆分后再上传。")
+    committee.fill("#f-research_report", "走访住户 120 户。")
+    committee.get_by_role("button", name="提交", exact=True).click()
+    committee.set_input_files("#file", files=[{"name": "报告.exe", "mimeType": "application/octet-stream",
+                                               "buffer": b"MZ"}])
+    expect(committee.locator("#file-check")).to_have_text("只接受 PDF、Word、ODT、PNG、JPG 文件。")
+    committee.get_by_role("button", name="上传", exact=True).click()
+    screens.shot(committee, "upload-refused-in-browser")
+    assert sent == [] and committee.url.endswith(f"/tasks/{research.id}")
+    expect(committee.locator("#f-research_report")).to_have_value("走访住户 120 户。")

@@ -44,7 +44,7 @@ def raw_input(form: Form, submitted: MultiDict[str, Any]) -> dict[str, Any]:
 
 
 def task_page(item: TaskItem, values: dict[str, Any], errors: dict[str, str], status: int = 200,
-              extension: tuple[Any, dict[str, str]] | None = None) -> tuple[str, int]:
+              extension: tuple[Any, dict[str, str]] | None = None, upload_error: str = "") -> tuple[str, int]:
     """Render a task's page: its form with ``values`` and ``errors``, and the extension form's (values, errors)."""
     session = db_session()
     form = form_of(item)
@@ -61,6 +61,7 @@ def task_page(item: TaskItem, values: dict[str, Any], errors: dict[str, str], st
         submission=request.form.get("submission") or uuid4().hex,
         earlier=earlier, rehandling=_rehandling(item, earlier),
         ext_values=extension[0] if extension else {}, ext_errors=extension[1] if extension else {},
+        upload_error=upload_error,
     ), status
 
 
@@ -163,15 +164,18 @@ def _store_files(item: TaskItem, form: Form) -> dict[str, str]:
 @bp.post("/<int:task_id>/attachments")
 @login_required
 def upload(task_id: int) -> tuple[str, int] | Response:
-    """Attach a file (research report, minutes, reply letter) to a task."""
+    """Attach a file (research report, minutes, reply letter) to a task; a refused file is said on the form."""
     session = db_session()
     item = require_task(session, current_user, task_id)
     upload_file = request.files.get("file")
     if upload_file is None or not upload_file.filename:
-        raise InvalidInput("no file", {"file": "请选择文件 (choose a file)"})
-    with writing(session):
-        attachments.store(session, _files_dir(), current_user, item, upload_file.filename, upload_file.stream,
-                          now=clock())
+        return task_page(item, {}, {}, 422, upload_error="请选择文件 (choose a file)")
+    try:
+        with writing(session):
+            attachments.store(session, _files_dir(), current_user, item, upload_file.filename, upload_file.stream,
+                              now=clock())
+    except attachments.UploadRefused as exc:
+        return task_page(item, {}, {}, exc.status, upload_error=exc.message)
     flash("附件已上传 (file attached)", "success")
     return redirect(url_for("tasks.detail", task_id=task_id))
 

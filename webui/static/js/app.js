@@ -37,3 +37,43 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   });
 });
+
+// A file input with data-max-bytes is checked before the form is sent: its size and its type (the accept
+// list), said next to the field in the page's language. The server checks the same again.
+document.addEventListener("DOMContentLoaded", () => {
+  const problemOf = (input) => {
+    const file = input.files && input.files[0];
+    if (!file) return "";
+    const allowed = (input.accept || "").split(",").map((s) => s.trim().toLowerCase()).filter(Boolean);
+    const dot = file.name.lastIndexOf(".");
+    const suffix = dot >= 0 ? file.name.slice(dot).toLowerCase() : "";
+    if (allowed.length && !allowed.includes(suffix)) return input.dataset.wrongType;
+    if (file.size > Number(input.dataset.maxBytes)) return input.dataset.tooLarge;
+    return "";
+  };
+  const show = (input, message) => {
+    const id = `${input.id}-check`;
+    let note = document.getElementById(id);
+    if (!message) { if (note) note.remove(); input.removeAttribute("aria-invalid"); return; }
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "field-error";
+      note.id = id;
+      note.setAttribute("role", "alert");
+      input.insertAdjacentElement("afterend", note);
+    }
+    note.textContent = message;
+    input.setAttribute("aria-invalid", "true");
+  };
+  document.querySelectorAll("input[type=file][data-max-bytes]").forEach((input) => {
+    input.addEventListener("change", () => show(input, problemOf(input)));
+  });
+  document.body.addEventListener("submit", (event) => {
+    const bad = [...event.target.querySelectorAll("input[type=file][data-max-bytes]")].filter((i) => problemOf(i));
+    if (!bad.length) return;
+    bad.forEach((input) => show(input, problemOf(input)));
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    bad[0].focus();
+  }, true);
+});
