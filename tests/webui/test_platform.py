@@ -248,3 +248,34 @@ def test_the_dashboard_panel_shows_frequency_and_the_leaders_share_by_year(web, 
     assert "25%" in panel and "郑陆镇" in panel
     assert "—" in supervisor.get("/platform/activities/summary?year=2025").get_data(as_text=True)
     assert web("civil_tianning").get("/platform/activities/summary").status_code == 403
+
+
+def test_points_pages_api_and_xlsx_show_the_known_points(web, api, session: Session) -> None:  # type: ignore[no-untyped-def]
+    ids = known.members(session, NOW)
+    found = api.get("/api/v1/points?year=2026", headers=auth("supervisor_city")).get_json()
+    assert [(m["name"], m["points"]) for m in found["members"]] == [("王委员", 11), ("李委员", 7), ("赵委员", 5),
+                                                                    ("张委员", 0)]
+    assert found["rules"] == {"attended": 2, "spoke": 3, "recommended": 5, "follow_up": 4}
+    own = api.get("/api/v1/points?year=2026", headers=auth("member_tianning")).get_json()["members"]
+    assert [m["name"] for m in own] == ["王委员"]
+    assert api.get("/api/v1/points", headers=auth("civil_tianning")).status_code == 403
+    assert api.put("/api/v1/point-rules/2026/spoke", json={"points": 6},
+                   headers=auth("office_tianning")).status_code == 403
+    assert api.put("/api/v1/point-rules/2026/spoke", json={"points": 6},
+                   headers=auth("supervisor_city")).status_code == 200
+    assert api.get("/api/v1/points?year=2026", headers=auth("member_tianning")).get_json()["members"][0][
+        "points"] == 14
+    assert api.put("/api/v1/topics/1/recommendation", json={"member_id": ids["李委员"]},
+                   headers=auth("office_xinbei")).status_code == 404
+    page = web("member_tianning").get("/platform/points?year=2026").get_data(as_text=True)
+    assert "王委员" in page and "李委员" not in page and "14" in page
+    city = web("supervisor_city")
+    by_district = city.get("/platform/points?year=2026&by=district").get_data(as_text=True)
+    assert by_district.index("天宁区") < by_district.index("新北区")
+    from openpyxl import load_workbook
+    sheet = load_workbook(io.BytesIO(city.get("/platform/points.xlsx?year=2026").data)).active
+    assert [r[2] for r in sheet.iter_rows(min_row=2, values_only=True)] == ["王委员", "赵委员", "李委员", "张委员"]
+    city.get("/platform/points?year=2026")
+    assert city.post("/platform/points/rules", {"kind": "attended", "valid_year": "2026", "points": "x"}
+                     ).status_code == 422
+    assert web("housing_tianning").get("/platform/points").status_code == 403

@@ -12,7 +12,8 @@ from engine.errors import Forbidden, InvalidInput, NotFound, ShangliangError
 from models import Activity, ConsultationRoom, Organization, Participant, utcnow
 from webui.api.topics import _domain_error, json_body, token_required
 from webui.database import db_session, writes
-from workflows.platform import activities, assessment, coverage, rooms
+from workflows.people.access import require_topic
+from workflows.platform import activities, assessment, coverage, points, rooms
 
 bp = Blueprint("platform_api", __name__, url_prefix="/api/v1")
 bp.register_error_handler(ShangliangError, _domain_error)
@@ -275,3 +276,43 @@ def get_assessment() -> Response:
         "ratings": u.ratings, "satisfied": u.satisfied, "satisfaction_rate": u.satisfaction_rate,
         "rehandled": u.rehandled, "overdue_working_days": u.overdue_working_days, "score": u.score,
     } for i, u in enumerate(ranked, start=1)])
+
+
+@bp.get("/points")
+@token_required
+def get_points() -> Response:
+    """Members' points of ``?year=`` (the caller's scope, or a member's own), highest first, with the rules."""
+    session, year = db_session(), _year()
+    found = points.statements(session, g.user, year)
+    if not found and not points.may_set_rules(g.user):
+        raise Forbidden("points are seen by the CPPCC, supervisors and each member for themself")
+    return jsonify(year=year, rules={k.value: v for k, v in points.rules_for(session, year).items()},
+                   members=[{"rank": i, "code": s.code, "name": s.name, "sector": s.sector,
+                             "organization": s.organization, "events": {k.value: n for k, n in s.events.items()},
+                             "points": s.points} for i, s in enumerate(found, start=1)])
+
+
+@bp.put("/point-rules/<int:year>/<kind>")
+@token_required
+@writes
+def put_point_rule(year: int, kind: str) -> Response:
+    """Set the points an event kind earns in a year: ``{"points": n}`` (the city)."""
+    value = json_body().get("points")
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise InvalidInput("bad body", {"points": "an integer"})
+    points.set_rule(db_session(), g.user, kind, year, value, now=_now())
+    return jsonify(kind=kind, valid_year=year, points=value)
+
+
+@bp.put("/topics/<int:topic_id>/recommendation")
+@token_required
+@writes
+def put_recommendation(topic_id: int) -> Response:
+    """Record the member who recommended a topic: ``{"member_id": n}``."""
+    session = db_session()
+    topic = require_topic(session, g.user, topic_id)
+    member_id = json_body().get("member_id")
+    if not isinstance(member_id, int) or isinstance(member_id, bool):
+        raise InvalidInput("bad body", {"member_id": "an integer"})
+    points.recommend(session, g.user, topic, points.member_by_id(session, member_id), now=_now())
+    return jsonify(topic_id=topic_id, member_id=member_id)

@@ -52,6 +52,13 @@ def platform_paths(op: Callable[..., dict[str, Any]], path_id: Callable[[str], d
             params=[path_id("activity_id"), path_id("participant_id")])},
         "/activities/check-in/{code}": {"post": op("Check the caller in from the activity's QR code",
                                                    params=[{**_CODE}])},
+        "/points": {"get": op("Members' points of a year with the year's rules, highest first", params=year)},
+        "/point-rules/{year}/{kind}": {"put": op(
+            "Set the points an event kind earns in a year (city)", body=json_object,
+            params=[path_id("year"), {"name": "kind", "in": "path", "required": True,
+                                      "schema": {"enum": ["attended", "spoke", "recommended", "follow_up"]}}])},
+        "/topics/{topic_id}/recommendation": {"put": op("Record the member who recommended a topic",
+                                                        body=json_object, params=[path_id("topic_id")])},
         "/assessment": {"get": op("Handling units' annual assessment, ranked", params=year)},
         "/activity-targets/{district}/{year}": {"put": op(
             "Set a district's yearly target of activities per platform", body=json_object,

@@ -15,15 +15,16 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from engine.errors import InvalidInput
-from models import ActivityForm, Have, Member, Organization, OrgKind, ParticipantKind
+from models import ActivityForm, FollowUpRound, Have, Member, Organization, OrgKind, ParticipantKind, PointEvent, Role
 from models.database import writing
 from webui.database import db_session
 from webui.security import clock
-from workflows.platform import activities, assessment, coverage, rooms
+from workflows.platform import activities, assessment, coverage, points, rooms
 
 bp = Blueprint("platform", __name__, url_prefix="/platform")
 LABELS = {"have_labels": rooms.HAVE_LABELS, "function_labels": rooms.FUNCTIONS,
-          "form_labels": activities.FORM_LABELS, "kind_labels": activities.KIND_LABELS}
+          "form_labels": activities.FORM_LABELS, "kind_labels": activities.KIND_LABELS,
+          "round_labels": activities.ROUND_LABELS}
 
 
 def _evidence_dir() -> Path:
@@ -207,7 +208,7 @@ def plan() -> str | tuple[str, int] | Response:
     choices = _platform_choices(_seeing())
     if not choices:
         abort(403)
-    context: dict[str, Any] = dict(choices=choices, forms=list(ActivityForm), **LABELS)
+    context: dict[str, Any] = dict(choices=choices, forms=list(ActivityForm), rounds=list(FollowUpRound), **LABELS)
     if request.method == "GET":
         return render_template("platform/activity_form.html", values=request.args, errors={}, **context)
     session = db_session()
@@ -266,7 +267,9 @@ def attendance(activity_id: int, participant_id: int) -> Response:
     session = db_session()
     with writing(session):
         found = activities.require_activity(session, current_user, activity_id)
-        activities.tick(session, current_user, found, participant_id, request.form.get("present") == "1", clock())
+        spoke = request.form.get("spoke")
+        activities.tick(session, current_user, found, participant_id, request.form.get("present") == "1", clock(),
+                        spoke=None if spoke is None else spoke == "1")
     return redirect(url_for("platform.activity", activity_id=activity_id))
 
 
@@ -350,3 +353,49 @@ def assessment_page(fmt: str = "") -> str | Response:
         return Response(xlsx(_("年度综合考核"), headers, rows), mimetype=XLSX,
                         headers={"Content-Disposition": f'attachment; filename="assessment-{year}.xlsx"'})
     return render_template("platform/assessment.html", year=year, ranked=ranked)
+
+
+@bp.get("/points")
+@bp.get("/points.<any(xlsx):fmt>")
+@login_required
+def points_page(fmt: str = "") -> str | Response:
+    """Show the members' points of a year ranked per sector or per district, the rules, and the XLSX."""
+    session, year = db_session(), _year()
+    found = points.statements(session, current_user, year)
+    may_set = points.may_set_rules(current_user)
+    if not found and not may_set:
+        abort(403)
+    key = "organization" if request.args.get("by") == "district" else "sector"
+    if fmt == "xlsx":
+        headers = [_("名次"), _("编号"), _("委员"), _("界别"), _("所属政协")] + [
+            _(points.EVENT_LABELS[k]) for k in PointEvent] + [_("积分")]
+        rows: list[list[object]] = [[i, s.code, s.name, s.sector, s.organization, *[s.events[k] for k in PointEvent],
+                                     s.points] for i, s in enumerate(found, start=1)]
+        return Response(xlsx(_("委员履职积分"), headers, rows), mimetype=XLSX,
+                        headers={"Content-Disposition": f'attachment; filename="member-points-{year}.xlsx"'})
+    return render_template("platform/points.html", year=year, groups=points.ranked_by(found, key), by=key,
+                           rules=points.rules_for(session, year), may_set=may_set, events=list(PointEvent),
+                           event_labels=points.EVENT_LABELS, total=len(found))
+
+
+@bp.post("/points/rules")
+@login_required
+def set_point_rule() -> Response:
+    """Set the points of one event kind for a year (the city)."""
+    session = db_session()
+    year_raw, points_raw = request.form.get("valid_year", ""), request.form.get("points", "")
+    if not (year_raw.isdigit() and points_raw.isdigit()):
+        raise InvalidInput("bad rule", {"points": _("请填写整数")})
+    with writing(session):
+        points.set_rule(session, current_user, request.form.get("kind", ""), int(year_raw), int(points_raw), clock())
+    flash(_("积分规则已保存"), "success")
+    return redirect(url_for("platform.points_page", year=year_raw))
+
+
+@bp.app_context_processor
+def _platform_links() -> dict[str, Any]:
+    """Tell the navigation which platform pages a member or a unit's staff opens (others use the 协商平台 tab)."""
+    user = current_user
+    signed_in = bool(getattr(user, "is_authenticated", False))
+    return {"may_see_points": signed_in and user.has_role(Role.MEMBER),
+            "may_see_assessment": signed_in and user.has_role(Role.HANDLING_UNIT)}
