@@ -13,6 +13,7 @@ from engine.diagrams import diff as diagram_diff
 from engine.diagrams.loading import MAX_DIAGRAM_BYTES
 from engine.errors import InvalidInput, ShangliangError, TooLarge
 from models import ProcessDraft, ProcessVersion, Role
+from webui.api import paging
 from webui.api.topics import _domain_error, json_body, token_required
 from webui.database import db_session, writes
 from webui.security import diagram_file, download_only
@@ -63,7 +64,9 @@ def list_versions() -> Response:
     query = select(ProcessVersion).order_by(ProcessVersion.id.desc())
     versions = [v for v in db_session().scalars(query)
                 if not request.args.get("process_id") or v.definition.process_id == request.args["process_id"]]
-    return jsonify(versions=[version_json(v) for v in versions])
+    page = paging.page_args()
+    found, total = paging.paged_list(versions, page)
+    return paging.page_json("versions", [version_json(v) for v in found], total, page)
 
 
 @bp.post("/processes")
@@ -148,7 +151,9 @@ def diff() -> Response:
 def list_bindings() -> Response:
     """List which version each district's new topics use (district null: the default)."""
     require_role(g.user, Role.PROCESS_ADMIN, Role.SUPERVISOR)
-    return jsonify(bindings=[vars(r) for r in bindings.table(db_session())])
+    page = paging.page_args(default=paging.MAX_PER_PAGE)
+    found, total = paging.paged_list(bindings.table(db_session()), page)
+    return paging.page_json("bindings", [vars(r) for r in found], total, page)
 
 
 @bp.put("/bindings")
@@ -180,7 +185,9 @@ def delete_binding() -> Response:
 @token_required
 def list_drafts() -> Response:
     """List the drafts being edited."""
-    return jsonify(drafts=[draft_json(d) for d in drafts.listing(db_session(), g.user)])
+    page = paging.page_args()
+    found, total = paging.paged_list(drafts.listing(db_session(), g.user), page)
+    return paging.page_json("drafts", [draft_json(d) for d in found], total, page)
 
 
 @bp.post("/drafts")

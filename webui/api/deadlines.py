@@ -21,6 +21,7 @@ from models import (
     TaskItem,
     utcnow,
 )
+from webui.api import paging
 from webui.api.deadline_shapes import (
     calendar_json,
     clock_json,
@@ -40,6 +41,9 @@ from workflows.topics import handling
 from workflows.topics import lifecycle as topics
 
 bp = Blueprint("deadlines_api", __name__, url_prefix="/api/v1")
+# The years a working-day calendar can be entered for; any other year is no such resource (404).
+MIN_YEAR, MAX_YEAR = 1900, 2200
+YEAR_ROUTE = f"/calendar/years/<int(min={MIN_YEAR}, max={MAX_YEAR}):year>"
 bp.register_error_handler(ShangliangError, _domain_error)
 
 
@@ -60,7 +64,7 @@ def due_date() -> Response:
     return jsonify(due=due.date.isoformat(), provisional=due.provisional, due_at=due.end_at().isoformat())
 
 
-@bp.get("/calendar/years/<int:year>")
+@bp.get(YEAR_ROUTE)
 @token_required
 def calendar_year(year: int) -> Response:
     """Show a year's staff-entered days and whether its schedule is official."""
@@ -69,7 +73,7 @@ def calendar_year(year: int) -> Response:
     return jsonify(calendar_json(year, year in PACKAGE_YEARS, entered.get(year), workdays.days_of(session, year)))
 
 
-@bp.put("/calendar/years/<int:year>")
+@bp.put(YEAR_ROUTE)
 @token_required
 @writes
 def enter_calendar_year(year: int) -> Response:
@@ -174,14 +178,18 @@ def task_extensions(task_id: int) -> Response:
     """List a task's extension requests (for those who may see its topic)."""
     session = db_session()
     item = _visible_task(task_id)
-    return jsonify(extensions=[extension_json(e) for e in extensions.of_task(session, item)])
+    page = paging.page_args()
+    found, total = paging.paged_list(extensions.of_task(session, item), page)
+    return paging.page_json("extensions", [extension_json(e) for e in found], total, page)
 
 
 @bp.get("/extensions")
 @token_required
 def pending_extensions() -> Response:
     """List the pending requests the user may decide."""
-    return jsonify(extensions=[extension_json(e) for e in extensions.pending_for(db_session(), g.user)])
+    page = paging.page_args()
+    found, total = paging.paged_list(extensions.pending_for(db_session(), g.user), page)
+    return paging.page_json("extensions", [extension_json(e) for e in found], total, page)
 
 
 @bp.post("/extensions/<int:request_id>/decision")
@@ -198,8 +206,10 @@ def decide_extension(request_id: int) -> Response:
 @bp.get("/notifications")
 @token_required
 def list_notifications() -> Response:
-    """The user's unread in-app notifications, newest first."""
-    return jsonify(notifications=[notification_json(n) for n in notify.unread(db_session(), g.user)])
+    """The user's unread in-app notifications, newest first, a page at a time."""
+    page = paging.page_args()
+    found, total = paging.paged_query(db_session(), notify.unread_query(g.user), page)
+    return paging.page_json("notifications", [notification_json(n) for n in found], total, page)
 
 
 @bp.post("/notifications/<int:notification_id>/read")
@@ -218,7 +228,9 @@ def read_notification(notification_id: int) -> Response:
 def list_routes() -> Response:
     """The active outside notification routes (process administrators)."""
     _admin_only()
-    return jsonify(routes=[route_json(r) for r in routes.active(db_session())])
+    page = paging.page_args()
+    found, total = paging.paged_list(routes.active(db_session()), page)
+    return paging.page_json("routes", [route_json(r) for r in found], total, page)
 
 
 @bp.post("/routes")
@@ -247,17 +259,18 @@ def list_deliveries() -> Response:
     """The delivery log, newest first (``?status=pending|sending|sent|failed``), for administrators and supervisors."""
     if not (g.user.has_role(Role.PROCESS_ADMIN) or g.user.has_role(Role.SUPERVISOR)):
         raise Forbidden("only process administrators and supervisors may read the delivery log")
-    query = select(Delivery).order_by(Delivery.id.desc()).limit(200)
+    query = select(Delivery).order_by(Delivery.id.desc())
     if request.args.get("status"):
         try:
             query = query.where(Delivery.status == DeliveryStatus(request.args["status"]))
         except ValueError:
             raise InvalidInput("bad query", {"status": "must be pending, sending, sent or failed"}) from None
-    session = db_session()
-    found = session.scalars(query).all()
+    session, page = db_session(), paging.page_args()
+    found, total = paging.paged_query(session, query, page)
     attempts = session.scalars(select(DeliveryAttempt).where(DeliveryAttempt.delivery_id.in_([d.id for d in found]))
                                .order_by(DeliveryAttempt.id)).all()
-    return jsonify(deliveries=[delivery_json(d, [a for a in attempts if a.delivery_id == d.id]) for d in found])
+    return paging.page_json("deliveries", [delivery_json(d, [a for a in attempts if a.delivery_id == d.id])
+                                           for d in found], total, page)
 
 
 def _visible_task(task_id: int) -> TaskItem:

@@ -72,7 +72,7 @@ def json_body() -> dict[str, Any]:
 @bp.get("/openapi.json")
 def openapi() -> Response:
     """Serve the OpenAPI description of this API."""
-    return jsonify(OPENAPI)
+    return jsonify(paging.documented(OPENAPI))
 
 
 @bp.get("/me")

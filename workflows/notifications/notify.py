@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from models import Delivery, Notification, NotifyRoute, Organization, Role, RoleAssignment, TaskItem, Topic, User
@@ -100,8 +100,13 @@ def notification_rows(message: Message, users: Iterable[User], routes: Sequence[
 
 def unread(session: Session, user: User, limit: int = 100) -> list[Notification]:
     """Return the user's unread notifications, newest first."""
+    return list(session.scalars(unread_query(user).limit(limit)))
+
+
+def unread_query(user: User) -> Select[tuple[Notification]]:
+    """Return the query of the user's unread notifications, newest first (the API pages it)."""
     query = select(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
-    return list(session.scalars(query.order_by(Notification.id.desc()).limit(limit)))
+    return query.order_by(Notification.id.desc())
 
 
 def mark_read(session: Session, user: User, notification_id: int | None, now: datetime) -> int:

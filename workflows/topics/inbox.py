@@ -2,9 +2,10 @@
 
 The API reads ``inbox``; the inbox page pages ``inbox_conditions`` through workflows/topics/worklist.py.
 """
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import ColumnElement, Select, and_, false, or_, select
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from models import Organization, TaskItem, TaskStatus, Topic, User
@@ -59,21 +60,49 @@ def _reach(session: Session, user: User, status: TaskStatus) -> list[ColumnEleme
     return [*clauses, mine]
 
 
-def inbox(session: Session, user: User, status: TaskStatus = TaskStatus.READY, limit: int = 200) -> list[TaskItem]:
+@dataclass(frozen=True)
+class After:
+    """Where a page of the inbox ends: the last task's deadline (None: no deadline) and id, in inbox order."""
+
+    due_at: datetime | None
+    id: int
+
+    @classmethod
+    def of(cls, item: TaskItem) -> "After":
+        """Return the position just after ``item``."""
+        return cls(item.due_at, item.id)
+
+
+def inbox(session: Session, user: User, status: TaskStatus = TaskStatus.READY, limit: int = 200,
+          after: After | None = None) -> list[TaskItem]:
     """Return the user's tasks in the given status, least time left first (the order of ``inbox_query``).
 
     Each way a task can be the user's is read on its own, in the order of the (unit, status,
     due_at) index, at most ``limit`` rows, and the parts are merged: a busy unit's inbox reads
-    ``limit`` rows instead of sorting all its open tasks.
+    ``limit`` rows instead of sorting all its open tasks. ``after`` starts the list behind a
+    task of an earlier page (keyset paging: the next page costs the same as the first).
     """
     found: dict[int, TaskItem] = {}
     for condition in _reach(session, user, status):
         mine = select(TaskItem).where(TaskItem.status == status, condition)
         dated = mine.where(TaskItem.due_at.is_not(None)).order_by(TaskItem.due_at, TaskItem.id).limit(limit)
         undated = mine.where(TaskItem.due_at.is_(None)).order_by(TaskItem.id).limit(limit)
-        for query in (dated, undated):
+        if after is not None and after.due_at is None:
+            queries = [undated.where(TaskItem.id > after.id)]  # every dated task came before
+        elif after is not None:
+            queries = [dated.where(or_(TaskItem.due_at > after.due_at,
+                                       and_(TaskItem.due_at == after.due_at, TaskItem.id > after.id))), undated]
+        else:
+            queries = [dated, undated]
+        for query in queries:
             found.update((item.id, item) for item in session.scalars(query))
     return sorted(found.values(), key=_least_time_left)[:limit]
+
+
+def inbox_total(session: Session, user: User, status: TaskStatus = TaskStatus.READY) -> int:
+    """Count the user's tasks in the given status (every page of ``inbox`` together)."""
+    return session.scalar(select(func.count()).select_from(TaskItem).where(
+        *inbox_conditions(session, user, status))) or 0
 
 
 def _least_time_left(item: TaskItem) -> tuple[bool, datetime, int]:
