@@ -8,6 +8,7 @@ from .draft import ProcessDraft
 from .event import Event
 from .member import LiaisonGroup, Member, Sector
 from .notification import Channel, Delivery, DeliveryAttempt, DeliveryStatus, Notification, NotifyRoute
+from .operations import Heartbeat
 from .org import Organization, OrgKind, Unit, UnitKind
 from .people import Delegation, Role, RoleAssignment, User
 from .platform import (
@@ -63,6 +64,7 @@ __all__ = [
     "ExtensionRequest",
     "ExtensionState",
     "FeedbackTally",
+    "Heartbeat",
     "LiaisonGroup",
     "Member",
     "Notification",

@@ -33,7 +33,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["db_sessions"] = session_factory(engine)  # every session carries the WorkflowEngine
     app.teardown_appcontext(close_session)
 
-    from webui import converters, i18n, security
+    from webui import converters, i18n, operations, security
     from webui.api import admin as admin_api
     from webui.api import deadlines as deadlines_api
     from webui.api import directory as directory_api
@@ -49,6 +49,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     converters.install(app)  # before the blueprints: their routes bind their converters when registered
     security.init_app(app)
     i18n.init_app(app)
+    operations.init_app(app)  # /healthz, /readyz, /metrics; request ids, timings and JSON log lines
     app.register_blueprint(api.bp)
     app.register_blueprint(deadlines_api.bp)
     app.register_blueprint(admin_api.bp)

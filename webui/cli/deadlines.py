@@ -4,7 +4,6 @@ Registered on the main command group by webui/cli.py; like the other commands th
 named user (``--as``) where the action needs a role, and fail with one line and exit status 2.
 """
 import json
-import logging
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +18,7 @@ from engine.time import clocks, scheduler
 from models import Organization, OrgKind
 from models.database import writing
 from webui.database import database_sessions
+from webui.operations import install_json_logging
 from workflows.deadlines import calendar_edits as workdays
 from workflows.deadlines.recurring import SweepAndDeliver
 from workflows.demo import world as demo
@@ -68,7 +68,7 @@ def sweep(at: str | None) -> None:
               help="seconds between sweeps")
 def run_scheduler(interval: int) -> None:
     """Run the deadline sweep every INTERVAL seconds in this process (use beside several web workers)."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    install_json_logging()  # one JSON line per sweep, like the web server's per request
     job = _job()
     click.echo(f"scheduler started: sweeping every {interval} s", err=True)
     with database_sessions() as sessions:

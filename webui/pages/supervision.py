@@ -10,6 +10,7 @@ from models import Role, Topic
 from webui.database import db_session, writes
 from webui.pages.lists import filters_from_request, list_context
 from webui.security import clock, roles_required, safe_next
+from workflows.deadlines import heartbeat
 from workflows.rules.stages import STAGE_LABELS
 from workflows.supervision import dashboard as overview
 from workflows.supervision import escalation as supervision
@@ -37,8 +38,9 @@ def dashboard() -> str:
         "stages": _series([(s, _(STAGE_LABELS[s]), figures.by_stage[s]) for s in stages], "stage"),
         "labels": {"open": _("在办"), "yellow": _("黄牌"), "red": _("红牌")}, "list": url_for("supervision.tasks"),
     }
+    sweep = heartbeat.freshness(db_session(), clock(), heartbeat.stale_after())  # a stopped scheduler shows here
     return render_template("supervision/dashboard.html", figures=figures, stage_labels=STAGE_LABELS, stages=stages,
-                           groups=groups, units=units, chart=chart)
+                           groups=groups, units=units, chart=chart, sweep=sweep)
 
 
 def _series(entries: list[tuple[str, str, Counter[str]]], key: str) -> dict[str, object]:

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from models import Channel, Delivery, DeliveryAttempt, DeliveryStatus
 from models.database import require_no_writing, require_writing, writing
+from workflows import monitoring
 
 BACKOFF_SECONDS = (60, 300, 900, 3600)
 MAX_RESPONSE_BYTES = 64 * 1024
@@ -133,7 +134,9 @@ def _finish(session: Session, delivery: Delivery, ok: bool, detail: str, now: da
     elif delivery.attempts >= settings.max_attempts:
         delivery.status, delivery.last_error = DeliveryStatus.FAILED, detail
         report.failed += 1
+        monitoring.DELIVERY_FAILURES.labels(delivery.channel.value, "failed").inc()
     else:
+        monitoring.DELIVERY_FAILURES.labels(delivery.channel.value, "retry").inc()
         wait = BACKOFF_SECONDS[min(delivery.attempts, len(BACKOFF_SECONDS)) - 1]
         delivery.status, delivery.last_error = DeliveryStatus.PENDING, detail
         delivery.next_attempt_at = now + timedelta(seconds=wait)
