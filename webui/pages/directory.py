@@ -221,7 +221,7 @@ def unit_active(unit_id: int) -> WerkzeugResponse:
 
 def _render_people(**context: Any) -> str:
     query = (request.args.get("q") or "").strip()
-    people = select(User).order_by(User.active.desc(), User.username).limit(PAGE)
+    people = select(User).order_by(User.active.desc(), User.id.desc()).limit(PAGE)  # newest first
     if query:
         like = f"%{query}%"
         people = people.where(or_(User.username.ilike(like), User.display_name.ilike(like), User.phone.ilike(like)))
