@@ -34,7 +34,7 @@ from models import (
 from models.database import require_writing
 from workflows.i18n import N_
 from workflows.notifications.notify import Message, notify
-from workflows.platform import rooms
+from workflows.platform import consultation, rooms
 
 ROUND_LABELS = {FollowUpRound.RESEARCH: N_("再调研"), FollowUpRound.INSPECTION: N_("再视察"),
                 FollowUpRound.CONSULTATION: N_("再协商")}
@@ -87,6 +87,8 @@ def plan(session: Session, user: User, form: Mapping[str, Any], now: datetime | 
     if problems:
         raise InvalidInput("the activity was not planned", problems)
     assert platform is not None and held_on is not None
+    if topic is not None and follow_up is None and consultation.consultation_activity(session, topic.id):
+        raise Conflict(f"topic {topic.id} has its consultation activity already; plan a follow-up round instead")
     district = platform.district()
     activity = Activity(code=secrets.token_urlsafe(12), title=title, platform_id=platform.id,
                         district_id=district.id if district else platform.id, room_id=room.id if room else None,

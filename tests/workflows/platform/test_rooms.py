@@ -99,3 +99,27 @@ def test_bad_room_input_is_refused_field_by_field(session: Session, tmp_path: Pa
         made = rooms.register(session, office, "qinglong", {"name": "青龙议事室"})
         with pytest.raises(UploadRefused):
             rooms.add_evidence(session, tmp_path, office, made, Have.SITE, "x.png", io.BytesIO(b"<script>"))
+
+
+def test_the_consultation_task_creates_the_topic_s_activity_and_keeps_it_in_step(session: Session) -> None:
+    from engine.errors import Conflict
+    from tests.factories import drive, start_topic
+    from workflows.demo.world import district_path
+
+    path = district_path("tianning", assisting=False)
+    meeting = [s[0] for s in path].index("hold_meeting")
+    topic = start_topic(session, NOW)
+    drive(session, topic, path[:meeting], NOW)
+    office = user_named(session, "office_tianning")
+    with writing(session), pytest.raises(Conflict):  # the materials task created it: a second one would disagree
+        activities.plan(session, office, {"title": "另一场", "platform": "tianning", "form": "online",
+                                          "held_on": "2026-05-28", "topic_id": str(topic.id)})
+    drive(session, topic, path[meeting:meeting + 1], NOW)
+    [activity] = activities.activities_in(session, office, 2026)
+    assert (activity.topic_id, activity.platform.code, activity.form.value) == (topic.id, "tianning", "on_site")
+    assert (activity.held_on, activity.materials_sent_on) == (date(2026, 5, 28), date(2026, 5, 20))
+    with writing(session):
+        follow_up = activities.plan(session, office, {"title": "再视察", "platform": "tianning", "form": "on_site",
+                                                      "held_on": "2026-09-01", "topic_id": str(topic.id),
+                                                      "follow_up": "inspection"})
+    assert follow_up.follow_up is not None and follow_up.topic_id == topic.id
