@@ -172,7 +172,7 @@ def load(session: Session, now: datetime) -> None:
         return
     load_world(session)
     set_demo_credentials(session)
-    _topics(session, now)
+    load_topics(session, now)
 
 
 def set_demo_credentials(session: Session) -> None:
@@ -254,8 +254,15 @@ def _users(session: Session) -> None:
     session.flush()
 
 
-def _topics(session: Session, now: datetime) -> None:
-    """Start topics in 天宁 and 郑陆 and move each a different number of steps along."""
+# How many days ago each demo topic's open task opened, chosen so that a newcomer sees a realistic mix
+# against today's date: about half green, a quarter yellow (inside the warning window), a quarter red.
+DISTRICT_OPENED_DAYS_AGO = (3, 24, 10, 5, 2, 20, 8, 80, 10, 5)
+TOWN_OPENED_DAYS_AGO = (1, 15, 6)
+DAYS_BETWEEN_STEPS = 3
+
+
+def load_topics(session: Session, now: datetime) -> None:
+    """Start topics in 天宁 and 郑陆, move each a different number of steps along, dated back from ``now``."""
     titles = [
         "老旧小区加装电梯",
         "背街小巷停车难",
@@ -270,10 +277,12 @@ def _topics(session: Session, now: datetime) -> None:
     ]
     path = district_path("tianning", sensitive=True)
     for index, title in enumerate(titles):
-        start = now - timedelta(days=60 - index * 5)
-        topic = _start(session, "office_tianning", title, "district", "tianning", None, start)
-        run_steps(session, topic, path[: index * len(path) // (len(titles) - 1)], start)
-    rejected = _start(session, "office_tianning", "设立商业综合体（不宜协商）", "district", "tianning", None, now)
+        steps = path[: index * len(path) // (len(titles) - 1)]
+        opened = now - timedelta(days=DISTRICT_OPENED_DAYS_AGO[index])
+        topic = _start(session, "office_tianning", title, "district", "tianning", None, _proposed(opened, steps))
+        run_dated(session, topic, steps, opened)
+    rejected = _start(session, "office_tianning", "设立商业综合体（不宜协商）", "district", "tianning", None,
+                      now - timedelta(days=2))
     run_steps(
         session,
         rejected,
@@ -281,13 +290,28 @@ def _topics(session: Session, now: datetime) -> None:
             ("submit_proposal", "office_tianning", {"rationale": "商业项目", "committee": "tianning-cmt-economy"}),
             ("chairs_review", "chair_tianning", {"approved": False, "opinion": "属于市场行为，不列入协商议题"}),
         ],
-        now,
+        now - timedelta(days=2),
     )
     town_steps = town_path("tianning", "zhenglu")
     for index, title in enumerate(["村道路灯修复", "村民议事会规范化", "农村污水处理"]):
-        start = now - timedelta(days=30 - index * 5)
-        topic = _start(session, "office_zhenglu", title, "town", "tianning", "zhenglu", start)
-        run_steps(session, topic, town_steps[: index * 4], start)
+        steps = town_steps[: index * 4]
+        opened = now - timedelta(days=TOWN_OPENED_DAYS_AGO[index])
+        topic = _start(session, "office_zhenglu", title, "town", "tianning", "zhenglu", _proposed(opened, steps))
+        run_dated(session, topic, steps, opened)
+
+
+def _proposed(opened: datetime, steps: list[tuple[str, str, dict[str, Any]]]) -> datetime:
+    """Return when a topic was proposed, so that its steps can be spaced out before ``opened``."""
+    return opened - timedelta(days=DAYS_BETWEEN_STEPS * len(steps), hours=1)
+
+
+def run_dated(session: Session, topic: Topic, steps: list[tuple[str, str, dict[str, Any]]], opened: datetime) -> None:
+    """Complete the steps a few days apart, the last at ``opened``; dates in the forms follow the steps."""
+    for back, (task_id, username, data) in zip(range(len(steps) - 1, -1, -1), steps, strict=True):
+        at = opened - timedelta(days=DAYS_BETWEEN_STEPS * back)
+        dated = {k: at.date().isoformat() if k.endswith("_on") else at.year if k == "plan_year" else v
+                 for k, v in data.items()}
+        run_steps(session, topic, [(task_id, username, dated)], at - timedelta(hours=1))
 
 
 def _start(
