@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from webui.api.directory_paths import directory_paths
 from webui.api.platform_paths import platform_paths
 
 _ERROR = {"$ref": "#/components/responses/Error"}
@@ -187,6 +188,7 @@ OPENAPI: dict[str, Any] = {
         },
         **ADMIN_PATHS,
         **platform_paths(_op, _path_id, _query, _JSON_OBJECT),
+        **directory_paths(_op, _query),
         "/openapi.json": {
             "get": {
                 "summary": "This document",

@@ -16,6 +16,7 @@ from models import LiaisonGroup, Member, Organization, OrgKind, Role, RoleAssign
 from models.database import require_writing
 from workflows.people import audit
 from workflows.people.access import require
+from workflows.people.directory import require_system_admin
 
 CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 GRASSROOTS = (OrgKind.TOWN, OrgKind.STREET, OrgKind.PARK)
@@ -82,6 +83,7 @@ def create(session: Session, actor: User | None, code: str, name: str, kind: Org
            parent: Organization | None, address: str = "") -> Organization:
     """Add an organization under a parent whose level fits."""
     require_writing(session)
+    require_system_admin(actor, parent)
     problems = {"code": code_problem(code), "name": "" if name.strip() else "请填写名称 (a name is required)",
                 "parent": parent_problem(kind, parent)}
     if not problems["code"] and session.scalar(select(Organization.id).where(Organization.code == code)):
@@ -100,6 +102,7 @@ def create(session: Session, actor: User | None, code: str, name: str, kind: Org
 def rename(session: Session, actor: User | None, org: Organization, name: str, address: str = "") -> None:
     """Give an organization a new name; its code stays."""
     require_writing(session)
+    require_system_admin(actor, org)
     _refuse({"name": "" if name.strip() else "请填写名称 (a name is required)"}, "the name cannot be used")
     before = describe(org)
     org.name = name.strip()
@@ -110,6 +113,7 @@ def rename(session: Session, actor: User | None, org: Organization, name: str, a
 def move(session: Session, actor: User | None, org: Organization, parent: Organization, address: str = "") -> None:
     """Put an organization under another parent; a move under itself or its own subtree is refused."""
     require_writing(session)
+    require_system_admin(actor, org, parent)
     if org.id in {o.id for o in parent.lineage()}:
         raise InvalidInput("the move would make a cycle", {
             "parent": f"{parent.name} 是 {org.name} 本身或其下级，不能作为上级 (the tree would have a cycle)"})
@@ -128,6 +132,7 @@ def merge(session: Session, actor: User | None, source: Organization, target: Or
     history; whoever covers the target covers the source's topics too (``Organization.lineage``).
     """
     require_writing(session)
+    require_system_admin(actor, source, target)
     if source.id == target.id or source.id in {o.id for o in target.lineage()}:
         raise InvalidInput("the merge would make a cycle",
                            {"target": "不能合并到自身或其下级 (the tree would have a cycle)"})
@@ -170,6 +175,7 @@ def _move_assignments(session: Session, source: Organization, target: Organizati
 def deactivate(session: Session, actor: User | None, org: Organization, address: str = "") -> None:
     """Stop using an organization; its active children must be moved or deactivated first."""
     require_writing(session)
+    require_system_admin(actor, org)
     children = session.scalar(select(func.count(Organization.id)).where(
         Organization.parent_id == org.id, Organization.active.is_(True))) or 0
     if children:
@@ -184,6 +190,7 @@ def deactivate(session: Session, actor: User | None, org: Organization, address:
 def reactivate(session: Session, actor: User | None, org: Organization, address: str = "") -> None:
     """Use a deactivated (not merged) organization again."""
     require_writing(session)
+    require_system_admin(actor, org)
     if org.merged_into_id is not None:
         raise Conflict(f"{org.name} 已并入其他组织，不能重新启用 (it was merged)")
     before = describe(org)
@@ -195,6 +202,7 @@ def reactivate(session: Session, actor: User | None, org: Organization, address:
 def delete(session: Session, actor: User | None, org: Organization, address: str = "") -> None:
     """Remove an organization entered by mistake: only one nothing refers to, and never one with topics."""
     require_writing(session)
+    require_system_admin(actor, org)
     topics = session.scalar(select(func.count(Topic.id)).where(
         (Topic.district_id == org.id) | (Topic.town_id == org.id))) or 0
     if topics:
@@ -233,6 +241,7 @@ def save_unit(session: Session, actor: User | None, code: str, name: str, kind: 
               leader: User | None = None, address: str = "") -> Unit:
     """Add a unit, or change the name, kind, level or leader of the unit with this code."""
     require_writing(session)
+    require_system_admin(actor, org)
     unit = session.scalar(select(Unit).where(Unit.code == code))
     problems = {"code": code_problem(code), "name": "" if name.strip() else "请填写名称 (a name is required)",
                 "organization": "" if org.active else f"{org.name} 已停用 (the organization is inactive)"}
@@ -254,6 +263,7 @@ def save_unit(session: Session, actor: User | None, code: str, name: str, kind: 
 def set_unit_active(session: Session, actor: User | None, unit: Unit, active: bool, address: str = "") -> None:
     """Deactivate a unit (it keeps its tasks and history) or use it again."""
     require_writing(session)
+    require_system_admin(actor, unit.organization)
     before = unit_describe(unit)
     unit.active = active
     audit.record(session, "unit_deactivated" if not active else "unit_reactivated", actor, target=f"unit:{unit.id}",

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.errors import Conflict, InvalidInput
+from engine.errors import Conflict, Forbidden, InvalidInput
 from models import Delegation, Event, Organization, Role, RoleAssignment, TaskItem, TaskStatus, Unit, User, utcnow
 from models.database import require_writing
 from workflows.people import accounts, audit
@@ -75,10 +75,21 @@ def describe_assignment(a: RoleAssignment) -> dict[str, Any]:
             "ends_on": a.ends_on.isoformat() if a.ends_on else None}
 
 
-def require_system_admin(actor: User | None) -> None:
-    """Let the system administrator (or the server's own command line, actor None) change people."""
-    if actor is not None:
-        require_role(actor, Role.SYSTEM_ADMIN)
+def require_system_admin(actor: User | None, *places: Organization | None) -> None:
+    """Let the system administrator (or the server's own command line, actor None) make a change.
+
+    A system administrator assigned to a district administers that district's subtree only; one
+    assigned to the city, or to no organization, administers everything.
+    """
+    if actor is None:
+        return
+    require_role(actor, Role.SYSTEM_ADMIN)
+    scopes = {a.organization_id for a in actor.roles if a.role is Role.SYSTEM_ADMIN and a.in_force()}
+    if None in scopes:
+        return
+    for place in places:
+        if place is not None and not scopes & {o.id for o in place.lineage()}:
+            raise Forbidden(f"{place.name} 不在您管理的范围内 (outside the organizations you administer)")
 
 
 def require_security_admin(actor: User | None) -> None:
