@@ -8,7 +8,7 @@ from flask import Flask
 from engine.time import scheduler
 from models import utcnow
 from models.database import make_engine
-from webui.database import close_session, default_database_url
+from webui.database import close_session, default_attachment_dir, default_database_url
 from workflows.deadlines.recurring import SweepAndDeliver
 from workflows.wiring import session_factory
 
@@ -25,7 +25,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         CLOCK=utcnow,
     )
     app.config.update(config or {})
-    app.config.setdefault("ATTACHMENT_DIR", str(Path(app.instance_path) / "attachments"))
+    app.config.setdefault("ATTACHMENT_DIR", str(default_attachment_dir()))  # the folder `shangliang backup` copies
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Chinese stays readable in responses
     app.json.sort_keys = False  # type: ignore[attr-defined]
     engine = make_engine(app.config["DATABASE_URL"])
@@ -33,7 +33,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["db_sessions"] = session_factory(engine)  # every session carries the WorkflowEngine
     app.teardown_appcontext(close_session)
 
-    from webui import converters, i18n, operations, security
+    from webui import converters, i18n, operations, security, text_guard
     from webui.api import admin as admin_api
     from webui.api import deadlines as deadlines_api
     from webui.api import directory as directory_api
@@ -48,6 +48,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     converters.install(app)  # before the blueprints: their routes bind their converters when registered
     security.init_app(app)
+    text_guard.install(app)
     i18n.init_app(app)
     operations.init_app(app)  # /healthz, /readyz, /metrics; request ids, timings and JSON log lines
     app.register_blueprint(api.bp)

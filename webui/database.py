@@ -21,6 +21,11 @@ from workflows.wiring import session_factory
 DEFAULT_DATABASE = Path("instance") / "shangliang.sqlite3"
 
 
+def default_attachment_dir() -> Path:
+    """Return the folder of uploaded files: SHANGLIANG_ATTACHMENT_DIR, else instance/attachments."""
+    return Path(os.environ.get("SHANGLIANG_ATTACHMENT_DIR") or Path("instance") / "attachments").resolve()
+
+
 def default_database_url() -> str:
     """Return the database URL from SHANGLIANG_DATABASE_URL, else the embedded SQLite file."""
     return os.environ.get("SHANGLIANG_DATABASE_URL") or f"sqlite:///{DEFAULT_DATABASE.resolve()}"

@@ -20,6 +20,7 @@ from engine.time.calendar import SHANGHAI, WorkCalendar
 from models import utcnow
 from models.database import migrate, writing, writing_retried
 from webui import create_app
+from webui.cli import backup as cli_backup
 from webui.cli import deadlines as cli_deadlines
 from webui.database import database_sessions, default_database_url, task_still_ready
 from workflows.demo import world as demo
@@ -227,6 +228,7 @@ from webui.cli import admin as admin_cli  # noqa: E402  (adds the administration
 from webui.cli import directory as directory_cli  # noqa: E402  (adds the go-live commands to `main`)
 
 cli_deadlines.register(main)
+cli_backup.register(main)
 admin_cli.register(main)
 directory_cli.register(main)
 
