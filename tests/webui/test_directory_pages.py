@@ -180,3 +180,11 @@ def test_a_member_signs_in_and_sees_their_record(web, session):
     member = web("member_tianning")
     page = member.get("/directory/me").get_data(as_text=True)
     assert "经济界" in page and "郑陆镇" in page and "第十五届" in page
+
+
+def test_the_pages_speak_english_to_who_chose_it(web):
+    admin = web("sysadmin")
+    admin.get("/directory/organizations")
+    admin.post("/locale", {"locale": "en", "next": "/directory/organizations"})
+    page = admin.get("/directory/organizations").get_data(as_text=True)
+    assert "Organization tree" in page and "Add an organization" in page and "组织架构" not in page
