@@ -112,6 +112,22 @@ def _workbook(rows: dict[str, list[list[Any]]]) -> bytes:
     return out.getvalue()
 
 
+def table(headers: list[str], rows: list[list[Any]]) -> bytes:
+    """Return one sheet of text cells (no value becomes a formula), for exports such as the audit log."""
+    book = Workbook()
+    page = book.active
+    assert page is not None
+    page.append(headers)
+    for values in rows:
+        page.append(["" if v is None else str(v) for v in values])
+    for line in page.iter_rows(min_row=2):
+        for cell in line:
+            cell.data_type = "s"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 def read(data: bytes) -> dict[str, list[Row]]:
     """Return each sheet's rows as column -> text, numbered as the spreadsheet numbers them."""
     try:
@@ -232,7 +248,7 @@ def _check_org(row: dict[str, str], known: _Known, seen: dict[str, int], number:
 def _check_cycles(rows: list[Row], known: _Known) -> list[Problem]:
     problems = []
     for number, row in rows:
-        code, path = row["编码"], []
+        code, path = row["编码"], list[str]()
         node = code
         while node and node not in path and len(path) <= len(known.orgs):
             path.append(node)
