@@ -69,9 +69,12 @@ def start_topic(session: Session, actor: User, fields: Mapping[str, Any], now: d
 def _new_topic(session: Session, fields: Mapping[str, Any]) -> Topic:
     """Check the fields of a new topic and build it (not yet added to the session)."""
     errors: dict[str, str] = {f: "not a field of a topic" for f in set(fields) - set(TOPIC_FIELDS)}
-    title = str(fields.get("title") or "").strip()
+    raw_title, raw_description = fields.get("title"), fields.get("description")
+    title = raw_title.strip() if isinstance(raw_title, str) else ""
     if not title or len(title) > 200:
-        errors["title"] = "required, at most 200 characters"
+        errors["title"] = "required text, at most 200 characters"
+    if raw_description is not None and not isinstance(raw_description, str):
+        errors["description"] = "must be text"
     enums = {"category": TopicCategory, "source": TopicSource, "platform_level": PlatformLevel}
     values: dict[str, Any] = {}
     for name, kind in enums.items():
@@ -87,7 +90,7 @@ def _new_topic(session: Session, fields: Mapping[str, Any]) -> Topic:
         errors["town"] = "a town-platform topic needs a town, street or park of its district"
     if errors:
         raise InvalidInput("the topic is incomplete", errors)
-    description = str(fields.get("description") or "")[:20_000]
+    description = (raw_description or "")[:20_000]
     if values["platform_level"] is PlatformLevel.DISTRICT:
         town = None
     return Topic(title=title, description=description, district=district, town=town, **values)
