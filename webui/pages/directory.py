@@ -23,7 +23,8 @@ from webui.database import db_session
 from webui.security import roles_required
 from workflows.organizations import bulk, tree
 from workflows.people import audit, directory, members
-from workflows.people.access import require
+from workflows.people.access import require, stands_in_for
+from workflows.topics import inbox
 
 bp = Blueprint("directory", __name__, url_prefix="/directory")
 SYS, SEC = Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN
@@ -425,8 +426,9 @@ def me() -> Page:
     def render(**context: Any) -> str:
         delegations = list(session.scalars(select(Delegation).where(
             or_(Delegation.user_id == current_user.id, Delegation.delegate_id == current_user.id))))
+        covering = [(absent, inbox.inbox(session, absent, limit=50)) for absent in stands_in_for(current_user)]
         return render_template("directory/me.html", member=members.member_of(session, current_user),
-                               delegations=delegations, **context)
+                               delegations=delegations, covering=covering, **context)
 
     if request.method == "GET":
         return render()

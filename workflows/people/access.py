@@ -3,13 +3,15 @@
 Also the one look-up-or-NotFound (``require``) that services and views use for a row named by id.
 """
 from collections.abc import Callable
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from engine.errors import Forbidden, NotFound
-from models import Organization, Role, TaskItem, Topic, User
+from models import Delegation, Organization, Role, TaskItem, Topic, User
+from models.people import BEIJING
 from workflows.rules.roles import covers
 
 SEE_ALL_IN_SCOPE = (Role.CPPCC_OFFICE, Role.CHAIR, Role.SUPERVISOR, Role.PROCESS_ADMIN, Role.COMMITTEE)
@@ -40,14 +42,36 @@ def lineage_ids(org: Organization | None) -> list[int]:
 
 
 def may_act(user: User, item: TaskItem) -> bool:
-    """Tell whether the user holds the task's role where the task belongs, or the task was given to them."""
+    """Tell whether the user holds the task's role where the task belongs, or the task was given to them,
+    themselves or through someone they stand in for today (out-of-office delegation)."""
+    return _acts_directly(user, item) or any(_acts_directly(absent, item) for absent in stands_in_for(user))
+
+
+def _acts_directly(user: User, item: TaskItem) -> bool:
     if item.assignee_id is not None and item.assignee_id == user.id:
         return True
     lineage = lineage_ids(item.candidate_org) if item.candidate_unit_id is None else []
     return any(a.role is item.role and covers(a, lineage, item.candidate_unit_id) for a in user.roles)
 
 
+def stands_in_for(user: User, on: date | None = None) -> list[User]:
+    """Return the active people whose delegation names this user on a day (today in Beijing by default)."""
+    session = Session.object_session(user)
+    if session is None or not isinstance(user, User):
+        return []
+    day = on or datetime.now(BEIJING).date()
+    return list(session.scalars(select(User).join(Delegation, Delegation.user_id == User.id).where(
+        Delegation.delegate_id == user.id, Delegation.starts_on <= day, Delegation.ends_on >= day,
+        User.active.is_(True))))
+
+
 def may_see(session: Session, user: User, topic: Topic) -> bool:
+    """Tell whether the topic lies in the user's scope, or in the scope of someone they stand in for."""
+    return _sees_directly(session, user, topic) or any(
+        _sees_directly(session, absent, topic) for absent in stands_in_for(user))
+
+
+def _sees_directly(session: Session, user: User, topic: Topic) -> bool:
     """Tell whether the topic lies in the user's scope, or one of the user's units has a task in it."""
     scoped = [a.organization_id for a in user.roles if a.role in SEE_ALL_IN_SCOPE]
     if scoped and set(scoped) & set(lineage_ids(topic.platform)):  # lineage costs queries: only when it can matter

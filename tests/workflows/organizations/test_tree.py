@@ -93,3 +93,24 @@ def test_an_ended_role_reaches_nothing(session):
     assert not civil.has_role(Role.HANDLING_UNIT)
     unit = session.scalar(select(Unit).where(Unit.code == "tianning-civil"))
     assert tree.leader_of(session, unit).username == "leader_civil_tianning"
+
+
+def test_a_delegate_acts_for_an_absent_colleague_between_the_dates_only(session):
+    from datetime import date, timedelta
+
+    from workflows.people.access import require_task
+
+    topic = start_town_topic(session)
+    [item] = open_tasks(session, topic)
+    absent, delegate = user_named(session, "office_qinglong"), user_named(session, "civil_tianning")
+    assert not may_act(delegate, item)
+    today = date.today()
+    with writing(session):
+        directory.delegate(session, absent, absent, delegate, today, today + timedelta(days=5), "出差")
+    assert may_act(delegate, item) and require_task(session, delegate, item.id) is item
+    not_yet = user_named(session, "housing_tianning")
+    with writing(session):
+        directory.delegate(session, absent, absent, not_yet, today + timedelta(days=30), today + timedelta(days=40))
+    assert not may_act(not_yet, item)
+    with pytest.raises(InvalidInput), writing(session):
+        directory.delegate(session, absent, absent, absent, today, today)
