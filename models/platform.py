@@ -208,3 +208,21 @@ class TopicRecommendation(Base):
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     member: Mapped[Member] = relationship()
+
+
+class PlanChange(Base):
+    """A change of the annual consultation plan by the chairs' meeting: a topic's month moved, or taken out."""
+
+    __tablename__ = "plan_change"
+
+    id: Mapped[intpk]
+    district_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+    year: Mapped[int]
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topic.id", ondelete="CASCADE"), index=True)
+    planned_month: Mapped[Optional[int]]
+    removed: Mapped[bool] = mapped_column(default=False)
+    note: Mapped[str] = mapped_column(Text, default="")
+    changed_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    changed_by: Mapped[User] = relationship()
