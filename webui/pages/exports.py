@@ -6,7 +6,7 @@ Every export is written to the audit log: who took which list out of the system,
 import csv
 import io
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import Blueprint, redirect, request, url_for
 from flask_login import current_user, login_required
@@ -19,7 +19,7 @@ from werkzeug.wrappers import Response
 
 from engine.errors import Forbidden, NotFound
 from engine.time.calendar import SHANGHAI
-from models import Topic, User
+from models import TaskItem, Topic, User
 from models.database import writing
 from webui.database import db_session, writes
 from webui.pages.lists import filters_from_request
@@ -37,13 +37,21 @@ bp = Blueprint("lists", __name__, url_prefix="/lists")
 TASK_HEADERS = ("预警", "剩余工作日", "任务", "议题编号", "议题", "平台", "阶段", "等待谁办理", "认领人", "截止日期",
                 "督办")
 TOPIC_HEADERS = ("编号", "议题", "平台", "类别", "阶段", "状态", "提出时间")
+REPLY_HEADERS = ("议题编号", "议题", "办理单位", "截止日期", "答复日期", "是否按时")
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8",
                  "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 Table = tuple[tuple[str, ...], list[list[object]]]
 
 
-def _day(moment: datetime | None) -> str:
-    return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d") if moment else ""
+def _day(moment: datetime | None) -> date | str:
+    """Return a stored time's Beijing day: a date, so that a spreadsheet sorts and filters it as one."""
+    return moment.astimezone(SHANGHAI).date() if moment else ""
+
+
+def _reply_values(item: TaskItem) -> list[object]:
+    on_time = item.due_at is not None and item.completed_at is not None and item.completed_at <= item.due_at
+    return [item.topic_id, item.topic.title, item.candidate_unit.name if item.candidate_unit else "",
+            _day(item.due_at), _day(item.completed_at), "按时" if on_time else "超期"]
 
 
 def _task_values(row: Row) -> list[object]:
@@ -64,6 +72,10 @@ def _table(view: str) -> Table:
     if view == "topics":
         found = worklist.all_topics(session, casefile.visible(session, current_user), wanted)
         return TOPIC_HEADERS, [_topic_values(t) for t in found]
+    if view == "replies":
+        if not any(current_user.has_role(r) for r in supervision.SUPERVISING_ROLES):
+            raise Forbidden("this list needs a supervising role")
+        return REPLY_HEADERS, [_reply_values(i) for i in supervision.replies(session, current_user)]
     sources: dict[str, Callable[[Session, User], list[ColumnElement[bool]]]] = {
         "inbox": inbox.inbox_conditions, "supervision": supervision.open_task_conditions}
     if view not in sources:
@@ -114,6 +126,9 @@ def _xlsx(headers: tuple[str, ...], rows: list[list[object]]) -> bytes:
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append([_neutral(v) for v in row])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, (date, datetime)):
+                cell.number_format = "yyyy-mm-dd"
     for index, header in enumerate(headers):
         widest = max([len(str(r[index])) for r in rows[:200]] + [len(header)])
         sheet.column_dimensions[chr(ord("A") + index)].width = min(40, 4 + widest * 2)

@@ -1,4 +1,5 @@
 """Reading list filters from a query string, and the shared pieces of list pages."""
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
@@ -6,9 +7,21 @@ from flask import request
 
 from engine.time.timeleft import LEVEL_LABELS
 from workflows.rules.stages import STAGE_LABELS, STAGES
-from workflows.topics.worklist import SCOPES, Filters
+from workflows.topics.worklist import SCOPES, TASK_SORTS, TOPIC_SORTS, Filters
 
-FILTER_KEYS = ("scope", "stage", "district", "warning", "waiting", "unit", "platform", "status")
+FILTER_KEYS = ("scope", "stage", "district", "warning", "waiting", "unit", "platform", "status", "q", "since", "until",
+               "sort")
+
+
+def _day(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value) if len(value) == 10 else None
+    except ValueError:
+        return None
+
+
+def _sort(value: str) -> str:
+    return value if value.removeprefix("-") in {*TASK_SORTS, *TOPIC_SORTS} else ""
 
 
 def filters_from_request() -> Filters:
@@ -24,6 +37,8 @@ def filters_from_request() -> Filters:
         unit=args.get("unit", "")[:64],
         platform=args.get("platform", "")[:64],
         status=args.get("status", "") if args.get("status", "") in ("active", "closed", "rejected") else "",
+        q=args.get("q", "").strip()[:100], since=_day(args.get("since", "")), until=_day(args.get("until", "")),
+        sort=_sort(args.get("sort", "")),
         page=int(page) if page.isdigit() and len(page) < 6 else 1,
     )
 
@@ -31,7 +46,8 @@ def filters_from_request() -> Filters:
 def query_string(filters: Filters, **changes: Any) -> str:
     """Return the query string of these filters with some values changed (empty ones left out)."""
     values = {k: getattr(filters, k) for k in FILTER_KEYS} | {"page": filters.page} | changes
-    return urlencode({k: v for k, v in values.items() if v not in ("", None, "all") and not (k == "page" and v == 1)})
+    return urlencode({k: str(v) for k, v in values.items()
+                      if v not in ("", None, "all") and not (k == "page" and v == 1)})
 
 
 def list_context() -> dict[str, Any]:

@@ -6,7 +6,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from engine.errors import ShangliangError
 from models import Role, Topic
+from models.database import writing
 from webui.database import db_session, writes
 from webui.pages.lists import filters_from_request, list_context
 from webui.security import clock, roles_required, safe_next
@@ -66,6 +68,32 @@ def tasks() -> str:
         may_escalate=current_user.has_role(Role.SUPERVISOR), list_endpoint="supervision.tasks",
         export_endpoint="lists.export", view="supervision", **list_context(),
     )
+
+
+@bp.post("/tasks/escalate")
+@login_required
+@supervising
+def escalate_many() -> Response:
+    """Escalate the ticked tasks with one reason (批量督办); each is its own transaction, failures are named."""
+    ids = [int(i) for i in request.form.getlist("task") if i.isdigit() and len(i) < 10][:100]
+    reason = request.form.get("reason", "").strip()
+    back = safe_next(request.form.get("next"), "supervision.tasks")
+    if not ids or not reason:
+        flash(_("请勾选任务并填写督办意见。"), "error")
+        return redirect(back)
+    session, done, failed = db_session(), 0, []
+    for task_id in ids:
+        try:
+            with writing(session):
+                supervision.escalate(session, current_user, task_id, reason, now=clock(),
+                                     address=request.remote_addr or "")
+            done += 1
+        except ShangliangError:
+            failed.append(f"#{task_id}")
+    flash(_("已督办 %(done)s 项任务。", done=done), "success")
+    if failed:
+        flash(_("以下任务未能督办：%(ids)s", ids="、".join(failed)), "error")
+    return redirect(back)
 
 
 @bp.get("/replies")

@@ -9,13 +9,13 @@ escalation marks of that page, and the filter choices.
 """
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, false, func, select
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
 from sqlalchemy.orm import Session, contains_eager, joinedload
 
-from engine.time.calendar import WorkCalendar
+from engine.time.calendar import SHANGHAI, WorkCalendar
 from engine.time.timeleft import TimeLeft, level_is, warning_level
 from models import Chase, Event, Organization, TaskItem, Topic, TopicStatus, Unit, User
 
@@ -63,6 +63,10 @@ class Filters:
     unit: str = ""
     platform: str = ""
     status: str = ""  # topic lists: active | closed | rejected
+    q: str = ""  # a title's words, or a topic number (#12 or 12)
+    since: date | None = None  # task lists: due on or after; topic lists: proposed on or after (Beijing days)
+    until: date | None = None  # … on or before
+    sort: str = ""  # a key of TASK_SORTS or TOPIC_SORTS, "-" before it for descending
     page: int = 1
     extra: dict[str, str] = field(default_factory=dict)
 
@@ -77,9 +81,45 @@ class Page(Generic[T]):
     pages: int
 
 
+# The columns a list may be sorted by; the id last keeps the order stable from page to page.
+TASK_SORTS: dict[str, Any] = {"due": TaskItem.due_at, "topic": Topic.id, "title": Topic.title, "task": TaskItem.name,
+                              "stage": TaskItem.stage, "opened": TaskItem.created_at}
+TOPIC_SORTS: dict[str, Any] = {"id": Topic.id, "title": Topic.title, "stage": Topic.stage, "status": Topic.status,
+                               "created": Topic.created_at}
+
+
+def search(q: str) -> ColumnElement[bool]:
+    """Return the condition of a topic whose number is ``q`` (``#12`` or ``12``) or whose title holds its words."""
+    text = q.strip()
+    number = text.removeprefix("#")
+    words = [w for w in text.split() if w]
+    by_title = and_(*(Topic.title.contains(w, autoescape=True) for w in words)) if words else false()
+    return or_(Topic.id == int(number), by_title) if number.isdigit() and len(number) < 10 else by_title
+
+
+def _day_range(column: Any, since: date | None, until: date | None) -> list[ColumnElement[bool]]:
+    """Return the conditions of ``column`` falling on Beijing days from ``since`` to ``until``, both included."""
+    found = []
+    if since is not None:
+        found.append(column >= datetime.combine(since, time(0), tzinfo=SHANGHAI))
+    if until is not None:
+        found.append(column < datetime.combine(until + timedelta(days=1), time(0), tzinfo=SHANGHAI))
+    return found
+
+
+def _sorted(query: Select[Any], sort: str, columns: dict[str, Any], default: list[Any], tie: Any) -> Select[Any]:
+    key, descending = sort.removeprefix("-"), sort.startswith("-")
+    if key not in columns:
+        return query.order_by(*default)
+    column = columns[key]
+    return query.order_by(column.is_(None), column.desc() if descending else column, tie.desc() if descending else tie)
+
+
 def task_filters(filters: Filters, user: User | None, now: datetime) -> list[ColumnElement[bool]]:
     """Return the SQL conditions of the filters over task_item joined with its topic."""
-    conditions: list[ColumnElement[bool]] = []
+    conditions: list[ColumnElement[bool]] = [*_day_range(TaskItem.due_at, filters.since, filters.until)]
+    if filters.q:
+        conditions.append(search(filters.q))
     if filters.scope == "mine":
         conditions.append(TaskItem.assignee_id == user.id if user is not None else false())
     elif filters.scope == "unclaimed":
@@ -120,8 +160,8 @@ def tasks(conditions: Iterable[ColumnElement[bool]]) -> Select[tuple[TaskItem]]:
     return select(TaskItem).join(Topic, Topic.id == TaskItem.topic_id).where(*conditions)
 
 
-def _least_time_left(query: Select[Any]) -> Select[Any]:
-    return query.order_by(TaskItem.due_at.is_(None), TaskItem.due_at, TaskItem.id)
+def _least_time_left(query: Select[Any], sort: str = "") -> Select[Any]:
+    return _sorted(query, sort, TASK_SORTS, [TaskItem.due_at.is_(None), TaskItem.due_at, TaskItem.id], TaskItem.id)
 
 
 def task_page(session: Session, conditions: Sequence[ColumnElement[bool]], filters: Filters, user: User | None,
@@ -130,14 +170,14 @@ def task_page(session: Session, conditions: Sequence[ColumnElement[bool]], filte
     query = tasks([*conditions, *task_filters(filters, user, now)])
     total = session.scalar(query.with_only_columns(func.count(TaskItem.id))) or 0
     number, pages = _clamp(filters.page, total)
-    page = _least_time_left(query).limit(PAGE_SIZE).offset((number - 1) * PAGE_SIZE)
+    page = _least_time_left(query, filters.sort).limit(PAGE_SIZE).offset((number - 1) * PAGE_SIZE)
     return Page(_rows(session, page, now, calendar, paged=True), total, number, pages)
 
 
 def all_task_rows(session: Session, conditions: Sequence[ColumnElement[bool]], filters: Filters, user: User | None,
                   now: datetime, calendar: WorkCalendar) -> list[Row]:
     """Return every task meeting ``conditions`` and the filters, least time left first (for exports)."""
-    query = _least_time_left(tasks([*conditions, *task_filters(filters, user, now)]))
+    query = _least_time_left(tasks([*conditions, *task_filters(filters, user, now)]), filters.sort)
     return _rows(session, query, now, calendar, paged=False)
 
 
@@ -186,8 +226,10 @@ def waiting_choices(session: Session, conditions: Sequence[ColumnElement[bool]])
 
 
 def topic_filters(filters: Filters) -> list[ColumnElement[bool]]:
-    """Return the SQL conditions of the stage, district and status filters over topics."""
-    conditions: list[ColumnElement[bool]] = []
+    """Return the SQL conditions of the search, date range, stage, district and status filters over topics."""
+    conditions: list[ColumnElement[bool]] = [*_day_range(Topic.created_at, filters.since, filters.until)]
+    if filters.q:
+        conditions.append(search(filters.q))
     if filters.stage:
         conditions.append(Topic.stage == filters.stage)
     if filters.district:
@@ -197,9 +239,10 @@ def topic_filters(filters: Filters) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def _newest_first(conditions: Iterable[ColumnElement[bool]]) -> Select[tuple[Topic]]:
-    return (select(Topic).where(*conditions).order_by(Topic.created_at.desc(), Topic.id.desc())
-            .options(joinedload(Topic.district), joinedload(Topic.town)))
+def _newest_first(conditions: Iterable[ColumnElement[bool]], sort: str = "") -> Select[tuple[Topic]]:
+    query = _sorted(select(Topic).where(*conditions), sort, TOPIC_SORTS, [Topic.created_at.desc(), Topic.id.desc()],
+                    Topic.id)
+    return query.options(joinedload(Topic.district), joinedload(Topic.town))
 
 
 def topic_page(session: Session, visible: ColumnElement[bool], filters: Filters) -> Page[Topic]:
@@ -207,13 +250,13 @@ def topic_page(session: Session, visible: ColumnElement[bool], filters: Filters)
     conditions = [visible, *topic_filters(filters)]
     total = session.scalar(select(func.count(Topic.id)).where(*conditions)) or 0
     number, pages = _clamp(filters.page, total)
-    shown = _newest_first(conditions).limit(PAGE_SIZE).offset((number - 1) * PAGE_SIZE)
+    shown = _newest_first(conditions, filters.sort).limit(PAGE_SIZE).offset((number - 1) * PAGE_SIZE)
     return Page(list(session.scalars(shown)), total, number, pages)
 
 
 def all_topics(session: Session, visible: ColumnElement[bool], filters: Filters) -> list[Topic]:
     """Return every visible topic the filters keep, newest first (for exports)."""
-    return list(session.scalars(_newest_first([visible, *topic_filters(filters)])))
+    return list(session.scalars(_newest_first([visible, *topic_filters(filters)], filters.sort)))
 
 
 def topic_district_choices(session: Session, visible: ColumnElement[bool]) -> list[tuple[str, str]]:

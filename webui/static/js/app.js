@@ -77,3 +77,24 @@ document.addEventListener("DOMContentLoaded", () => {
     bad[0].focus();
   }, true);
 });
+
+// A "select all" box (data-check-all="<name>") ticks every checkbox of that name; a button with
+// data-fullscreen="<selector>" shows that element full screen (the diagram on a phone).
+document.addEventListener("DOMContentLoaded", () => {
+  document.body.addEventListener("change", (event) => {
+    const all = event.target.closest("input[data-check-all]");
+    if (!all) return;
+    document.querySelectorAll(`input[type=checkbox][name="${all.dataset.checkAll}"]`).forEach((box) => {
+      box.checked = all.checked;
+    });
+  });
+  document.body.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-fullscreen]");
+    if (!button) return;
+    const target = document.querySelector(button.dataset.fullscreen);
+    if (!target) return;
+    if (document.fullscreenElement) document.exitFullscreen();
+    else if (target.requestFullscreen) target.requestFullscreen().then(() => window.dispatchEvent(new Event("resize")));
+    else target.classList.toggle("fullscreen");
+  });
+});
