@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from models import Delivery, Notification, NotifyRoute, Organization, Role, RoleAssignment, TaskItem, Topic, User
+from models import Delivery, Notification, NotifyRoute, Organization, Role, RoleAssignment, TaskItem, Topic, Unit, User
 from models.database import require_writing
 
 PURPOSES = ("reminder", "escalation", "any")
@@ -34,7 +34,10 @@ class Recipients:
             place = (RoleAssignment.unit_id == unit_id if unit_id is not None
                      else RoleAssignment.organization_id == org_id)
             query = select(User).join(RoleAssignment).where(RoleAssignment.role == role, place, User.active.is_(True))
-            self._users[key] = list(self.session.scalars(query.order_by(User.id)).unique())
+            found = self.session.scalars(query.order_by(User.id)).unique()
+            self._users[key] = [u for u in found if any(  # a role past its end date hears nothing
+                a.role is role and a.in_force() and (a.unit_id == unit_id if unit_id is not None
+                                                     else a.organization_id == org_id) for a in u.roles)]
         return self._users[key]
 
     def routes(self, purpose: str, unit_id: int | None = None, org_id: int | None = None) -> list[NotifyRoute]:
@@ -54,7 +57,12 @@ class Recipients:
     def leaders(self, item: TaskItem) -> list[User]:
         """Return the leaders (负责人) of the task's unit, or of its organization."""
         org_id = None if item.candidate_unit_id else item.candidate_org_id
-        return self.users(Role.LEADER, item.candidate_unit_id, org_id)
+        found = self.users(Role.LEADER, item.candidate_unit_id, org_id)
+        unit = self.session.get(Unit, item.candidate_unit_id) if item.candidate_unit_id else None
+        named = self.session.get(User, unit.leader_id) if unit is not None and unit.leader_id else None
+        if named is not None and named.active and named not in found:
+            return [named, *found]  # the leader named on the unit's page (人员与组织) hears first
+        return found
 
     def supervising(self, topic: Topic) -> tuple[Organization | None, list[User]]:
         """Return the nearest level above the topic's platform that has supervisors, and them."""

@@ -114,3 +114,18 @@ def test_a_delegate_acts_for_an_absent_colleague_between_the_dates_only(session)
     assert not may_act(not_yet, item)
     with pytest.raises(InvalidInput), writing(session):
         directory.delegate(session, absent, absent, absent, today, today)
+
+
+def test_the_leader_named_on_a_unit_hears_the_reminder(session):
+    from datetime import date
+
+    from tests.deadline_helpers import sh, sweep_at, topic_waiting_for_signature
+    from tests.workflows.deadlines.test_sweep import notified
+
+    housing = session.scalar(select(Unit).where(Unit.code == "tianning-housing"))
+    with writing(session):
+        head = directory.create_user(session, None, username="head_housing", display_name="住建局局长")
+        tree.save_unit(session, None, housing.code, housing.name, housing.kind, housing.organization, head)
+    topic, item = topic_waiting_for_signature(session)
+    sweep_at(session, sh(date(2026, 3, 6)))
+    assert notified(session, item, "reminder") == ["head_housing", "housing_tianning", "leader_housing_tianning"]
