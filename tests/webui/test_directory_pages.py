@@ -177,9 +177,20 @@ def test_a_member_signs_in_and_sees_their_record(web, session):
         members.save_member(session, None, code="M001", name="天宁区政协委员", sector=sector,
                             organization=_org(session, "tianning"), assigned=_org(session, "zhenglu"),
                             term="第十五届", user=user_named(session, "member_tianning"))
+        from datetime import date
+
+        from models.platform import Activity, ActivityForm, Participant, ParticipantKind
+
+        record = session.scalar(select(members.Member).where(members.Member.code == "M001"))
+        activity = Activity(code="A-1", title="加装电梯协商会", platform_id=_org(session, "zhenglu").id,
+                            district_id=_org(session, "tianning").id, form=ActivityForm.ON_SITE,
+                            held_on=date(2026, 3, 20))
+        session.add_all([activity, Participant(activity=activity, kind=ParticipantKind.MEMBER, name=record.name,
+                                               member_id=record.id)])
     member = web("member_tianning")
     page = member.get("/directory/me").get_data(as_text=True)
     assert "经济界" in page and "郑陆镇" in page and "第十五届" in page
+    assert "加装电梯协商会" in page and "2026-03-20" in page
 
 
 def test_the_pages_speak_english_to_who_chose_it(web):

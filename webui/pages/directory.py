@@ -24,6 +24,7 @@ from webui.security import roles_required
 from workflows.organizations import bulk, tree
 from workflows.people import audit, directory, members
 from workflows.people.access import require, stands_in_for
+from workflows.platform import activities
 from workflows.topics import inbox
 
 bp = Blueprint("directory", __name__, url_prefix="/directory")
@@ -428,7 +429,8 @@ def me() -> Page:
             or_(Delegation.user_id == current_user.id, Delegation.delegate_id == current_user.id))))
         covering = [(absent, inbox.inbox(session, absent, limit=50)) for absent in stands_in_for(current_user)]
         return render_template("directory/me.html", member=members.member_of(session, current_user),
-                               delegations=delegations, covering=covering, **context)
+                               delegations=delegations, covering=covering,
+                               activities=activities.for_user(session, current_user), **context)
 
     if request.method == "GET":
         return render()
