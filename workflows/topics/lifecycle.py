@@ -100,7 +100,7 @@ def _org(session: Session, code: Any, kinds: tuple[OrgKind, ...]) -> Organizatio
     if not isinstance(code, str):
         return None
     org = session.scalar(select(Organization).where(Organization.code == code))
-    return org if org is not None and org.kind in kinds else None
+    return org if org is not None and org.kind in kinds and org.active else None  # none starts on a closed one
 
 
 def complete_task(
@@ -199,7 +199,7 @@ def load_instance(session: Session, topic: Topic) -> Instance:
 
 def _unit_in_district(session: Session, code: str, topic: Topic) -> bool:
     """Tell whether a unit named in a form exists in the topic's district (another district's unit is refused)."""
-    unit_org = session.scalar(select(Unit.organization_id).where(Unit.code == code))
+    unit_org = session.scalar(select(Unit.organization_id).where(Unit.code == code, Unit.active.is_(True)))
     return unit_org is not None and unit_org in descendants(session, {topic.district_id})
 
 

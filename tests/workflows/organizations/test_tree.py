@@ -129,3 +129,12 @@ def test_the_leader_named_on_a_unit_hears_the_reminder(session):
     topic, item = topic_waiting_for_signature(session)
     sweep_at(session, sh(date(2026, 3, 6)))
     assert notified(session, item, "reminder") == ["head_housing", "housing_tianning", "leader_housing_tianning"]
+
+
+def test_no_topic_starts_on_a_deactivated_town(session):
+    with writing(session):
+        tree.deactivate(session, user_named(session, "sysadmin"), org(session, "qinglong-c1"))
+        tree.deactivate(session, user_named(session, "sysadmin"), org(session, "qinglong"))
+    with pytest.raises(InvalidInput) as refused:
+        start_town_topic(session)
+    assert "town" in refused.value.fields
