@@ -279,3 +279,33 @@ def test_points_pages_api_and_xlsx_show_the_known_points(web, api, session: Sess
     assert city.post("/platform/points/rules", {"kind": "attended", "valid_year": "2026", "points": "x"}
                      ).status_code == 422
     assert web("housing_tianning").get("/platform/points").status_code == 403
+
+
+def test_the_plan_page_pdf_xlsx_and_api_with_the_chairs_changes(web, api, session: Session) -> None:  # type: ignore[no-untyped-def]
+    from tests.workflows.platform.test_plan import _topics
+    ids = _topics(session)
+    chair = web("chair_tianning")
+    page = chair.get("/platform/plan?district=tianning&year=2026").get_data(as_text=True)
+    assert "老旧小区加装电梯" in page and "村道修缮" in page and "尚在审议的议题" not in page
+    url = "/platform/plan/tianning/2026/changes"
+    refused = chair.post(url, {"topic_id": str(ids["planned"]), "planned_month": "9", "note": ""})
+    assert refused.status_code == 422
+    assert chair.post(url, {"topic_id": str(ids["planned"]), "planned_month": "9", "note": "调研需延长"}
+                      ).status_code == 302
+    assert "调研需延长" in chair.get("/platform/plan?district=tianning&year=2026").get_data(as_text=True)
+    office = web("office_tianning")
+    office.get("/platform/plan")
+    assert office.post(url, {"topic_id": str(ids["planned"]), "note": "x"}).status_code == 403
+    printed = office.get("/platform/plan.pdf?district=tianning&year=2026")
+    assert printed.status_code == 200 and printed.data.startswith(b"%PDF")
+    from openpyxl import load_workbook
+    sheet = load_workbook(io.BytesIO(office.get("/platform/plan.xlsx?district=tianning&year=2026").data)).active
+    assert [r[1] for r in sheet.iter_rows(min_row=2, values_only=True)] == ["老旧小区加装电梯", "村道修缮"]
+    found = api.get("/api/v1/plan/tianning/2026", headers=auth("supervisor_city")).get_json()
+    assert [t["planned_month"] for t in found["topics"]] == [9, None] and len(found["changes"]) == 1
+    changed = api.post("/api/v1/plan/tianning/2026/changes", headers=auth("chair_tianning"),
+                       json={"topic_id": ids["town"], "removed": True, "note": "并入区级议题"})
+    assert changed.status_code == 201 and changed.get_json()["topics"][1]["removed"] is True
+    assert api.get("/api/v1/plan/tianning/2026", headers=auth("office_xinbei")).status_code == 404
+    assert web("office_xinbei").get("/platform/plan?district=tianning").status_code == 404
+    assert web("civil_tianning").get("/platform/plan").status_code == 403

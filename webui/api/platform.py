@@ -14,6 +14,7 @@ from webui.api.topics import _domain_error, json_body, token_required
 from webui.database import db_session, writes
 from workflows.people.access import require_topic
 from workflows.platform import activities, assessment, coverage, points, rooms
+from workflows.platform import plan as annual_plan
 
 bp = Blueprint("platform_api", __name__, url_prefix="/api/v1")
 bp.register_error_handler(ShangliangError, _domain_error)
@@ -316,3 +317,39 @@ def put_recommendation(topic_id: int) -> Response:
         raise InvalidInput("bad body", {"member_id": "an integer"})
     points.recommend(session, g.user, topic, points.member_by_id(session, member_id), now=_now())
     return jsonify(topic_id=topic_id, member_id=member_id)
+
+
+def plan_json(found: annual_plan.Plan) -> dict[str, Any]:
+    """Describe a district's plan and its history."""
+    return {"district": found.district.code, "year": found.year, "topics": [
+        {"topic_id": r.topic_id, "title": r.title, "platform": r.platform, "category": r.category,
+         "planned_month": r.planned_month, "stage": r.stage, "status": r.status, "filed": r.filed,
+         "removed": r.removed, "next_due": r.next_due.isoformat() if r.next_due else None} for r in found.rows],
+        "changes": [{"topic_id": c.topic_id, "planned_month": c.planned_month, "removed": c.removed, "note": c.note,
+                     "changed_by": c.changed_by.username, "changed_at": c.changed_at.isoformat()}
+                    for c in found.changes]}
+
+
+@bp.get("/plan/<district>/<int:year>")
+@token_required
+def get_plan(district: str, year: int) -> Response:
+    """A district's annual consultation plan with its history."""
+    session = db_session()
+    return jsonify(plan_json(annual_plan.plan_of(session, annual_plan.require_district(session, g.user, district),
+                                                 year)))
+
+
+@bp.post("/plan/<district>/<int:year>/changes")
+@token_required
+@writes
+def change_plan(district: str, year: int) -> tuple[Response, int]:
+    """Record the chairs' meeting's change: ``{"topic_id", "planned_month"?, "removed"?, "note"}``."""
+    session = db_session()
+    found = annual_plan.require_district(session, g.user, district)
+    body = json_body()
+    topic_id, month = body.get("topic_id"), body.get("planned_month")
+    if not isinstance(topic_id, int) or (month is not None and not isinstance(month, int)):
+        raise InvalidInput("bad body", {"topic_id": "an integer", "planned_month": "an integer or null"})
+    annual_plan.adjust(session, g.user, found, year, topic_id, month, body.get("removed") is True,
+                       str(body.get("note") or ""), now=_now())
+    return jsonify(plan_json(annual_plan.plan_of(session, found, year))), 201

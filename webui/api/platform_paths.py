@@ -59,6 +59,13 @@ def platform_paths(op: Callable[..., dict[str, Any]], path_id: Callable[[str], d
                                       "schema": {"enum": ["attended", "spoke", "recommended", "follow_up"]}}])},
         "/topics/{topic_id}/recommendation": {"put": op("Record the member who recommended a topic",
                                                         body=json_object, params=[path_id("topic_id")])},
+        "/plan/{district}/{year}": {"get": op(
+            "A district's annual consultation plan with its history",
+            params=[{"name": "district", "in": "path", "required": True, "schema": {"type": "string"}},
+                    path_id("year")])},
+        "/plan/{district}/{year}/changes": {"post": op(
+            "The chairs' meeting moves a topic's month or takes it out, with a reason", "201", json_object,
+            [{"name": "district", "in": "path", "required": True, "schema": {"type": "string"}}, path_id("year")])},
         "/assessment": {"get": op("Handling units' annual assessment, ranked", params=year)},
         "/activity-targets/{district}/{year}": {"put": op(
             "Set a district's yearly target of activities per platform", body=json_object,

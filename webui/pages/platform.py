@@ -15,11 +15,16 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from engine.errors import InvalidInput
+from engine.time.calendar import SHANGHAI
 from models import ActivityForm, FollowUpRound, Have, Member, Organization, OrgKind, ParticipantKind, PointEvent, Role
 from models.database import writing
 from webui.database import db_session
+from webui.pages import printing
 from webui.security import clock
 from workflows.platform import activities, assessment, coverage, points, rooms
+from workflows.platform import plan as annual_plan
+from workflows.rules.stages import STAGE_LABELS
+from workflows.topics.labels import CATEGORY_LABELS
 
 bp = Blueprint("platform", __name__, url_prefix="/platform")
 LABELS = {"have_labels": rooms.HAVE_LABELS, "function_labels": rooms.FUNCTIONS,
@@ -399,3 +404,62 @@ def _platform_links() -> dict[str, Any]:
     signed_in = bool(getattr(user, "is_authenticated", False))
     return {"may_see_points": signed_in and user.has_role(Role.MEMBER),
             "may_see_assessment": signed_in and user.has_role(Role.HANDLING_UNIT)}
+
+
+def _plan_district() -> Organization:
+    """Return the district of the plan asked for, or the user's first district."""
+    session = db_session()
+    code = request.args.get("district", "")
+    if not code:
+        districts = session.scalars(select(Organization).where(Organization.id.in_(_seeing()),
+                                                               Organization.kind == OrgKind.DISTRICT)
+                                    .order_by(Organization.code)).first()
+        if districts is None:
+            abort(403)
+        return districts
+    return annual_plan.require_district(session, current_user, code)
+
+
+@bp.get("/plan")
+@bp.get("/plan.<any(pdf, xlsx):fmt>")
+@login_required
+def plan_page(fmt: str = "") -> str | Response:
+    """Show a district's annual consultation plan with its history; printable PDF and XLSX."""
+    session, year = db_session(), _year()
+    found = annual_plan.plan_of(session, _plan_district(), year)
+    context = dict(plan=found, year=year, stage_labels=STAGE_LABELS, category_labels=CATEGORY_LABELS)
+    if fmt == "xlsx":
+        headers = [_("序号"), _("议题"), _("平台"), _("类别"), _("计划月份"), _("当前阶段"), _("下一期限"), _("说明")]
+        rows: list[list[object]] = [
+            [i, r.title, r.platform, _(CATEGORY_LABELS[r.category]), r.planned_month, _(STAGE_LABELS[r.stage]),
+             r.next_due.astimezone(SHANGHAI).date().isoformat() if r.next_due else "",
+             _("已调出") if r.removed else _("镇（街道）备案") if r.filed else ""]
+            for i, r in enumerate(found.rows, start=1)]
+        return Response(xlsx(_("年度协商计划"), headers, rows), mimetype=XLSX, headers={
+            "Content-Disposition": f'attachment; filename="plan-{found.district.code}-{year}.xlsx"'})
+    if fmt == "pdf":
+        return Response(printing.pdf(render_template("platform/plan_print.html", **context)),
+                        mimetype="application/pdf",
+                        headers={"Content-Disposition": f'inline; filename="plan-{found.district.code}-{year}.pdf"'})
+    districts = session.scalars(select(Organization).where(Organization.id.in_(_seeing()),
+                                                           Organization.kind == OrgKind.DISTRICT)
+                                .order_by(Organization.code)).all()
+    return render_template("platform/plan.html", districts=districts,
+                           may_adjust=annual_plan.may_adjust(current_user, found.district), errors={}, **context)
+
+
+@bp.post("/plan/<district>/<int:year>/changes")
+@login_required
+def adjust_plan(district: str, year: int) -> Response:
+    """Record the chairs' meeting's change of one topic in the plan."""
+    session = db_session()
+    month = request.form.get("planned_month", "")
+    topic_id = request.form.get("topic_id", "")
+    if (month and not month.isdigit()) or not topic_id.isdigit():
+        raise InvalidInput("bad change", {"planned_month": _("月份为 1 到 12")})
+    with writing(session):
+        found = annual_plan.require_district(session, current_user, district)
+        annual_plan.adjust(session, current_user, found, year, int(topic_id), int(month) if month else None,
+                    request.form.get("removed") == "1", request.form.get("note", ""), now=clock())
+    flash(_("计划已调整"), "success")
+    return redirect(url_for("platform.plan_page", district=district, year=year))
