@@ -199,3 +199,13 @@ def test_the_pages_speak_english_to_who_chose_it(web):
     admin.post("/locale", {"locale": "en", "next": "/directory/organizations"})
     page = admin.get("/directory/organizations").get_data(as_text=True)
     assert "Organization tree" in page and "Add an organization" in page and "组织架构" not in page
+
+
+def test_the_security_administrator_signs_a_person_out_everywhere(web, session):
+    victim = web("office_tianning")
+    assert victim.get("/").status_code == 200
+    security = web("secadmin")
+    target = user_named(session, "office_tianning")
+    security.get(f"/directory/people/{target.id}")
+    assert security.post(f"/directory/people/{target.id}/end-sessions").status_code == 302
+    assert victim.get("/").status_code == 302  # back to the sign-in page

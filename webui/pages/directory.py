@@ -283,6 +283,8 @@ def change_person(user_id: int, action: str) -> Page:
         "reset-totp": (lambda: directory.reset_totp(session, current_user, user, _address()),
                        "已重置动态口令，下次登录重新绑定 (second factor reset)"),
         "unlock": (lambda: directory.unlock(session, current_user, user, _address()), "已解除锁定 (unlocked)"),
+        "end-sessions": (lambda: directory.end_sessions(session, current_user, user, _address()),
+                         "已强制下线 (signed out everywhere)"),
         "delegations": (lambda: _delegate(user), "已登记外出代理 (delegation recorded)"),
     }
     if action not in changes:

@@ -242,6 +242,7 @@ def deactivate(session: Session, actor: User | None, user: User, address: str = 
         handed += 1
     user.active = False
     user.api_token_sha256 = None
+    user.session_generation += 1  # an open browser session of the person ends too
     audit.record(session, "user_deactivated", actor, target=f"user:{user.id}", address=address,
                  before=before, after=describe(user), tasks_handed_back=handed)
     return handed
@@ -302,6 +303,14 @@ def unlock(session: Session, actor: User | None, user: User, address: str = "") 
     user.failed_logins, user.locked_until = 0, None
     audit.record(session, "user_unlocked", actor, target=f"user:{user.id}", address=address,
                  before=before, after={"failed_logins": 0, "locked_until": ""})
+
+
+def end_sessions(session: Session, actor: User | None, user: User, address: str = "") -> None:
+    """Sign a person out everywhere: every session opened before now stops working."""
+    require_writing(session)
+    require_security_admin(actor)
+    user.session_generation += 1
+    audit.record(session, "sessions_ended", actor, target=f"user:{user.id}", address=address)
 
 
 def delegate(session: Session, actor: User, user: User, to: User, starts_on: date, ends_on: date,
