@@ -2,22 +2,26 @@
 from pathlib import Path
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from engine.errors import Forbidden, InvalidInput
+from engine.time.calendar import SHANGHAI
 from engine.time.timeleft import warning_level
-from models import Organization, OrgKind, Role, TaskItem, TopicCategory, TopicSource, Unit
+from models import Organization, OrgKind, Role, TaskItem, Topic, TopicCategory, TopicSource, Unit
 from models.database import writing
 from webui.database import db_session
 from webui.pages import printing
 from webui.pages.lists import filters_from_request, list_context
 from webui.security import clock, diagram_file, download_only, roles_required
 from workflows.people.access import may_act, require_topic
+from workflows.people.directory import ROLE_LABELS
 from workflows.rules.forms import RATINGS, REPLY_CLASSES
+from workflows.rules.roles import LANE_ROLES
 from workflows.rules.stages import STAGE_LABELS
-from workflows.topics import attachments, inbox, timeline, worklist
+from workflows.topics import attachments, inbox, steps, timeline, worklist
 from workflows.topics import filters as saved
 from workflows.topics import lifecycle as topics
 from workflows.topics import overview as casefile
@@ -99,8 +103,15 @@ def detail(topic_id: int) -> str:
         minutes=casefile.completed_data(session, topic, "submit_minutes"),
         has_contact=session.get(casefile.ResidentContact, topic.id) is not None,
         task_items={i.id: i for i in session.scalars(select(TaskItem).where(TaskItem.topic_id == topic.id))},
+        steps=steps.of_topic(session, topic), lane_labels=lane_labels(),
+        may_escalate=current_user.has_role(Role.SUPERVISOR) and topic.status.value == "active",
         **LABELS,
     )
+
+
+def lane_labels() -> dict[str, str]:
+    """Return each lane's role code with its name in words, in the page's language."""
+    return {code: _(ROLE_LABELS[role]) for code, role in LANE_ROLES.items()}
 
 
 @bp.get("/<int:topic_id>/diagrams/<int:version_id>.bpmn")
@@ -139,6 +150,45 @@ def attachment(attachment_id: int) -> Response:
     found, path = attachments.open_for(db_session(), Path(current_app.config["ATTACHMENT_DIR"]), current_user,
                                        attachment_id)
     return send_file(path, mimetype=found.content_type, as_attachment=True, download_name=found.filename)
+
+
+@bp.get("/<int:topic_id>/casefile.pdf")
+@login_required
+def casefile_pdf(topic_id: int) -> Response:
+    """Print the whole topic as one case file (案卷): masthead, number, participants, every step and its dates.
+
+    ``?preview=1`` answers the same page as HTML, to read before printing.
+    """
+    session = db_session()
+    topic = require_topic(session, current_user, topic_id)
+    done = steps.of_topic(session, topic)
+    escalations = [e for e in topics.history(session, topic) if e.kind in ("escalated", "task_escalated")]
+    html = render_template("topics/casefile_print.html", topic=topic, steps=done, escalations=escalations,
+                           masthead=masthead(topic), number=document_number(topic), printed=clock(),
+                           participants=participants(done), **LABELS)
+    if request.args.get("preview") == "1":
+        return Response(html, mimetype="text/html")
+    return Response(printing.pdf(html), mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="topic-{topic.id}-casefile.pdf"'})
+
+
+def masthead(topic: Topic) -> str:
+    """Return the CPPCC body of the topic's platform: a district's, or a town's working committee."""
+    return f"{topic.town.name}政协工委" if topic.town is not None else f"{topic.district.name}政协"
+
+
+def document_number(topic: Topic) -> str:
+    """Return the case file's number: the district's short name, the year proposed and the topic's number."""
+    year = topic.created_at.astimezone(SHANGHAI).year
+    short = topic.district.name.removesuffix("区").removesuffix("市")
+    return f"{short}政协案〔{year}〕{topic.id}号"
+
+
+def participants(done: list[steps.Step]) -> list[str]:
+    """Return the units and people who completed the topic's steps, each once, in order of first appearance."""
+    names = [n for s in done for n in (s.item.candidate_unit.name if s.item.candidate_unit else "",
+                                       s.actor.display_name if s.actor else "") if n]
+    return list(dict.fromkeys(names))
 
 
 @bp.get("/<int:topic_id>/<any(minutes, reply):kind>.pdf")

@@ -24,12 +24,24 @@
     if (response.ok) marks = await response.json();
   }
 
+  // Lanes are named by role code in the diagrams; the page names them in words (data-lane-labels).
+  function nameLanes() {
+    const labels = JSON.parse(box.dataset.laneLabels || "{}");
+    viewer.get("elementRegistry").filter((el) => el.type === "bpmn:Lane" || el.type === "bpmn:Participant")
+      .forEach((lane) => {
+        const words = labels[lane.businessObject.name];
+        const text = words && box.querySelector(`[data-element-id="${lane.id}"] text.djs-label`);
+        if (text) text.textContent = words;
+      });
+  }
+
   async function show(id) {
     const response = await fetch(xmlUrl(id), { credentials: "same-origin" });
     if (!response.ok) { box.textContent = "流程图无法加载 (" + response.status + ")"; return; }
     await viewer.importXML(await response.text());
     shown = id;
     viewer.get("canvas").zoom("fit-viewport", "auto");
+    nameLanes();
     paint();
     box.dataset.loaded = id;
     tabs.forEach((t) => {
@@ -40,6 +52,8 @@
 
   tabs.forEach((tab) => tab.addEventListener("click", () => show(tab.dataset.diagram)));
   loadMarks().then(() => show(box.dataset.first));
+  // Opened full screen (or back), the diagram fits its new size.
+  document.addEventListener("fullscreenchange", () => viewer.get("canvas").zoom("fit-viewport", "auto"));
   // The diagram is live: step states are fetched again every 30 seconds.
   setInterval(() => loadMarks().then(paint), 30000);
 })();
