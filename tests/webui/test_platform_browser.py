@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from tests.conftest import NOW
 from tests.webui.test_browser import Story, browser, server  # noqa: F401  (fixtures)
 from tests.workflows.platform import known
+from tests.workflows.platform.test_plan import _topics
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "platform"
 
@@ -29,6 +30,7 @@ def test_room_activity_check_in_points_and_assessment(browser, server, clock, se
     known.build(session, Path(app.config["ATTACHMENT_DIR"]), NOW)  # 天宁: 10 rooms, 7 meeting all five
     known.members(session, NOW)  # 王委员 (member_tianning) starts the year at 11 points
     known.handled_topics(session, NOW)  # 住建局: 3/4 signed on time, 2/4 replies on time
+    planned = _topics(session)  # 老旧小区加装电梯 approved into the 2026 plan for June, 村道修缮 filed by 郑陆镇
     story = PlatformStory(browser, server, clock)
     photo = tmp_path / "site.png"
     photo.write_bytes(known.PNG)
@@ -108,6 +110,16 @@ def test_room_activity_check_in_points_and_assessment(browser, server, clock, se
     member.get_by_role("link", name="履职积分").click()
     expect(member.get_by_test_id("member-points")).to_have_text("13")  # 11 + one activity attended at 2
     story.shot(member, "member-points")
+
+    chair = story.login("chair_tianning")
+    chair.goto(server + "/platform/plan?district=tianning&year=2026")
+    row = chair.locator(f'tr[data-topic="{planned["planned"]}"]')
+    row.locator('input[name="planned_month"]').fill("9")
+    row.locator('input[name="note"]').fill("调研需延长，改在九月协商")
+    row.get_by_role("button", name="调整").click()
+    expect(chair.get_by_test_id("plan-history")).to_contain_text("调研需延长")
+    expect(chair.locator(f'tr[data-topic="{planned["planned"]}"]')).to_contain_text("9")
+    story.shot(chair, "annual-plan")
 
     unit = story.login("housing_tianning")
     unit.get_by_role("link", name="年度考核").click()
