@@ -82,6 +82,7 @@ class Delivery(Base):
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     lease_owner: Mapped[str] = mapped_column(String(120), default="")
     lease_until: Mapped[Optional[datetime]]
+    sending_since: Mapped[Optional[datetime]]  # committed just before the message leaves; cleared with the outcome
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[Optional[datetime]]
     last_error: Mapped[str] = mapped_column(Text, default="")

@@ -62,6 +62,9 @@ class Robot(BaseHTTPRequestHandler):
         server: RobotServer = self.server  # type: ignore[assignment]
         parts = urlsplit(self.path)
         server.calls.append({"path": parts.path, "query": parse_qs(parts.query), "body": body})
+        if server.hold_at == len(server.calls):  # received, not yet answered: the sender cannot know it arrived
+            server.held.set()
+            server.release.wait(60)
         status, answer = server.answers.pop(0) if server.answers else (200, {"errcode": 0, "errmsg": "ok"})
         data = json.dumps(answer).encode()
         self.send_response(status)
@@ -81,6 +84,8 @@ class RobotServer(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), Robot)
         self.calls: list[dict[str, Any]] = []
         self.answers: list[tuple[int, dict[str, Any]]] = []
+        self.hold_at: int | None = None  # hold the n-th POST (1-based) after receiving it, until released
+        self.held, self.release = threading.Event(), threading.Event()
 
     @property
     def url(self) -> str:
@@ -105,5 +110,6 @@ def robot() -> Iterator[RobotServer]:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield server
+    server.release.set()
     server.shutdown()
     server.server_close()

@@ -5,8 +5,11 @@ transactions. A delivery is first leased (status ``sending``, attempts + 1) in i
 transaction, then sent, then marked sent, or put back with a later ``next_attempt_at``, or failed
 after the last attempt; every attempt is a row of the delivery log. A deliverer that dies
 holding a lease loses it when the lease expires, or at once when another deliverer on the same
-host sees its process is gone. E-mails carry a Message-ID derived from the delivery key, so a
-resend after a crash can be recognised.
+host sees its process is gone. Just before a message leaves, ``sending_since`` is committed: a
+lost lease without it was never sent and goes again; one with it may have arrived. E-mails carry
+a Message-ID derived from the delivery key, so their resend after a crash can be recognised;
+robot messages have no such key and are not resent, but marked failed for a person to check
+(docs/deadlines.md).
 """
 import base64
 import hashlib
@@ -101,6 +104,8 @@ def deliver_due(session: Session, now: datetime, settings: DeliverySettings, lim
     for delivery_id in leased:
         delivery = session.get(Delivery, delivery_id)
         assert delivery is not None
+        with writing(session):  # committed before the message leaves: a restart knows this one may have gone
+            delivery.sending_since = now
         try:
             detail, ok = send(delivery, settings, now), True
         except (DeliveryError, OSError, smtplib.SMTPException) as exc:
@@ -127,7 +132,7 @@ def _finish(session: Session, delivery: Delivery, ok: bool, detail: str, now: da
     """Record one attempt and move the delivery on: sent, retried later, or failed."""
     require_writing(session)
     session.add(DeliveryAttempt(delivery_id=delivery.id, at=now, ok=ok, detail=detail))
-    delivery.lease_owner, delivery.lease_until = "", None
+    delivery.lease_owner, delivery.lease_until, delivery.sending_since = "", None, None
     if ok:
         delivery.status, delivery.sent_at, delivery.last_error = DeliveryStatus.SENT, now, ""
         report.sent += 1
@@ -151,7 +156,26 @@ def _release_lost_leases(session: Session, now: datetime) -> None:
                                     .with_for_update(skip_locked=True)):
         expired = delivery.lease_until is None or delivery.lease_until < now
         if expired or _dead_here(delivery.lease_owner, host):
-            delivery.status, delivery.lease_owner, delivery.lease_until = DeliveryStatus.PENDING, "", None
+            _reconcile(session, delivery, now)
+
+
+def _reconcile(session: Session, delivery: Delivery, now: datetime) -> None:
+    """Put back a lost lease: unsent deliveries go again; one caught mid-send only where a resend is recognisable.
+
+    An e-mail carries the same Message-ID again, so mail servers and clients recognise the
+    copy; a robot webhook has no such key, so a robot message that may have arrived is not
+    sent again but recorded as failed, for a person to check the group and resend if needed.
+    """
+    interrupted = delivery.sending_since is not None
+    delivery.lease_owner, delivery.lease_until, delivery.sending_since = "", None, None
+    if not interrupted or delivery.channel is Channel.EMAIL:
+        delivery.status = DeliveryStatus.PENDING
+        return
+    detail = ("中断：发送途中投递进程停止，群机器人可能已收到，为免重复未再发送，请核对群消息 "
+              "(interrupted while sending: the robot may have received it; not resent to avoid a duplicate)")
+    session.add(DeliveryAttempt(delivery_id=delivery.id, at=now, ok=False, detail=detail))
+    delivery.status, delivery.last_error = DeliveryStatus.FAILED, detail
+    monitoring.DELIVERY_FAILURES.labels(delivery.channel.value, "interrupted").inc()
 
 
 def _dead_here(owner: str, host: str) -> bool:

@@ -102,7 +102,7 @@ def test_killing_the_scheduler_mid_sweep_and_restarting_it_sends_nothing_twice(s
     second = start_scheduler(db_url, port)
     try:
         assert box.wait_for(6), "the restarted scheduler did not finish the deliveries"
-        assert logged(second, "deliveries: {'sent': 4"), "the restarted scheduler did not finish its run"
+        assert logged(second, '"delivery_sent": 4'), "the restarted scheduler did not finish its run"
     finally:
         stop(second)
     ids = [m["Message-ID"] for m in box.messages]
@@ -118,3 +118,37 @@ def test_killing_the_scheduler_mid_sweep_and_restarting_it_sends_nothing_twice(s
         # The first scheduler had leased all six before it died: the four it never finished count two leases.
         assert sorted(d.attempts for d in deliveries) == [1, 1, 2, 2, 2, 2]
         assert session.scalars(select(DeliveryAttempt.ok)).all() == [True] * 6
+
+
+def test_a_robot_message_caught_mid_send_by_a_kill_is_not_sent_twice(sessions, db_url, mailbox, robot):
+    _, port = mailbox
+    started = datetime.now(UTC) - timedelta(days=60)
+    with sessions() as session:
+        session.add_all([
+            NotifyRoute(unit=session.scalar(select(Unit).where(Unit.code == "tianning-housing")), purpose="reminder",
+                        channel="wecom", address=f"{robot.url}/send"),
+            NotifyRoute(organization=session.scalar(select(Organization).where(Organization.code == "tianning")),
+                        purpose="escalation", channel="dingtalk", address=f"{robot.url}/robot/send")])
+        session.commit()
+        for n in range(3):
+            topic_waiting_for_signature(session, title=f"议题{n}", start=started)
+    robot.hold_at = 3  # the third message has arrived at the robot when the scheduler dies
+    first = start_scheduler(db_url, port)
+    try:
+        assert robot.held.wait(60), "no third robot message"
+    finally:
+        stop(first, signal.SIGKILL)
+    robot.release.set()
+    second = start_scheduler(db_url, port)
+    try:
+        assert logged(second, '"delivery_sent": 3'), "the restarted scheduler did not finish its run"
+    finally:
+        stop(second)
+    texts = [call["body"]["markdown"]["content" if "content" in call["body"]["markdown"] else "text"]
+             for call in robot.calls]
+    assert len(texts) == 6 and len(set(texts)) == 6, "every message arrived once"
+    with sessions() as session:
+        deliveries = session.scalars(select(Delivery).order_by(Delivery.id)).all()
+        assert sorted(d.status for d in deliveries) == [DeliveryStatus.FAILED] + [DeliveryStatus.SENT] * 5
+        [interrupted] = [d for d in deliveries if d.status is DeliveryStatus.FAILED]
+        assert "interrupted while sending" in interrupted.last_error and interrupted.sending_since is None
