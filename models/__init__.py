@@ -18,6 +18,8 @@ from .platform import (
     ConsultationRoom,
     FollowUpRound,
     Have,
+    Milestone,
+    Outcome,
     Participant,
     ParticipantKind,
     PlanChange,
@@ -25,6 +27,7 @@ from .platform import (
     PointRule,
     RoomEvidence,
     RoomHave,
+    Suggestion,
     TopicRecommendation,
 )
 from .process import ProcessBinding, ProcessDefinition, ProcessVersion, VersionStatus
@@ -41,7 +44,10 @@ __all__ = [
     "ConsultationRoom",
     "FollowUpRound",
     "Have",
+    "Milestone",
+    "Outcome",
     "PlanChange",
+    "Suggestion",
     "PointEvent",
     "PointRule",
     "TopicRecommendation",

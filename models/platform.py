@@ -226,3 +226,50 @@ class PlanChange(Base):
     changed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     changed_by: Mapped[User] = relationship()
+
+
+class Outcome(enum.StrEnum):
+    """What became of a suggestion (成果转化)."""
+
+    DECISION = "decision"  # 转化为党委政府决策
+    LIVELIHOOD_PROJECT = "livelihood_project"  # 民生实事项目
+    GOVERNANCE = "governance"  # 社会治理举措
+    EXPLAINED = "explained"  # 说明情况
+
+
+class Suggestion(Base):
+    """One suggestion of a topic's minutes, followed to its result by the unit that handles it."""
+
+    __tablename__ = "suggestion"
+    __table_args__ = (UniqueConstraint("topic_id", "number"),)
+
+    id: Mapped[intpk]
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topic.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    outcome: Mapped[Optional[Outcome]] = mapped_column(str_enum(Outcome))
+    progress: Mapped[int] = mapped_column(default=0)  # percent
+    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    topic: Mapped[Topic] = relationship()
+    unit: Mapped[Unit] = relationship()
+    milestones: Mapped[list["Milestone"]] = relationship(back_populates="suggestion", cascade="all, delete-orphan",
+                                                         order_by="Milestone.id")
+
+
+class Milestone(Base):
+    """A step of a suggestion's progress, reported by its unit: the percent reached and what was done."""
+
+    __tablename__ = "suggestion_milestone"
+
+    id: Mapped[intpk]
+    suggestion_id: Mapped[int] = mapped_column(ForeignKey("suggestion.id", ondelete="CASCADE"), index=True)
+    progress: Mapped[int]
+    note: Mapped[str] = mapped_column(Text)
+    reported_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    reported_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    suggestion: Mapped[Suggestion] = relationship(back_populates="milestones")
+    reported_by: Mapped[User] = relationship()
