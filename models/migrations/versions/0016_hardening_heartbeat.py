@@ -1,4 +1,4 @@
-"""hardening: the scheduler's heartbeat, one row per recurring job; when a delivery's send began
+"""hardening: the scheduler's heartbeat, one row per recurring job
 
 Revision ID: 0016_hardening_heartbeat
 Revises: 0015_platform_points
@@ -24,11 +24,7 @@ def upgrade() -> None:
     sa.Column('runner', sa.String(length=200), nullable=False),
     sa.PrimaryKeyConstraint('job', name=op.f('pk_heartbeat'))
     )
-    with op.batch_alter_table('delivery') as batch:
-        batch.add_column(sa.Column('sending_since', models.base.UtcDateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('delivery') as batch:
-        batch.drop_column('sending_since')
     op.drop_table('heartbeat')
