@@ -11,12 +11,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine.errors import Conflict, InvalidInput
+from engine.errors import Conflict, Forbidden, InvalidInput
 from models import LiaisonGroup, Member, Organization, OrgKind, Role, RoleAssignment, Topic, Unit, UnitKind, User
 from models.database import require_writing
 from workflows.people import audit
 from workflows.people.access import require
-from workflows.people.directory import require_system_admin
+from workflows.people.directory import is_global_admin, require_system_admin
 
 CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 GRASSROOTS = (OrgKind.TOWN, OrgKind.STREET, OrgKind.PARK)
@@ -84,6 +84,8 @@ def create(session: Session, actor: User | None, code: str, name: str, kind: Org
     """Add an organization under a parent whose level fits."""
     require_writing(session)
     require_system_admin(actor, parent)
+    if parent is None and actor is not None and not is_global_admin(actor):
+        raise Forbidden("只有全市的系统管理员可以添加市级组织 (only a city-wide system administrator adds a city)")
     problems = {"code": code_problem(code), "name": "" if name.strip() else "请填写名称 (a name is required)",
                 "parent": parent_problem(kind, parent)}
     if not problems["code"] and session.scalar(select(Organization.id).where(Organization.code == code)):

@@ -92,6 +92,12 @@ def require_system_admin(actor: User | None, *places: Organization | None) -> No
             raise Forbidden(f"{place.name} 不在您管理的范围内 (outside the organizations you administer)")
 
 
+def is_global_admin(actor: User) -> bool:
+    """Tell whether a system administrator's role covers every organization (the city, or none named)."""
+    return any(a.role is Role.SYSTEM_ADMIN and a.in_force()
+               and (a.organization is None or a.organization.parent_id is None) for a in actor.roles)
+
+
 def require_security_admin(actor: User | None) -> None:
     """Let the security administrator (or the server's command line) reset credentials."""
     if actor is not None:

@@ -66,6 +66,8 @@ def test_a_district_system_administrator_stays_in_the_district(session):
     with pytest.raises(Forbidden), writing(session):
         tree.rename(session, local, org(session, "menghe"), "孟河")
     with pytest.raises(Forbidden), writing(session):
+        tree.create(session, local, "another-city", "某市", tree.OrgKind.CITY, None)
+    with pytest.raises(Forbidden), writing(session):
         tree.create(session, user_named(session, "office_tianning"), "x1", "某镇", tree.OrgKind.TOWN,
                     org(session, "tianning"))
 
