@@ -1,0 +1,119 @@
+"""Each suggestion followed to its result (成果转化, 跟踪问效): the minutes' suggestions, their units, milestones.
+
+Called by the suggestions page and the API inside their write transaction. The CPPCC office or the
+committee of a topic lists the suggestions of its minutes, each with the unit that handles it; the
+unit reports milestones (the percent reached and what was done) and, when it can, the outcome type.
+Figures by outcome for a district and year are read in one statement.
+"""
+from collections import Counter
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from engine.errors import Forbidden, InvalidInput, NotFound
+from models import Milestone, Outcome, Role, Suggestion, Topic, Unit, UnitKind, User, utcnow
+from models.database import require_writing
+from workflows.i18n import N_
+from workflows.people.access import require_topic
+
+OUTCOME_LABELS = {Outcome.DECISION: N_("转化为党委政府决策"), Outcome.LIVELIHOOD_PROJECT: N_("民生实事项目"),
+                  Outcome.GOVERNANCE: N_("社会治理举措"), Outcome.EXPLAINED: N_("说明情况")}
+RECORDING_ROLES = (Role.CPPCC_OFFICE, Role.COMMITTEE)
+
+
+def of_topic(session: Session, user: User, topic_id: int) -> tuple[Topic, list[Suggestion]]:
+    """Return a topic the user sees (or handles a suggestion of) and its suggestions, units and milestones."""
+    units = {a.unit_id for a in user.roles if a.role is Role.HANDLING_UNIT and a.unit_id is not None}
+    handles = session.scalar(select(Suggestion.id).where(Suggestion.topic_id == topic_id,
+                                                         Suggestion.unit_id.in_(units)).limit(1))
+    topic = session.get(Topic, topic_id) if handles is not None else require_topic(session, user, topic_id)
+    if topic is None:
+        raise NotFound(f"no topic {topic_id}")
+    found = session.scalars(select(Suggestion).where(Suggestion.topic_id == topic.id)
+                            .options(joinedload(Suggestion.unit), selectinload(Suggestion.milestones)
+                                     .joinedload(Milestone.reported_by)).order_by(Suggestion.number))
+    return topic, list(found)
+
+
+def may_record(user: User) -> bool:
+    """Tell whether the user lists suggestions (CPPCC office or committee staff of a topic they see)."""
+    return any(user.has_role(role) for role in RECORDING_ROLES)
+
+
+def may_report(user: User, suggestion: Suggestion) -> bool:
+    """Tell whether the user works in the suggestion's handling unit."""
+    return any(a.role is Role.HANDLING_UNIT and a.unit_id == suggestion.unit_id for a in user.roles)
+
+
+def add(session: Session, user: User, topic_id: int, form: Mapping[str, Any], now: datetime | None = None
+        ) -> Suggestion:
+    """Add one suggestion of the minutes with the unit that handles it."""
+    require_writing(session)
+    topic, existing = of_topic(session, user, topic_id)
+    if not may_record(user):
+        raise Forbidden("suggestions are listed by the CPPCC office or the committee")
+    problems: dict[str, str] = {}
+    text = str(form.get("text") or "").strip()
+    if not text or len(text) > 2000:
+        problems["text"] = "请填写建议内容（不超过 2000 字）(the suggestion, at most 2000 characters)"
+    unit = session.scalar(select(Unit).where(Unit.code == str(form.get("unit") or ""),
+                                             Unit.kind != UnitKind.COMMITTEE))
+    if unit is None or unit.organization_id not in {topic.district_id, topic.town_id}:
+        problems["unit"] = "请选择本区（镇）的承办单位 (choose a handling unit of the topic's district or town)"
+    if problems:
+        raise InvalidInput("the suggestion was not added", problems)
+    assert unit is not None
+    suggestion = Suggestion(topic_id=topic.id, number=max((s.number for s in existing), default=0) + 1, text=text,
+                            unit_id=unit.id, created_by_id=user.id, created_at=now or utcnow())
+    session.add(suggestion)
+    session.flush()
+    return suggestion
+
+
+def report(session: Session, user: User, suggestion_id: int, form: Mapping[str, Any],
+           now: datetime | None = None) -> Milestone:
+    """Record a milestone of a suggestion: the percent reached (never going back), what was done, the outcome."""
+    require_writing(session)
+    suggestion = session.get(Suggestion, suggestion_id, options=[joinedload(Suggestion.topic)])
+    if suggestion is None:
+        raise NotFound(f"no suggestion {suggestion_id}")
+    if not may_report(user, suggestion):
+        require_topic(session, user, suggestion.topic_id)  # NotFound for a topic the user does not see
+        raise Forbidden("progress is reported by the suggestion's handling unit")
+    problems: dict[str, str] = {}
+    raw = str(form.get("progress") or "").strip()
+    progress = int(raw) if raw.isdigit() else -1
+    if not suggestion.progress <= progress <= 100:
+        problems["progress"] = f"进度为 {suggestion.progress} 到 100 之间的整数 (from {suggestion.progress} to 100)"
+    note = str(form.get("note") or "").strip()
+    if not note:
+        problems["note"] = "请写明进展 (say what was done)"
+    outcome = None
+    if form.get("outcome"):
+        try:
+            outcome = Outcome(str(form["outcome"]))
+        except ValueError:
+            problems["outcome"] = "决策、民生实事、治理举措或说明情况 (decision, livelihood_project, governance, " \
+                                  "explained)"
+    if progress == 100 and outcome is None and suggestion.outcome is None:
+        problems["outcome"] = "完成时请选择成果类型 (choose the outcome when done)"
+    if problems:
+        raise InvalidInput("the progress was not recorded", problems)
+    milestone = Milestone(suggestion=suggestion, progress=progress, note=note[:2000], reported_by_id=user.id,
+                          reported_at=now or utcnow())
+    suggestion.progress = progress
+    suggestion.outcome = outcome or suggestion.outcome
+    session.add(milestone)
+    session.flush()
+    return milestone
+
+
+def by_outcome(session: Session, district_id: int, first: datetime, after: datetime) -> Counter[str]:
+    """Count the suggestions of a district's topics started in a period by outcome ("open" when none yet)."""
+    rows = session.execute(select(Suggestion.outcome, func.count()).join(Topic, Topic.id == Suggestion.topic_id)
+                           .where(Topic.district_id == district_id, Topic.created_at >= first,
+                                  Topic.created_at < after).group_by(Suggestion.outcome))
+    return Counter({(outcome.value if outcome else "open"): count for outcome, count in rows.tuples()})
