@@ -11,7 +11,6 @@ from engine.errors import Forbidden, InvalidInput, NotFound, ShangliangError
 from engine.time import clocks
 from engine.time.calendar import PACKAGE_YEARS
 from models import (
-    Delivery,
     DeliveryAttempt,
     DeliveryStatus,
     Notification,
@@ -34,7 +33,7 @@ from webui.api.topics import _domain_error, json_body, task_json, token_required
 from webui.database import db_session, writes
 from workflows.deadlines import calendar_edits as workdays
 from workflows.deadlines import extension_requests as extensions
-from workflows.notifications import notify
+from workflows.notifications import delivery_log, notify
 from workflows.notifications import notify_routes as routes
 from workflows.people.access import may_see, require
 from workflows.topics import handling
@@ -256,16 +255,13 @@ def remove_route(route_id: int) -> Response:
 @bp.get("/deliveries")
 @token_required
 def list_deliveries() -> Response:
-    """The delivery log, newest first (``?status=pending|sending|sent|failed``), for administrators and supervisors."""
-    if not (g.user.has_role(Role.PROCESS_ADMIN) or g.user.has_role(Role.SUPERVISOR)):
-        raise Forbidden("only process administrators and supervisors may read the delivery log")
-    query = select(Delivery).order_by(Delivery.id.desc())
-    if request.args.get("status"):
-        try:
-            query = query.where(Delivery.status == DeliveryStatus(request.args["status"]))
-        except ValueError:
-            raise InvalidInput("bad query", {"status": "must be pending, sending, sent or failed"}) from None
+    """The delivery log, newest first (``?status=pending|sending|sent|failed``), within the reader's scope."""
+    try:
+        status = DeliveryStatus(request.args["status"]) if request.args.get("status") else None
+    except ValueError:
+        raise InvalidInput("bad query", {"status": "must be pending, sending, sent or failed"}) from None
     session, page = db_session(), paging.page_args()
+    query = delivery_log.listing(session, g.user, status)
     found, total = paging.paged_query(session, query, page)
     attempts = session.scalars(select(DeliveryAttempt).where(DeliveryAttempt.delivery_id.in_([d.id for d in found]))
                                .order_by(DeliveryAttempt.id)).all()
