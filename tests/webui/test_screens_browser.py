@@ -3,6 +3,7 @@
 Topics are brought to the right step through the services, then each person opens the page in
 Debian chromium; the screenshots are kept in test-artifacts/screens/.
 """
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -139,3 +140,72 @@ def test_an_oversized_or_forbidden_upload_is_refused_before_sending(screens, ses
     screens.shot(committee, "upload-refused-in-browser")
     assert sent == [] and committee.url.endswith(f"/tasks/{research.id}")
     expect(committee.locator("#f-research_report")).to_have_value("走访住户 120 户。")
+
+
+def test_on_a_phone_the_inbox_is_cards_with_deadline_and_action_and_the_diagram_goes_full_screen(screens, session):
+    for title in ("老旧小区加装电梯", "背街小巷停车难"):
+        start_topic(session, NOW, title=title)
+    clerk = screens.login("office_tianning", width=390, height=844)
+    card = clerk.locator('table[data-testid="inbox"] tbody tr').first
+    expect(card.locator("td.due")).to_be_visible()
+    expect(card.get_by_role("button", name="认领")).to_be_visible()
+    box = card.bounding_box()
+    assert box is not None and box["width"] <= 390 and box["height"] > 100  # a card, not a squeezed row
+    assert clerk.evaluate("document.documentElement.scrollWidth") <= 390  # nothing runs off the side
+    screens.shot(clerk, "phone-inbox-cards")
+    clerk.locator('table[data-testid="inbox"] tbody tr').first.get_by_role("link").first.click()
+    expect(clerk.locator("#task-form")).to_be_visible()
+    clerk.get_by_role("link", name="老旧小区加装电梯").click()
+    expect(clerk.get_by_test_id("diagram")).to_have_attribute("data-loaded", re.compile(r"\d+"))
+    clerk.get_by_test_id("fullscreen").click()
+    clerk.wait_for_function("document.fullscreenElement && document.fullscreenElement.id === 'diagram'")
+    expect(clerk.locator("#diagram text.djs-label", has_text="政协办公室").first).to_be_visible()
+    screens.shot(clerk, "phone-diagram-fullscreen")
+
+
+def test_lists_search_sort_and_bulk_claim_in_the_browser(screens, session):
+    for title in ("老旧小区加装电梯", "背街小巷停车难", "社区养老助餐点"):
+        start_topic(session, NOW, title=title)
+    clerk = screens.login("office_tianning")
+    clerk.get_by_test_id("search").fill("停车")
+    clerk.get_by_role("button", name="筛选", exact=True).click()
+    expect(clerk.locator('table[data-testid="inbox"] tbody tr')).to_have_count(1)
+    clerk.goto(f"{screens.base}/")
+    clerk.get_by_role("link", name="议题", exact=True).first.click()
+    clerk.locator('th a.sort', has_text="议题").click()
+    expect(clerk.locator('th[aria-sort="ascending"]')).to_have_count(1)
+    clerk.goto(f"{screens.base}/")
+    clerk.locator('input[data-check-all="task"]').check()
+    clerk.get_by_role("button", name="批量认领").click()
+    expect(clerk.locator(".flash-success")).to_contain_text("已认领 3 项任务")
+    screens.shot(clerk, "inbox-bulk-claimed")
+
+
+def test_the_case_file_page_and_its_print_preview(screens, session):
+    topic = start_topic(session, NOW)
+    drive(session, topic, STEPS, NOW)
+    clerk = screens.login("office_tianning")
+    clerk.goto(f"{screens.base}/topics/{topic.id}")
+    casefile = clerk.get_by_test_id("casefile")
+    casefile.locator('details[data-step="write_reply"] > summary').click()
+    expect(casefile.locator('details[data-step="write_reply"]')).to_contain_text("B 类：正在解决")
+    expect(clerk.locator("#diagram text.djs-label", has_text="主席会议").first).to_be_visible()
+    screens.shot(clerk, "casefile-page")
+    clerk.goto(f"{screens.base}/topics/{topic.id}/casefile.pdf?preview=1")
+    expect(clerk.locator(".org")).to_have_text("天宁区政协")
+    screens.shot(clerk, "casefile-print-preview")
+
+
+def test_errors_in_english_keep_what_was_typed(screens, session):
+    topic = start_topic(session, NOW)
+    item = open_task(session, topic, "submit_proposal")
+    clerk = screens.login("office_tianning")
+    clerk.get_by_role("button", name="English").click()
+    clerk.goto(f"{screens.base}/tasks/{item.id}")
+    clerk.fill("#f-rationale", "")
+    clerk.fill("#requested_to", "2026-01-05")
+    clerk.fill("#ext-reason", "Waiting for the budget")
+    clerk.get_by_role("button", name="Request an extension").click()
+    expect(clerk.locator("#requested_to-error")).to_contain_text("Must be after the current deadline")
+    expect(clerk.locator("#ext-reason")).to_have_value("Waiting for the budget")
+    screens.shot(clerk, "english-extension-error")
