@@ -309,3 +309,37 @@ def test_the_plan_page_pdf_xlsx_and_api_with_the_chairs_changes(web, api, sessio
     assert api.get("/api/v1/plan/tianning/2026", headers=auth("office_xinbei")).status_code == 404
     assert web("office_xinbei").get("/platform/plan?district=tianning").status_code == 404
     assert web("civil_tianning").get("/platform/plan").status_code == 403
+
+
+def test_suggestions_are_followed_to_100_percent_on_the_pages_and_the_api(web, api, session: Session) -> None:  # type: ignore[no-untyped-def]
+    from tests.factories import start_topic
+    topic = start_topic(session, NOW)
+    office = web("office_tianning")
+    url = f"/platform/topics/{topic.id}/suggestions"
+    office.get(url)
+    refused = office.post(url, {"text": "设立补贴", "unit": "xinbei-housing"})
+    assert refused.status_code == 422 and "设立补贴" in refused.get_data(as_text=True)
+    assert office.post(url, {"text": "设立加装电梯补贴", "unit": "tianning-housing"}).status_code == 302
+    made = api.post(f"/api/v1/topics/{topic.id}/suggestions", json={"text": "简化审批", "unit": "tianning-civil"},
+                    headers=auth("office_tianning"))
+    assert made.status_code == 201 and made.get_json()["number"] == 2
+    [first, second] = api.get(f"/api/v1/topics/{topic.id}/suggestions",
+                              headers=auth("office_tianning")).get_json()["suggestions"]
+    unit = web("housing_tianning")
+    unit.get("/platform/suggestions")
+    page = unit.get(url).get_data(as_text=True)
+    assert "设立加装电梯补贴" in page and 'data-testid="report-1"' in page and 'data-testid="report-2"' not in page
+    done = unit.post(f"/platform/suggestions/{first['id']}/milestones",
+                     {"progress": "100", "note": "补贴办法印发", "outcome": "livelihood_project"})
+    assert done.status_code == 302
+    assert "100%" in unit.get(url).get_data(as_text=True)
+    assert unit.post(f"/platform/suggestions/{second['id']}/milestones", {"progress": "10", "note": "x"}
+                     ).status_code == 404
+    civil = api.post(f"/api/v1/suggestions/{second['id']}/milestones", headers=auth("civil_tianning"),
+                     json={"progress": 30, "note": "正在修订"})
+    assert civil.status_code == 201 and civil.get_json()["progress"] == 30
+    back = api.post(f"/api/v1/suggestions/{second['id']}/milestones", headers=auth("civil_tianning"),
+                    json={"progress": 20, "note": "x"})
+    assert back.status_code == 422
+    assert api.get(f"/api/v1/topics/{topic.id}/suggestions", headers=auth("office_xinbei")).status_code == 404
+    assert web("chair_tianning").post(url, {"text": "x", "unit": "tianning-housing"}).status_code == 403

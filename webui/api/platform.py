@@ -9,11 +9,11 @@ from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
 from sqlalchemy import select
 
 from engine.errors import Forbidden, InvalidInput, NotFound, ShangliangError
-from models import Activity, ConsultationRoom, Organization, Participant, utcnow
+from models import Activity, ConsultationRoom, Organization, Participant, Suggestion, utcnow
 from webui.api.topics import _domain_error, json_body, token_required
 from webui.database import db_session, writes
 from workflows.people.access import require_topic
-from workflows.platform import activities, assessment, coverage, points, rooms
+from workflows.platform import activities, assessment, coverage, points, rooms, suggestions
 from workflows.platform import plan as annual_plan
 
 bp = Blueprint("platform_api", __name__, url_prefix="/api/v1")
@@ -353,3 +353,40 @@ def change_plan(district: str, year: int) -> tuple[Response, int]:
     annual_plan.adjust(session, g.user, found, year, topic_id, month, body.get("removed") is True,
                        str(body.get("note") or ""), now=_now())
     return jsonify(plan_json(annual_plan.plan_of(session, found, year))), 201
+
+
+def suggestion_json(s: Suggestion) -> dict[str, Any]:
+    """Describe a suggestion and its milestones."""
+    return {"id": s.id, "topic_id": s.topic_id, "number": s.number, "text": s.text, "unit": s.unit.code,
+            "progress": s.progress, "outcome": s.outcome.value if s.outcome else None,
+            "milestones": [{"progress": m.progress, "note": m.note, "reported_by": m.reported_by.username,
+                            "reported_at": m.reported_at.isoformat()} for m in s.milestones]}
+
+
+@bp.get("/topics/<int:topic_id>/suggestions")
+@token_required
+def list_suggestions(topic_id: int) -> Response:
+    """A topic's suggestions with their units, progress, outcome and milestones."""
+    _topic, found = suggestions.of_topic(db_session(), g.user, topic_id)
+    return jsonify(topic_id=topic_id, suggestions=[suggestion_json(s) for s in found])
+
+
+@bp.post("/topics/<int:topic_id>/suggestions")
+@token_required
+@writes
+def add_suggestion(topic_id: int) -> tuple[Response, int]:
+    """Add a suggestion of the minutes: ``{"text", "unit"}``."""
+    session = db_session()
+    found = suggestions.add(session, g.user, topic_id, json_body(), now=_now())
+    session.refresh(found, ["unit", "milestones"])
+    return jsonify(suggestion_json(found)), 201
+
+
+@bp.post("/suggestions/<int:suggestion_id>/milestones")
+@token_required
+@writes
+def add_milestone(suggestion_id: int) -> tuple[Response, int]:
+    """Report a milestone: ``{"progress": 0-100, "note", "outcome"?}`` (the handling unit)."""
+    body = {k: str(v) if v is not None else "" for k, v in json_body().items()}
+    milestone = suggestions.report(db_session(), g.user, suggestion_id, body, now=_now())
+    return jsonify(suggestion_json(milestone.suggestion)), 201

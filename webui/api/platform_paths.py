@@ -66,6 +66,14 @@ def platform_paths(op: Callable[..., dict[str, Any]], path_id: Callable[[str], d
         "/plan/{district}/{year}/changes": {"post": op(
             "The chairs' meeting moves a topic's month or takes it out, with a reason", "201", json_object,
             [{"name": "district", "in": "path", "required": True, "schema": {"type": "string"}}, path_id("year")])},
+        "/topics/{topic_id}/suggestions": {
+            "get": op("A topic's suggestions with units, progress, outcome and milestones",
+                      params=[path_id("topic_id")]),
+            "post": op("Add a suggestion of the minutes with its handling unit", "201", json_object,
+                       [path_id("topic_id")])},
+        "/suggestions/{suggestion_id}/milestones": {"post": op(
+            "Report a suggestion's progress (0-100, never back), what was done and the outcome type", "201",
+            json_object, [path_id("suggestion_id")])},
         "/assessment": {"get": op("Handling units' annual assessment, ranked", params=year)},
         "/activity-targets/{district}/{year}": {"put": op(
             "Set a district's yearly target of activities per platform", body=json_object,

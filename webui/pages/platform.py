@@ -16,12 +16,25 @@ from werkzeug.wrappers import Response
 
 from engine.errors import InvalidInput
 from engine.time.calendar import SHANGHAI
-from models import ActivityForm, FollowUpRound, Have, Member, Organization, OrgKind, ParticipantKind, PointEvent, Role
+from models import (
+    ActivityForm,
+    FollowUpRound,
+    Have,
+    Member,
+    Organization,
+    OrgKind,
+    Outcome,
+    ParticipantKind,
+    PointEvent,
+    Role,
+    Unit,
+    UnitKind,
+)
 from models.database import writing
 from webui.database import db_session
 from webui.pages import printing
 from webui.security import clock
-from workflows.platform import activities, assessment, coverage, points, rooms
+from workflows.platform import activities, assessment, coverage, points, rooms, suggestions
 from workflows.platform import plan as annual_plan
 from workflows.rules.stages import STAGE_LABELS
 from workflows.topics.labels import CATEGORY_LABELS
@@ -463,3 +476,48 @@ def adjust_plan(district: str, year: int) -> Response:
                     request.form.get("removed") == "1", request.form.get("note", ""), now=clock())
     flash(_("计划已调整"), "success")
     return redirect(url_for("platform.plan_page", district=district, year=year))
+
+
+@bp.get("/suggestions")
+@login_required
+def suggestion_list() -> str:
+    """List the suggestions the user follows, the least advanced first."""
+    found = suggestions.listed_for(db_session(), current_user)
+    if not found and not rooms.scope(db_session(), current_user) and not current_user.has_role(Role.HANDLING_UNIT):
+        abort(403)
+    return render_template("platform/suggestions.html", found=found, outcome_labels=suggestions.OUTCOME_LABELS)
+
+
+@bp.route("/topics/<int:topic_id>/suggestions", methods=["GET", "POST"])
+@login_required
+def topic_suggestions(topic_id: int) -> str | tuple[str, int] | Response:
+    """Show a topic's suggestions and their milestones; the office or committee adds them, units report."""
+    session = db_session()
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            with writing(session):
+                suggestions.add(session, current_user, topic_id, request.form, now=clock())
+            return redirect(url_for("platform.topic_suggestions", topic_id=topic_id))
+        except InvalidInput as exc:
+            errors = exc.fields
+    topic, found = suggestions.of_topic(session, current_user, topic_id)
+    units = session.scalars(select(Unit).where(Unit.organization_id.in_({topic.district_id, topic.town_id}),
+                                               Unit.kind != UnitKind.COMMITTEE).order_by(Unit.code)).all()
+    page = render_template("platform/topic_suggestions.html", topic=topic, found=found, units=units, errors=errors,
+                           values=request.form if errors else {}, may_record=suggestions.may_record(current_user),
+                           may_report={s.id: suggestions.may_report(current_user, s) for s in found},
+                           outcomes=list(Outcome), outcome_labels=suggestions.OUTCOME_LABELS)
+    return (page, 422) if errors else page
+
+
+@bp.post("/suggestions/<int:suggestion_id>/milestones")
+@login_required
+def report_milestone(suggestion_id: int) -> Response:
+    """Record a milestone of a suggestion (its handling unit)."""
+    session = db_session()
+    with writing(session):
+        milestone = suggestions.report(session, current_user, suggestion_id, request.form, now=clock())
+        topic_id = milestone.suggestion.topic_id
+    flash(_("进展已报送"), "success")
+    return redirect(url_for("platform.topic_suggestions", topic_id=topic_id))

@@ -18,6 +18,7 @@ from models import Milestone, Outcome, Role, Suggestion, Topic, Unit, UnitKind, 
 from models.database import require_writing
 from workflows.i18n import N_
 from workflows.people.access import require_topic
+from workflows.platform import rooms
 
 OUTCOME_LABELS = {Outcome.DECISION: N_("转化为党委政府决策"), Outcome.LIVELIHOOD_PROJECT: N_("民生实事项目"),
                   Outcome.GOVERNANCE: N_("社会治理举措"), Outcome.EXPLAINED: N_("说明情况")}
@@ -117,3 +118,14 @@ def by_outcome(session: Session, district_id: int, first: datetime, after: datet
                            .where(Topic.district_id == district_id, Topic.created_at >= first,
                                   Topic.created_at < after).group_by(Suggestion.outcome))
     return Counter({(outcome.value if outcome else "open"): count for outcome, count in rows.tuples()})
+
+
+def listed_for(session: Session, user: User) -> list[Suggestion]:
+    """Return the suggestions the user follows (their units' own, those of topics in scope), least done first."""
+    units = {a.unit_id for a in user.roles if a.role is Role.HANDLING_UNIT and a.unit_id is not None}
+    orgs = rooms.scope(session, user)
+    query = (select(Suggestion).join(Topic, Topic.id == Suggestion.topic_id)
+             .options(joinedload(Suggestion.unit), joinedload(Suggestion.topic))
+             .where(Suggestion.unit_id.in_(units) | Topic.district_id.in_(orgs) | Topic.town_id.in_(orgs))
+             .order_by(Suggestion.progress, Suggestion.id.desc()).limit(500))
+    return list(session.scalars(query))
