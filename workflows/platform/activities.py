@@ -152,7 +152,9 @@ def add_participant(session: Session, user: User, activity: Activity, form: Mapp
         problems["kind"] = "请选择参加人类别 (choose a kind)"
     member = account = None
     if form.get("member_id"):
-        member = session.get(Member, int(form["member_id"])) if str(form["member_id"]).isdigit() else None
+        member_text = str(form["member_id"])
+        is_id = member_text.isascii() and member_text.isdigit() and len(member_text) < 10
+        member = session.get(Member, int(member_text)) if is_id else None
         if member is None:
             problems["member_id"] = "没有这位委员 (no such member)"
     if form.get("username"):
@@ -269,9 +271,10 @@ class ActivityFigures:
         return self.with_leaders / self.district_activities if self.district_activities else None
 
 
-def figures(session: Session, user: User, year: int, today: date) -> ActivityFigures:
+def figures(session: Session, user: User, year: int, today: date, within: Organization | None = None
+            ) -> ActivityFigures:
     """Return the year's figures in the user's scope in five statements (scope, tree, counts, targets, leaders)."""
-    orgs = rooms.scope(session, user)
+    orgs = rooms.scope_within(session, user, within)
     held = [Activity.held_on >= date(year, 1, 1), Activity.held_on <= min(today, date(year, 12, 31)),
             Activity.platform_id.in_(orgs)]
     tree = {row.id: row for row in session.execute(

@@ -85,9 +85,9 @@ def statuses(session: Session, room_list: list[ConsultationRoom], year: int, tod
     return {r.id: RoomStatus(r, found[r.id]) for r in room_list}
 
 
-def coverage(session: Session, user: User, year: int, today: date) -> Coverage:
+def coverage(session: Session, user: User, year: int, today: date, within: Organization | None = None) -> Coverage:
     """Return the coverage of every district the user sees, required platforms and rooms, in four statements."""
-    orgs = rooms.scope(session, user)
+    orgs = rooms.scope_within(session, user, within)
     tree = list(session.execute(select(Organization.id, Organization.code, Organization.name, Organization.kind,
                                        Organization.parent_id).where(Organization.id.in_(orgs))))
     parent = {row.id: row.parent_id for row in tree}

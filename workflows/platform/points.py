@@ -97,9 +97,9 @@ class Statement:
     points: int = 0
 
 
-def statements(session: Session, user: User, year: int) -> list[Statement]:
+def statements(session: Session, user: User, year: int, within: Organization | None = None) -> list[Statement]:
     """Return the statements of the members the user sees (or only their own), highest points first."""
-    orgs = rooms.scope(session, user)
+    orgs = rooms.scope_within(session, user, within)
     query = (select(Member.id, Member.code, Member.name, Sector.name, Organization.name)
              .join(Sector, Sector.id == Member.sector_id).join(Organization, Organization.id == Member.organization_id)
              .where(Member.active.is_(True)))

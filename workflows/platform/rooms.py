@@ -41,6 +41,12 @@ def scope(session: Session, user: User, roles: tuple[Role, ...] = SEEING_ROLES) 
                                  if a.role in roles and a.organization_id is not None})
 
 
+def scope_within(session: Session, user: User, within: Organization | None) -> set[int]:
+    """Return the user's scope, narrowed to one organization and what lies below it when ``within`` is given."""
+    orgs = scope(session, user)
+    return orgs & descendants(session, {within.id}) if within is not None else orgs
+
+
 def may_manage(user: User, org: Organization) -> bool:
     """Tell whether the user may register or edit rooms of ``org`` (CPPCC office there or above)."""
     lineage = set(lineage_ids(org))

@@ -86,7 +86,7 @@ def report(session: Session, user: User, suggestion_id: int, form: Mapping[str, 
         raise Forbidden("progress is reported by the suggestion's handling unit")
     problems: dict[str, str] = {}
     raw = str(form.get("progress") or "").strip()
-    progress = int(raw) if raw.isdigit() else -1
+    progress = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 4 else -1
     if not suggestion.progress <= progress <= 100:
         problems["progress"] = f"进度为 {suggestion.progress} 到 100 之间的整数 (from {suggestion.progress} to 100)"
     note = str(form.get("note") or "").strip()
