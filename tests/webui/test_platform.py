@@ -343,3 +343,13 @@ def test_suggestions_are_followed_to_100_percent_on_the_pages_and_the_api(web, a
     assert back.status_code == 422
     assert api.get(f"/api/v1/topics/{topic.id}/suggestions", headers=auth("office_xinbei")).status_code == 404
     assert web("chair_tianning").post(url, {"text": "x", "unit": "tianning-housing"}).status_code == 403
+
+
+def test_the_yearly_report_page_and_api(web, api, app: Flask, session: Session) -> None:  # type: ignore[no-untyped-def]
+    known.build(session, Path(app.config["ATTACHMENT_DIR"]), NOW)
+    found = api.get("/api/v1/report/tianning/2026", headers=auth("supervisor_city")).get_json()
+    assert found["coverage"]["missing"] == ["青龙街道"] and found["activities"]["leader_share"] == 0.25
+    page = web("supervisor_tianning").get("/platform/report?district=tianning&year=2026").get_data(as_text=True)
+    assert "25%" in page and "7/10" in page
+    assert api.get("/api/v1/report/tianning/2026", headers=auth("office_xinbei")).status_code == 404
+    assert web("civil_tianning").get("/platform/report").status_code == 403

@@ -15,6 +15,7 @@ from webui.database import db_session, writes
 from workflows.people.access import require_topic
 from workflows.platform import activities, assessment, coverage, points, rooms, suggestions
 from workflows.platform import plan as annual_plan
+from workflows.platform import report as yearly
 
 bp = Blueprint("platform_api", __name__, url_prefix="/api/v1")
 bp.register_error_handler(ShangliangError, _domain_error)
@@ -26,7 +27,7 @@ def _now() -> Any:
 
 def _year() -> int:
     raw = request.args.get("year", "")
-    if raw and not (raw.isdigit() and 2000 <= int(raw) <= 2100):
+    if raw and not (raw.isascii() and raw.isdigit() and 2000 <= int(raw) <= 2100):
         raise InvalidInput("bad query", {"year": "a year between 2000 and 2100"})
     return int(raw) if raw else _now().date().year
 
@@ -390,3 +391,24 @@ def add_milestone(suggestion_id: int) -> tuple[Response, int]:
     body = {k: str(v) if v is not None else "" for k, v in json_body().items()}
     milestone = suggestions.report(db_session(), g.user, suggestion_id, body, now=_now())
     return jsonify(suggestion_json(milestone.suggestion)), 201
+
+
+@bp.get("/report/<district>/<int:year>")
+@token_required
+def get_report(district: str, year: int) -> Response:
+    """The platform's yearly report of a district."""
+    session = db_session()
+    found = yearly.report(session, g.user, annual_plan.require_district(session, g.user, district), year,
+                          _now().date())
+    c, a = found.coverage, found.activities
+    return jsonify(district=district, year=year,
+                   coverage={"required": c.required, "covered": c.covered, "rooms": c.rooms,
+                             "complete_rooms": c.complete_rooms, "missing": c.missing},
+                   activities={"district_activities": a.district_activities, "with_leaders": a.with_leaders,
+                               "leader_share": a.leader_share,
+                               "platforms": [{"code": p.code, "held": p.held, "target": p.target}
+                                             for p in a.platforms]},
+                   topics_by_stage=dict(found.topics_by_stage), topics_by_category=dict(found.topics_by_category),
+                   suggestions_by_outcome=dict(found.suggestions_by_outcome),
+                   members={"total": found.members, "taking_part": found.members_taking_part,
+                            "points": found.member_points, "participation": found.participation})

@@ -74,6 +74,10 @@ def platform_paths(op: Callable[..., dict[str, Any]], path_id: Callable[[str], d
         "/suggestions/{suggestion_id}/milestones": {"post": op(
             "Report a suggestion's progress (0-100, never back), what was done and the outcome type", "201",
             json_object, [path_id("suggestion_id")])},
+        "/report/{district}/{year}": {"get": op(
+            "A district's yearly platform report: coverage, activities, topics, suggestions, members",
+            params=[{"name": "district", "in": "path", "required": True, "schema": {"type": "string"}},
+                    path_id("year")])},
         "/assessment": {"get": op("Handling units' annual assessment, ranked", params=year)},
         "/activity-targets/{district}/{year}": {"put": op(
             "Set a district's yearly target of activities per platform", body=json_object,

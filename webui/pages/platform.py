@@ -36,6 +36,7 @@ from webui.pages import printing
 from webui.security import clock
 from workflows.platform import activities, assessment, coverage, points, rooms, suggestions
 from workflows.platform import plan as annual_plan
+from workflows.platform import report as yearly
 from workflows.rules.stages import STAGE_LABELS
 from workflows.topics.labels import CATEGORY_LABELS
 
@@ -51,7 +52,7 @@ def _evidence_dir() -> Path:
 
 def _year() -> int:
     raw = request.args.get("year", "")
-    year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else clock().date().year
+    year = int(raw) if raw.isascii() and raw.isdigit() and 2000 <= int(raw) <= 2100 else clock().date().year
     return year
 
 
@@ -210,8 +211,9 @@ def set_target() -> Response:
     if district is None or district.id not in _seeing():
         abort(404)
     raw = request.form.get("per_platform", "")
-    year = int(request.form.get("year", "0") or 0) if request.form.get("year", "").isdigit() else _today().year
-    if not raw.isdigit():
+    year_text = request.form.get("year", "")
+    year = int(year_text) if year_text.isascii() and year_text.isdigit() and len(year_text) < 6 else _today().year
+    if not (raw.isascii() and raw.isdigit()):
         raise InvalidInput("bad target", {"per_platform": _("请填写 0 到 1000 之间的整数")})
     with writing(session):
         activities.set_target(session, current_user, district, year, int(raw))
@@ -402,7 +404,7 @@ def set_point_rule() -> Response:
     """Set the points of one event kind for a year (the city)."""
     session = db_session()
     year_raw, points_raw = request.form.get("valid_year", ""), request.form.get("points", "")
-    if not (year_raw.isdigit() and points_raw.isdigit()):
+    if not (year_raw.isascii() and year_raw.isdigit() and points_raw.isascii() and points_raw.isdigit()):
         raise InvalidInput("bad rule", {"points": _("请填写整数")})
     with writing(session):
         points.set_rule(session, current_user, request.form.get("kind", ""), int(year_raw), int(points_raw), clock())
@@ -468,7 +470,7 @@ def adjust_plan(district: str, year: int) -> Response:
     session = db_session()
     month = request.form.get("planned_month", "")
     topic_id = request.form.get("topic_id", "")
-    if (month and not month.isdigit()) or not topic_id.isdigit():
+    if (month and not (month.isascii() and month.isdigit())) or not (topic_id.isascii() and topic_id.isdigit()):
         raise InvalidInput("bad change", {"planned_month": _("月份为 1 到 12")})
     with writing(session):
         found = annual_plan.require_district(session, current_user, district)
@@ -521,3 +523,16 @@ def report_milestone(suggestion_id: int) -> Response:
         topic_id = milestone.suggestion.topic_id
     flash(_("进展已报送"), "success")
     return redirect(url_for("platform.topic_suggestions", topic_id=topic_id))
+
+
+@bp.get("/report")
+@login_required
+def report_page() -> str:
+    """Show the platform's yearly report of a district."""
+    found = yearly.report(db_session(), current_user, _plan_district(), _year(), _today())
+    districts = db_session().scalars(select(Organization).where(Organization.id.in_(_seeing()),
+                                                                Organization.kind == OrgKind.DISTRICT)
+                                     .order_by(Organization.code)).all()
+    return render_template("platform/report.html", report=found, year=found.year, districts=districts,
+                           stage_labels=STAGE_LABELS, category_labels=CATEGORY_LABELS,
+                           outcome_labels={o.value: label for o, label in suggestions.OUTCOME_LABELS.items()})
