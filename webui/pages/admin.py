@@ -18,6 +18,7 @@ from engine.errors import ShangliangError, TooLarge
 from models import Organization, OrgKind, ProcessDefinition, ProcessVersion, Role, VersionStatus
 from models.database import writing
 from webui.database import db_session
+from webui.pages import diagram_problems
 from webui.security import diagram_file, download_only, modeler_policy, roles_required
 from webui.verbs import route_verbs
 from workflows.administration import bindings, drafts, review
@@ -246,9 +247,10 @@ def save_draft(draft_id: int) -> Response | tuple[Response, int]:
 @login_required
 @roles_required(ADMIN)
 def validate_draft(draft_id: int) -> Response:
-    """Check the draft as stored; the problems name elements, which the modeler marks."""
-    problems = drafts.check(drafts.get(db_session(), current_user, draft_id).bpmn_xml)
-    return jsonify(valid=not problems, problems=[vars(p) for p in problems])
+    """Check the draft as stored: one problem per cause, in words, naming the elements the modeler marks."""
+    xml = drafts.get(db_session(), current_user, draft_id).bpmn_xml
+    problems = [*drafts.check(xml), *diagram_problems.layout_problems(xml)]
+    return jsonify(valid=not problems, problems=diagram_problems.gathered(problems))
 
 
 @bp.post("/drafts/<int:draft_id>/deploy")

@@ -32,7 +32,7 @@ def in_words(message: object, choices: Mapping[str, str] | Sequence[tuple[str, s
 
 def _one_of(found: re.Match[str], labels: dict[str, str]) -> str:
     codes = [c.strip() for c in found["codes"].split(",") if c.strip() and c.strip() != "…"]
-    named = "、".join(_(labels[c]) if c in labels else c for c in codes)
+    named = _("、").join(_(labels[c]) if c in labels else c for c in codes)
     return _("请从以下选项中选择：%(choices)s", choices=named) if labels else _("请从所列选项中选择")
 
 

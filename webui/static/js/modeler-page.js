@@ -22,6 +22,10 @@
     const { warnings } = await modeler.importXML(await response.text());
     modeler.get("canvas").zoom("fit-viewport", "auto");
     root.dataset.loaded = "true";
+    // A diagram without a layout imports as an empty canvas: say so rather than show nothing.
+    const drawn = modeler.get("elementRegistry").filter((e) => e.type !== "bpmn:Process" && !e.labelTarget);
+    const blank = document.getElementById("no-layout");
+    if (blank) blank.hidden = drawn.length > 1;
     if (warnings.length) console.warn("import warnings", warnings);
     modeler.on("commandStack.changed", () => setState("未保存的修改 (unsaved)", true));
   }
@@ -48,10 +52,10 @@
     marked = [];
   }
 
-  function mark(problem) {
+  function mark(problem, id) {
     const registry = modeler.get("elementRegistry");
-    const element = problem.element_id && registry.get(problem.element_id);
-    if (!element) return;
+    const element = id && registry.get(id);
+    if (!element || marked.includes(element.id)) return;
     modeler.get("canvas").addMarker(element.id, "problem");
     const badge = document.createElement("div");
     badge.className = "problem-badge";
@@ -61,6 +65,12 @@
     marked.push(element.id);
   }
 
+  // Each cause is one line naming its elements; a click selects them on the diagram and brings them into view.
+  function elementsOf(problem) {
+    const listed = (problem.elements || []).map((e) => e.id);
+    return listed.length ? listed : (problem.element_id ? [problem.element_id] : []);
+  }
+
   function show(problems) {
     const panel = document.getElementById("problems-panel");
     const list = document.getElementById("problems");
@@ -68,17 +78,22 @@
     document.getElementById("valid-message").hidden = problems.length > 0;
     list.replaceChildren(...problems.map((p) => {
       const item = document.createElement("li");
-      item.dataset.element = p.element_id || "";
-      item.textContent = (p.element_id ? p.element_id + (p.element_name ? " (" + p.element_name + ")" : "") + ": " : "")
-        + p.message;
+      const ids = elementsOf(p);
+      const names = (p.elements || []).map((e) => e.name || e.id);
+      item.dataset.element = ids.join(" ");
+      item.textContent = p.message + (names.length ? "：" + names.slice(0, 8).join("、")
+        + (names.length > 8 ? " …（" + names.length + "）" : "") : "");
       item.addEventListener("click", () => {
-        const element = modeler.get("elementRegistry").get(p.element_id);
-        if (element) modeler.get("selection").select(element);
+        const registry = modeler.get("elementRegistry");
+        const elements = ids.map((id) => registry.get(id)).filter(Boolean);
+        if (!elements.length) return;
+        modeler.get("selection").select(elements);
+        modeler.get("canvas").scrollToElement(elements[0]);
       });
       return item;
     }));
     clearMarks();
-    problems.forEach(mark);
+    problems.forEach((p) => elementsOf(p).forEach((id) => mark(p, id)));
   }
 
   async function validate() {
