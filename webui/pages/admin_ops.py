@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 
 from engine.errors import NotFound, ShangliangError
 from engine.time.calendar import SHANGHAI
-from models import ProcessVersion, Role, TaskItem, Topic, TopicStatus, VersionStatus, WorkflowState
+from models import ProcessVersion, Role, TaskItem, TaskStatus, Topic, TopicStatus, VersionStatus, WorkflowState
 from webui.api.operations import TOPIC_OPERATIONS
 from webui.database import db_session
 from webui.pages.admin import address, attempt
@@ -21,6 +21,7 @@ from webui.security import roles_required
 from workflows.administration import migration, operations
 from workflows.people import audit
 from workflows.people.access import require
+from workflows.rules.stages import STAGE_LABELS
 from workflows.topics import inbox
 from workflows.topics import lifecycle as topics
 
@@ -48,7 +49,8 @@ def migration_page(version_id: int) -> str:
     session = db_session()
     target = migration.target_version(session, current_user, version_id)
     verdicts = migration.plan(session, current_user, version_id)
-    return render_template("admin/migrate.html", target=target, verdicts=verdicts, results=None)
+    return render_template("admin/migrate.html", target=target, verdicts=verdicts, results=None,
+                           **_open_tasks_of(verdicts))
 
 
 @bp.post("/versions/<int:version_id>/migrate")
@@ -57,7 +59,7 @@ def migration_page(version_id: int) -> str:
 def migrate(version_id: int) -> str | Response:
     """Move the chosen topics; show what happened to each."""
     session = db_session()
-    chosen = [int(i) for i in request.form.getlist("topic_id") if i.isdigit()]
+    chosen = [int(i) for i in request.form.getlist("topic_id") if i.isascii() and i.isdigit() and len(i) < 10]
     if not chosen:
         flash("请选择要迁移的议题 (choose topics)", "error")
         return redirect(url_for("admin_ops.migration_page", version_id=version_id))
@@ -66,7 +68,19 @@ def migrate(version_id: int) -> str | Response:
     moved = sum(r.moved for r in results)
     flash(f"已迁移 {moved} / {len(results)} 个议题 (moved)", "success" if moved == len(results) else "warning")
     verdicts = migration.plan(session, current_user, version_id)
-    return render_template("admin/migrate.html", target=target, verdicts=verdicts, results=results)
+    return render_template("admin/migrate.html", target=target, verdicts=verdicts, results=results,
+                           **_open_tasks_of(verdicts))
+
+
+def _open_tasks_of(verdicts: list[migration.Verdict]) -> dict[str, Any]:
+    """Return the open tasks of the verdicts' topics (one statement) and the stage labels, for the dry run."""
+    ids = [v.topic_id for v in verdicts]
+    found: dict[int, list[TaskItem]] = {}
+    for item in db_session().scalars(select(TaskItem).where(TaskItem.topic_id.in_(ids),
+                                                             TaskItem.status == TaskStatus.READY)
+                                      .order_by(TaskItem.id)):
+        found.setdefault(item.topic_id, []).append(item)
+    return {"open_tasks": found, "stage_labels": STAGE_LABELS}
 
 
 @bp.get("/topics", endpoint="topics")
