@@ -353,3 +353,23 @@ def test_the_yearly_report_page_and_api(web, api, app: Flask, session: Session) 
     assert "25%" in page and "7/10" in page
     assert api.get("/api/v1/report/tianning/2026", headers=auth("office_xinbei")).status_code == 404
     assert web("civil_tianning").get("/platform/report").status_code == 403
+
+
+def test_a_room_is_edited_on_its_page_by_the_office_only(web, api) -> None:  # type: ignore[no-untyped-def]
+    room = _room(api)
+    url = f"/platform/rooms/{room['code']}/edit"
+    office = web("office_zhenglu")
+    assert "郑陆镇人民路1号" in office.get(url).get_data(as_text=True)
+    refused = office.post(url, {"name": "", "address": "新地址"})
+    assert refused.status_code == 422 and "新地址" in refused.get_data(as_text=True)
+    assert office.post(url, {"name": "郑陆镇协商议事厅", "functions": ["member_studio"]}).status_code == 302
+    shown = api.get(f"/api/v1/rooms/{room['code']}", headers=auth("office_tianning")).get_json()
+    assert (shown["name"], shown["functions"], shown["code"]) == ("郑陆镇协商议事厅", ["member_studio"], room["code"])
+    assert web("supervisor_tianning").get(url).status_code == 403
+
+
+def test_the_openapi_document_lists_the_plan_suggestion_and_report_routes(api) -> None:  # type: ignore[no-untyped-def]
+    paths = set(api.get("/api/v1/openapi.json").get_json()["paths"])
+    assert {"/plan/{district}/{year}", "/plan/{district}/{year}/changes", "/topics/{topic_id}/suggestions",
+            "/suggestions/{suggestion_id}/milestones", "/report/{district}/{year}", "/points",
+            "/point-rules/{year}/{kind}", "/topics/{topic_id}/recommendation", "/assessment"} <= paths

@@ -92,7 +92,7 @@ def register() -> str | tuple[str, int] | Response:
     if not orgs:
         abort(403)
     if request.method == "GET":
-        return render_template("platform/room_form.html", orgs=orgs, values={}, errors={}, **LABELS)
+        return render_template("platform/room_form.html", orgs=orgs, values={}, errors={}, room=None, **LABELS)
     session = db_session()
     try:
         with writing(session):
@@ -100,7 +100,8 @@ def register() -> str | tuple[str, int] | Response:
                                   now=clock())
     except InvalidInput as exc:
         values = {**request.form, "functions": request.form.getlist("functions")}
-        return render_template("platform/room_form.html", orgs=orgs, values=values, errors=exc.fields, **LABELS), 422
+        return render_template("platform/room_form.html", orgs=orgs, values=values, errors=exc.fields, room=None,
+                               **LABELS), 422
     flash(_("议事室已登记"), "success")
     return redirect(url_for("platform.room", code=room.code))
 
@@ -536,3 +537,26 @@ def report_page() -> str:
     return render_template("platform/report.html", report=found, year=found.year, districts=districts,
                            stage_labels=STAGE_LABELS, category_labels=CATEGORY_LABELS,
                            outcome_labels={o.value: label for o, label in suggestions.OUTCOME_LABELS.items()})
+
+
+@bp.route("/rooms/<code>/edit", methods=["GET", "POST"])
+@login_required
+def edit_room(code: str) -> str | tuple[str, int] | Response:
+    """Change a room's name, functions, address, host and contact (政协办公室)."""
+    session = db_session()
+    found = rooms.require_room(session, current_user, code)
+    if not rooms.may_manage(current_user, found.organization):
+        abort(403)
+    orgs = [found.organization]
+    if request.method == "GET":
+        values = {k: getattr(found, k) for k in (*rooms.FIELD_LIMITS, "functions")}
+        return render_template("platform/room_form.html", orgs=orgs, values=values, errors={}, room=found, **LABELS)
+    try:
+        with writing(session):
+            rooms.update(session, current_user, found, request.form)
+    except InvalidInput as exc:
+        values = {**request.form, "functions": request.form.getlist("functions")}
+        return render_template("platform/room_form.html", orgs=orgs, values=values, errors=exc.fields, room=found,
+                                **LABELS), 422
+    flash(_("议事室信息已更新"), "success")
+    return redirect(url_for("platform.room", code=code))
