@@ -84,9 +84,12 @@ def sweep(session: Session, now: datetime, settings: SweepSettings = SweepSettin
     to_yellow = marked.where(TaskItem.warning == WarningLevel.NORMAL, is_yellow(TaskItem.due_at, TaskItem.warn_at, now))
     report.yellow = _in_batches(session, to_yellow, settings.batch,
                                 lambda rows: _mark(session, rows, WarningLevel.YELLOW, now))
-    to_red = marked.where(TaskItem.warning.in_((WarningLevel.NORMAL, WarningLevel.YELLOW)),
-                          is_red(TaskItem.due_at, now))
-    report.red = _in_batches(session, to_red, settings.batch, lambda rows: _mark(session, rows, WarningLevel.RED, now))
+    # One pass per level it comes from: each reads the (status, warning, due_at) index in order, where one
+    # pass over both levels would walk every long-red task in due order to find the few that just turned.
+    for before in (WarningLevel.NORMAL, WarningLevel.YELLOW):
+        to_red = marked.where(TaskItem.warning == before, is_red(TaskItem.due_at, now))
+        report.red += _in_batches(session, to_red, settings.batch,
+                                  lambda rows: _mark(session, rows, WarningLevel.RED, now))
     recipients = Recipients(session)
     for before, after, threshold in ((Chase.NONE, Chase.REMINDED, settings.remind_after_wd),
                                      (Chase.REMINDED, Chase.ESCALATED, settings.escalate_after_wd)):
@@ -154,11 +157,16 @@ def _chase(session: Session, rows: Sequence[TaskItem], step: Chase, calendar: Wo
              if item.due_at is not None and (f"task:{item.id}", item.due_at) not in done]
     if not fresh:
         return
-    # One INSERT for the batch's keys; their ids, in the order given, key the notifications.
-    record_ids = session.scalars(insert(DeadlineAction).returning(DeadlineAction.id, sort_by_parameter_order=True), [
+    # One INSERT for the batch's keys, then one SELECT for their ids, which key the notifications (an INSERT
+    # returning ids in order would go row by row on SQLite).
+    session.execute(insert(DeadlineAction), [
         {"subject": f"task:{item.id}", "deadline": item.due_at, "action": action, "topic_id": item.topic_id,
          "task_item_id": item.id, "done_at": now, "payload": {"overdue_working_days": overdue}}
-        for item, overdue in fresh]).all()
+        for item, overdue in fresh])
+    taken = {(subject, deadline): ident for ident, subject, deadline in session.execute(
+        select(DeadlineAction.id, DeadlineAction.subject, DeadlineAction.deadline).where(
+            DeadlineAction.action == action, DeadlineAction.subject.in_(subjects)))}
+    record_ids = [taken[(f"task:{item.id}", item.due_at)] for item, _overdue in fresh]
     notes: list[dict[str, Any]] = []
     deliveries: list[dict[str, Any]] = []
     events: list[dict[str, Any]] = []

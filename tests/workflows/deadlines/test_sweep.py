@@ -117,13 +117,14 @@ def test_a_sweep_killed_midway_is_finished_by_the_next_without_repeating(session
     with sessions() as session:
         commits = []
 
-        def die_on_eighth_commit(_session):
-            # 1 loads the calendar, 2 ends the yellow pass, 3-6 the red pass, 7 the first reminder.
+        def die_on_ninth_commit(_session):
+            # 1 loads the calendar, 2 ends the yellow pass, 3-6 the red pass from normal, 7 the one from yellow,
+            # 8 the first reminder.
             commits.append(1)
-            if len(commits) == 8:
+            if len(commits) == 9:
                 raise Crash()
 
-        event.listen(session, "before_commit", die_on_eighth_commit)
+        event.listen(session, "before_commit", die_on_ninth_commit)
         with pytest.raises(Crash):
             sweep_at(session, sh(date(2026, 3, 20)), settings)
     with sessions() as session:
