@@ -121,7 +121,8 @@ login_manager.anonymous_user = Anonymous
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
-    user = db_session().get(User, int(user_id)) if user_id.isdigit() and len(user_id) < 10 else None
+    is_id = user_id.isascii() and user_id.isdigit() and len(user_id) < 10
+    user = db_session().get(User, int(user_id)) if is_id else None
     if user is None or not user.active:
         return None
     # A cookie from before the user's last logout or password change carries an older generation: it is dead.

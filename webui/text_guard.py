@@ -32,12 +32,12 @@ def refuse_hostile_text() -> None:
 
 def _texts() -> Iterator[tuple[str, str]]:
     yield "path", request.path
-    for name, value in request.args.items(multi=True):
-        yield name, name + value
+    fields = [*request.args.items(multi=True)]
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        for name, value in request.form.items(multi=True):
-            yield name, name + value
-    elif request.is_json:
+        fields += request.form.items(multi=True)
+    for name, value in fields:  # a malformed multipart part may come without a name
+        yield str(name or ""), f"{name or ''}{value or ''}"
+    if request.is_json:
         yield from _json_texts("body", request.get_json(silent=True))
 
 

@@ -13,7 +13,18 @@ from werkzeug.wrappers import Response
 
 from engine.errors import NotFound, ShangliangError
 from engine.time.calendar import SHANGHAI
-from models import ProcessVersion, Role, TaskItem, TaskStatus, Topic, TopicStatus, VersionStatus, WorkflowState
+from models import (
+    Organization,
+    ProcessVersion,
+    Role,
+    TaskItem,
+    TaskStatus,
+    Topic,
+    TopicStatus,
+    Unit,
+    VersionStatus,
+    WorkflowState,
+)
 from webui.api.operations import TOPIC_OPERATIONS
 from webui.database import db_session
 from webui.pages.admin import address, attempt
@@ -104,8 +115,14 @@ def topic(topic_id: int) -> str:
     session = db_session()
     shown = require(session, Topic, topic_id, "topic")
     stored = session.get(WorkflowState, topic_id)
+    scope = inbox.descendants(session, {shown.district_id})
+    places = session.execute(select(Unit.code, Unit.name).where(Unit.organization_id.in_(scope))
+                             .order_by(Unit.organization_id, Unit.id)).tuples().all()
+    orgs = session.execute(select(Organization.code, Organization.name).where(Organization.id.in_(scope))
+                           .order_by(Organization.id)).tuples().all()
     return render_template("admin/topic.html", topic=shown, failure=stored.failure if stored else None,
-                           open_tasks=inbox.open_tasks(session, shown), history=topics.history(session, shown)[-12:])
+                           open_tasks=inbox.open_tasks(session, shown), history=topics.history(session, shown)[-12:],
+                           unit_choices=places, org_choices=orgs)
 
 
 @bp.post("/topics/<int:topic_id>/<action>")

@@ -89,7 +89,7 @@ def notifications() -> str:
 def read() -> Response:
     """Mark one notification (``id``) or all of them read."""
     raw = request.form.get("id", "")
-    if raw and not raw.isdigit():
+    if raw and not (raw.isascii() and raw.isdigit()):
         raise InvalidInput("bad notification id", {"id": "must be a number"})
     count = notify.mark_read(db_session(), current_user, int(raw) if raw else None, clock())
     if raw and count == 0:

@@ -66,7 +66,7 @@ def claim(task_id: int) -> Response:
 def transfer(task_id: int) -> Response:
     """Transfer a task to a colleague of the same unit (转办)."""
     to = request.form.get("to", "")
-    if not to.isdigit():
+    if not (to.isascii() and to.isdigit() and len(to) < 10):
         raise InvalidInput("choose a colleague", {"to": "请选择同事 (choose a colleague)"})
     claims.transfer(db_session(), current_user, task_id, int(to), now=clock())
     flash("已转办 (transferred)", "success")
@@ -87,7 +87,7 @@ def release(task_id: int) -> Response:
 def bulk() -> Response:
     """Claim or sign for the ticked tasks; each one is its own transaction, and what could not be done is named."""
     action = request.form.get("bulk", "")
-    ids = [int(i) for i in request.form.getlist("task") if i.isdigit() and len(i) < 10][:MAX_BULK]
+    ids = [int(i) for i in request.form.getlist("task") if i.isascii() and i.isdigit() and len(i) < 10][:MAX_BULK]
     back = safe_next(request.form.get("next"), "inbox.index")
     if action not in BULK or not ids:
         flash(_("请先勾选要处理的任务。"), "error")

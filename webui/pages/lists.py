@@ -39,7 +39,7 @@ def filters_from_request() -> Filters:
         status=args.get("status", "") if args.get("status", "") in ("active", "closed", "rejected") else "",
         q=args.get("q", "").strip()[:100], since=_day(args.get("since", "")), until=_day(args.get("until", "")),
         sort=_sort(args.get("sort", "")),
-        page=int(page) if page.isdigit() and len(page) < 6 else 1,
+        page=int(page) if page.isascii() and page.isdigit() and len(page) < 6 else 1,
     )
 
 

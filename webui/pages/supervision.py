@@ -75,7 +75,7 @@ def tasks() -> str:
 @supervising
 def escalate_many() -> Response:
     """Escalate the ticked tasks with one reason (批量督办); each is its own transaction, failures are named."""
-    ids = [int(i) for i in request.form.getlist("task") if i.isdigit() and len(i) < 10][:100]
+    ids = [int(i) for i in request.form.getlist("task") if i.isascii() and i.isdigit() and len(i) < 10][:100]
     reason = request.form.get("reason", "").strip()
     back = safe_next(request.form.get("next"), "supervision.tasks")
     if not ids or not reason:

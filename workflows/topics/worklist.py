@@ -94,7 +94,8 @@ def search(q: str) -> ColumnElement[bool]:
     number = text.removeprefix("#")
     words = [w for w in text.split() if w]
     by_title = and_(*(Topic.title.contains(w, autoescape=True) for w in words)) if words else false()
-    return or_(Topic.id == int(number), by_title) if number.isdigit() and len(number) < 10 else by_title
+    is_id = number.isascii() and number.isdigit() and len(number) < 10
+    return or_(Topic.id == int(number), by_title) if is_id else by_title
 
 
 def _day_range(column: Any, since: date | None, until: date | None) -> list[ColumnElement[bool]]:
@@ -146,9 +147,9 @@ def _org_ids(code: str) -> Select[tuple[int]]:
 def _waiting(key: str) -> ColumnElement[bool]:
     """Return the condition of a task waiting for ``u<unit id>`` or ``o<organization id>`` (as ``Row.waiting_for``)."""
     kind, number = key[:1], key[1:]
-    if kind == "u" and number.isdigit():
+    if kind == "u" and number.isascii() and number.isdigit() and len(number) < 10:
         return TaskItem.candidate_unit_id == int(number)
-    if kind == "o" and number.isdigit():
+    if kind == "o" and number.isascii() and number.isdigit() and len(number) < 10:
         return and_(TaskItem.candidate_unit_id.is_(None), TaskItem.candidate_org_id == int(number))
     if key == "oNone":
         return and_(TaskItem.candidate_unit_id.is_(None), TaskItem.candidate_org_id.is_(None))
