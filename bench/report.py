@@ -86,14 +86,21 @@ def _ms(stats: dict[str, Any]) -> str:
 
 
 def _cells(results: dict[str, Any], pick: Callable[[dict[str, Any]], str]) -> tuple[str, str]:
-    """Return one cell per database (n/a where it was not measured)."""
+    """Return one cell per database (n/a where it was not measured, such as SQLite beyond --sqlite-max)."""
     dbs = results["databases"]
-    return pick(dbs["sqlite"]) if "sqlite" in dbs else "n/a", pick(dbs["postgresql"]) if "postgresql" in dbs else "n/a"
+
+    def cell(name: str) -> str:
+        try:
+            return pick(dbs[name])
+        except KeyError:
+            return "n/a"
+
+    return cell("sqlite"), cell("postgresql")
 
 
 def _met(cells: tuple[str, ...], limit: float, strict: bool = False) -> str:
     values = [float(c.rstrip("xs")) for c in cells if c != "n/a"]
-    return _ok(all(v < limit if strict else v <= limit for v in values))
+    return _ok(all(v < limit if strict else v <= limit for v in values) if values else None)
 
 
 def _durability_rows(results: dict[str, Any]) -> list[Row]:
@@ -176,12 +183,12 @@ def _query_rows(results: dict[str, Any], key: str, label: str) -> list[Row]:
         rows.append((f"{label} at {size} cases (ms median / p95)", *cells, "",
                      f"p95 < {QUERY_P95_LIMIT_MS:.0f}" if last else "",
                      _met(p95, QUERY_P95_LIMIT_MS, True) if last else ""))
-    if len(sizes) > 1:
-        first, last_size = sizes[0], sizes[-1]
-        growth = _cells(results, lambda db: "{}x".format(
-            _ratio(db["by_size"][last_size][key]["p95_ms"], db["by_size"][first][key]["p95_ms"])))
-        rows.append((f"  p95 growth {first} -> {last_size}", *growth, f"at {first} cases", "< 1.5x",
-                     _met(growth, QUERY_GROWTH_LIMIT, True)))
+    for first, then in zip(sizes, sizes[1:], strict=False):  # each step, the target on the last
+        growth = _cells(results, lambda db, a=first, b=then: "{}x".format(
+            _ratio(db["by_size"][b][key]["p95_ms"], db["by_size"][a][key]["p95_ms"])))
+        last = then == sizes[-1]
+        rows.append((f"  p95 growth {first} -> {then}", *growth, f"at {first} cases", "< 1.5x" if last else "",
+                     _met(growth, QUERY_GROWTH_LIMIT, True) if last else ""))
     return rows
 
 
