@@ -60,14 +60,18 @@ def delivery_json(delivery: Delivery, attempts: list[DeliveryAttempt]) -> dict[s
 
 
 _BODY = _JSON_OBJECT
+_YEAR = {"name": "year", "in": "path", "required": True, "description": "any other year is not found (404)",
+         "schema": {"type": "integer", "minimum": 1900, "maximum": 2200}}
+_CLOCK_PATH = [{"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+               for name in ("district", "process_id", "task")]
 OPENAPI["paths"].update({
     "/deadline": {"get": _op("Compute a due date (start + working days or months)", params=[
         {"name": n, "in": "query", "schema": {"type": t}} for n, t in
         (("start", "string"), ("working_days", "integer"), ("months", "integer"))])},
     "/calendar/years/{year}": {
-        "get": _op("A year's calendar source and staff-entered days", params=[_path_id("year")]),
+        "get": _op("A year's calendar source and staff-entered days", params=[_YEAR]),
         "put": _op("Enter a year's schedule (CSV date,is_workday,note or JSON {days}); recomputes deadlines",
-                   body={"text/csv": {"schema": {"type": "string"}}, **_BODY}, params=[_path_id("year")])},
+                   body={"text/csv": {"schema": {"type": "string"}}, **_BODY}, params=[_YEAR])},
     "/calendar/days/{day}": {
         "put": _op("Set one day as holiday or working day", body=_BODY,
                    params=[{"name": "day", "in": "path", "required": True, "schema": {"type": "string"}}]),
@@ -75,8 +79,8 @@ OPENAPI["paths"].update({
                       params=[{"name": "day", "in": "path", "required": True, "schema": {"type": "string"}}])},
     "/clocks": {"get": _op("Every user task's clock (?district=code shows its overrides)")},
     "/clocks/{district}/{process_id}/{task}": {
-        "put": _op("Give a district its own clock for a task", body=_BODY),
-        "delete": _op("Return a district's task to the diagram's clock")},
+        "put": _op("Give a district its own clock for a task", body=_BODY, params=_CLOCK_PATH),
+        "delete": _op("Return a district's task to the diagram's clock", params=_CLOCK_PATH)},
     "/tasks/{task_id}/sign": {"post": _op("Sign for a topic (签收)", params=[_path_id("task_id")])},
     "/tasks/{task_id}/return": {"post": _op("Return a misassigned topic (退回)", body=_BODY,
                                             params=[_path_id("task_id")])},

@@ -68,6 +68,13 @@ _XML = {"application/xml": {"schema": {"type": "string", "description": "a BPMN 
 _REASON = {"application/json": {"schema": {"type": "object", "properties": {"reason": {"type": "string"}}}}}
 
 
+def _xml_file(operation: dict[str, Any]) -> dict[str, Any]:
+    """Document an operation whose success is a BPMN file sent as an attachment, not JSON."""
+    operation["responses"]["200"] = {"description": "the BPMN file (Content-Disposition: attachment)",
+                                     "content": _XML}
+    return operation
+
+
 def _query(*names: str) -> list[dict[str, Any]]:
     return [{"name": n, "in": "query", "schema": {"type": "string"}} for n in names]
 
@@ -84,7 +91,8 @@ ADMIN_PATHS: dict[str, Any] = {
     },
     "/processes/validate": {"post": _op("Run the deploy-time checks without storing", body=_XML)},
     "/processes/{version_id}": {"get": _op("One version and its review", params=[_path_id("version_id")])},
-    "/processes/{version_id}/bpmn": {"get": _op("Export a version's BPMN file", params=[_path_id("version_id")])},
+    "/processes/{version_id}/bpmn": {
+        "get": _xml_file(_op("Export a version's BPMN file", params=[_path_id("version_id")]))},
     "/processes/{version_id}/approve": {
         "post": _op("Approve a pending version (not one's own)", params=[_path_id("version_id")])
     },
@@ -108,7 +116,7 @@ ADMIN_PATHS: dict[str, Any] = {
         "put": _op("Save a draft's diagram", body=_XML, params=[_path_id("draft_id")]),
         "delete": _op("Throw a draft away", "204", params=[_path_id("draft_id")]),
     },
-    "/drafts/{draft_id}/bpmn": {"get": _op("Export a draft's BPMN file", params=[_path_id("draft_id")])},
+    "/drafts/{draft_id}/bpmn": {"get": _xml_file(_op("Export a draft's BPMN file", params=[_path_id("draft_id")]))},
     "/drafts/{draft_id}/validate": {"post": _op("Check a draft", params=[_path_id("draft_id")])},
     "/drafts/{draft_id}/deploy": {
         "post": _op("Deploy a draft as a pending version", "201", _JSON_OBJECT, [_path_id("draft_id")])

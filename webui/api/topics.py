@@ -36,6 +36,7 @@ def _http_error(exc: HTTPException) -> Response | HTTPException:
         return exc
     response = jsonify(error={"status": exc.code, "message": exc.description})
     response.status_code = exc.code or 500
+    response.headers.extend((name, value) for name, value in exc.get_headers() if name.lower() != "content-type")
     return response
 
 

@@ -12,6 +12,7 @@ from engine.time.calendar import SHANGHAI
 from models import Role
 from webui.database import db_session
 from webui.i18n import select_locale
+from webui.pages import audit_words
 from webui.pages.messages import in_words
 from workflows.notifications import notify
 from workflows.people import audit
@@ -30,6 +31,9 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(lambda task_id: KIND_BY_TASK.get(task_id, ""), "attachment_kind")
     app.add_template_filter(field_label, "field_label")
     app.add_template_filter(in_words, "in_words")
+    app.add_template_filter(audit_words.action_words, "action_words")
+    app.add_template_filter(audit_words.target_words, "target_words")
+    app.add_template_filter(audit_words.detail_words, "detail_words")
     app.context_processor(_navigation)
 
 
@@ -84,6 +88,9 @@ def _csrf_error(exc: CSRFError) -> Any:
 
 
 def _http_error(exc: HTTPException) -> Any:
+    # the exception's own headers stay: a 405 names the methods it allows (Allow), a 413 or 429 what to do
+    headers = [(name, value) for name, value in exc.get_headers() if name.lower() != "content-type"]
     if _wants_json():
-        return _json_error(exc.code or 500, exc.description or "")
-    return render_template("error.html", status=exc.code, message=exc.description), exc.code or 500
+        body, status = _json_error(exc.code or 500, exc.description or "")
+        return body, status, headers
+    return render_template("error.html", status=exc.code, message=exc.description), exc.code or 500, headers
