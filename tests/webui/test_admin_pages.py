@@ -105,7 +105,9 @@ def test_dry_run_then_migrate_from_the_page(web, session):
 def test_operations_from_the_topic_page_reach_the_audit_log(web, session):
     topic = start_topic(session, NOW)
     admin = web("admin")
-    assert topic.title in admin.get(f"/admin/topics/{topic.id}").get_data(as_text=True)
+    page = admin.get(f"/admin/topics/{topic.id}").get_data(as_text=True)
+    assert topic.title in page
+    assert '<option value="tianning-urban">天宁区城市管理局</option>' in page and "wujin-urban" not in page
     admin.post(f"/admin/topics/{topic.id}/suspend", {"reason": "等待部署"})
     fresh(session)
     assert session.get(type(topic), topic.id).status is TopicStatus.SUSPENDED
@@ -119,6 +121,7 @@ def test_operations_from_the_topic_page_reach_the_audit_log(web, session):
     actions = [e.action for e in session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
     assert actions[-3:] == ["suspend", "reassign", "resume"]
     log = web("supervisor_city").get("/admin/audit?action=suspend&since=2000-01-01").get_data(as_text=True)
-    assert "等待部署" in log and f"topic:{topic.id}" in log
+    assert f"议题 #{topic.id}" in log and 'data-action="suspend">暂停议题<' in log
+    assert '<span class="muted">理由：</span>等待部署' in log and '"reason"' not in log  # in words, not JSON
     bad = web("supervisor_city").get("/admin/audit?since=yesterday").get_data(as_text=True)
-    assert "YYYY-MM-DD" in bad
+    assert "请填写日期，格式为 年-月-日" in bad

@@ -187,6 +187,6 @@ def _day(raw: str | None, name: str, errors: dict[str, str], next_day: bool = Fa
     try:
         day = datetime.strptime(raw, "%Y-%m-%d").replace(tzinfo=SHANGHAI)
     except ValueError:
-        errors[name] = "日期格式为 YYYY-MM-DD"
+        errors[name] = "must be a date written YYYY-MM-DD"  # said in words by the page
         return None
     return day + timedelta(days=1) if next_day else day
