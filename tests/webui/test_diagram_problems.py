@@ -6,7 +6,7 @@ from lxml import etree
 from sqlalchemy import select
 
 from engine.diagrams.loading import BPMN, NS
-from models import ProcessDraft
+from models import ProcessDraft, ProcessVersion, VersionStatus
 
 BUNDLED = Path(__file__).resolve().parents[2] / "bpmn"
 PATH_XML = (BUNDLED / "topic_path.bpmn").read_bytes()
@@ -69,3 +69,14 @@ def test_a_diagram_without_layout_is_said_to_have_none(web, session):
     checked = validated(web, session, etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
     assert [p["message"] for p in checked["problems"]] == ["没有布局位置（图形信息），建模器无法显示"]
     assert len(checked["problems"][0]["elements"]) > 10
+
+
+def test_editing_a_version_twice_opens_its_one_draft(web, session):
+    admin = web("admin")
+    admin.get("/admin/")
+    version = session.scalars(select(ProcessVersion).where(ProcessVersion.status == VersionStatus.APPROVED)).first()
+    first = admin.post("/admin/drafts", {"version_id": str(version.id)})
+    again = admin.post("/admin/drafts", {"version_id": str(version.id)})
+    session.commit()
+    assert first.headers["Location"] == again.headers["Location"]
+    assert len(session.scalars(select(ProcessDraft).where(ProcessDraft.base_version_id == version.id)).all()) == 1

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -15,7 +16,7 @@ from werkzeug.wrappers import Response
 from engine.diagrams import diff as diagram_diff
 from engine.diagrams.loading import MAX_DIAGRAM_BYTES
 from engine.errors import ShangliangError, TooLarge
-from models import Organization, OrgKind, ProcessDefinition, ProcessVersion, Role, VersionStatus
+from models import Organization, OrgKind, ProcessDefinition, ProcessDraft, ProcessVersion, Role, VersionStatus
 from models.database import writing
 from webui.database import db_session
 from webui.pages import diagram_problems
@@ -175,6 +176,11 @@ def new_draft() -> Response:
     version_id = request.form.get("version_id", type=int)
     upload = request.files.get("file")
     try:
+        existing = session.scalar(select(ProcessDraft).where(ProcessDraft.base_version_id == version_id)
+                                  .order_by(ProcessDraft.updated_at.desc()).limit(1)) if version_id else None
+        if existing is not None:  # one draft per version being edited: a second press opens it again
+            flash(_("已打开该版本正在编辑的草稿。"), "success")
+            return back("admin.modeler", draft_id=existing.id)
         if version_id:
             with writing(session):
                 draft = drafts.create(session, current_user, b"", base_version_id=version_id)
