@@ -300,6 +300,8 @@ def check_references(process: etree._Element) -> list[Problem]:
     for tag, end, verb in (("incoming", "targetRef", "enter"), ("outgoing", "sourceRef", "leave")):
         for reference in process.iter(f"{{{BPMN}}}{tag}"):
             owner, flow_id = reference.getparent(), (reference.text or "").strip()
+            if owner is None:
+                continue
             flow = flows.get(flow_id)
             if flow is None:
                 problems.append(problem(owner, f"{tag} refers to {flow_id!r}, which is not a sequence flow here"))

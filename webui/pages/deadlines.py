@@ -60,7 +60,7 @@ def request_extension(task_id: int) -> Response | tuple[str, int]:
 
 @bp.post("/extensions/<int:request_id>/decision")
 @login_required
-def decide_extension(request_id: int) -> Response | tuple[str, int]:
+def decide_extension(request_id: int) -> Response | str | tuple[str, int]:
     """Approve (optionally to another date) or refuse an extension request; a refusal comes back on its form."""
     choice = request.form.get("approve", "")
     session = db_session()
