@@ -30,6 +30,7 @@ class Cloner:
         self.next_id = {t.name: max((c.scalar(select(func.max(t.c.id))) or 0) for c in connections) + 1
                         for t in (Topic.__table__, TaskItem.__table__, Event.__table__)}
         self._parts: dict[int, list[str]] = {}
+        self._dates: dict[tuple[int, str], list[int]] = {}
 
     def take(self, table: str) -> int:
         """Return the next id of a table."""
@@ -54,9 +55,13 @@ class Cloner:
         case: Case = {}
         for table, rows in snapshot.rows.items():
             at = {c: i for i, c in enumerate(snapshot.columns[table])}
+            dated = self._dated(snapshot, table)
             case[table] = []
             for row in rows:
-                new = [v + shift if isinstance(v, date) else v for v in row]  # datetimes are dates too
+                new = list(row)
+                for i in dated:
+                    if new[i] is not None:
+                        new[i] += shift
                 new[at["id" if table == "topic" else "topic_id"]] = topic_id
                 if table == "task_item":
                     items[row[at["id"]]] = new[at["id"]] = self.take("task_item")
@@ -68,6 +73,15 @@ class Cloner:
                     new[at["state_json"]] = "".join(uuids[p] if i % 2 else p for i, p in enumerate(parts))
                 case[table].append(new)
         return case
+
+    def _dated(self, snapshot: Snapshot, table: str) -> list[int]:
+        """Return the positions of a snapshot table's date and time columns (found once; datetimes are dates)."""
+        key = (id(snapshot), table)
+        if key not in self._dates:
+            rows = snapshot.rows[table]
+            self._dates[key] = [i for i in range(len(snapshot.columns[table]))
+                                if any(isinstance(row[i], date) for row in rows)]
+        return self._dates[key]
 
     def _uuid(self) -> str:
         digits = f"{self.rng.getrandbits(128):032x}"
