@@ -29,6 +29,7 @@ def diagram_body() -> bytes:
     """Return the uploaded diagram, refusing an oversized one before reading it."""
     if (request.content_length or 0) > MAX_DIAGRAM_BYTES:
         raise TooLarge(f"the diagram is larger than {MAX_DIAGRAM_BYTES // 1024 // 1024} MB")
+    request.max_content_length = MAX_DIAGRAM_BYTES  # a body without a length is cut off there too (413)
     data = request.get_data(cache=False)
     if len(data) > MAX_DIAGRAM_BYTES:
         raise TooLarge(f"the diagram is larger than {MAX_DIAGRAM_BYTES // 1024 // 1024} MB")

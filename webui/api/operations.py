@@ -10,13 +10,14 @@ from typing import Any
 from flask import Blueprint, Response, g, jsonify, request
 
 from engine.errors import InvalidInput, ShangliangError
-from models import AuditEntry, Topic
+from models import AuditEntry, Role, Topic
 from webui.api.admin import address
 from webui.api.topics import _domain_error, json_body, task_json, token_required, topic_json
 from webui.database import db_session, writes
 from webui.verbs import route_verbs
 from workflows.administration import migration, operations
 from workflows.people import audit
+from workflows.people.access import require_role
 
 bp = Blueprint("ops_api", __name__, url_prefix="/api/v1")
 bp.register_error_handler(ShangliangError, _domain_error)
@@ -73,6 +74,7 @@ TOPIC_OPERATIONS: dict[str, tuple[Callable[..., Topic], bool]] = {
 def operate(topic_id: int, action: str) -> Response:
     """Suspend, resume or terminate a topic, or retry or skip its failed step (``{"reason": "..."}``)."""
     service, takes_reason = TOPIC_OPERATIONS[action]
+    require_role(g.user, Role.PROCESS_ADMIN)  # before the body: a clerk hears 403, not what the body lacks
     reason = (_reason(),) if takes_reason else ()
     return jsonify(topic_json(service(db_session(), g.user, topic_id, *reason, address())))
 

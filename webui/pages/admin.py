@@ -233,6 +233,7 @@ def draft_xml(draft_id: int) -> Response:
 def _modeler_body() -> bytes:
     if (request.content_length or 0) > MAX_DIAGRAM_BYTES:
         raise TooLarge(f"the diagram is larger than {MAX_DIAGRAM_BYTES // 1024 // 1024} MB")
+    request.max_content_length = MAX_DIAGRAM_BYTES  # a body without a length is cut off there too (413)
     return request.get_data(cache=False)
 
 

@@ -5,6 +5,7 @@ Every export is written to the audit log: who took which list out of the system,
 """
 import csv
 import io
+import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime
 
@@ -107,13 +108,20 @@ def _csv(headers: tuple[str, ...], rows: list[list[object]]) -> bytes:
     writer = csv.writer(out)
     writer.writerow(headers)
     for row in rows:
-        writer.writerow([_neutral(v) for v in row])
+        writer.writerow([neutral(v) for v in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM makes Excel read UTF-8
 
 
-def _neutral(value: object) -> object:
-    """Keep a cell from being read as a formula by a spreadsheet (CSV injection)."""
-    return "'" + value if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") else value
+# What makes a spreadsheet read a cell as a formula or a DDE call, in half- or full-width (＝ reads as =).
+FORMULA_STARTS = frozenset("=+-@|%\t\r")
+
+
+def neutral(value: object) -> object:
+    """Keep a cell from being read as a formula by a spreadsheet (CSV injection): prefix it with a quote."""
+    if not isinstance(value, str) or not value:
+        return value
+    first = unicodedata.normalize("NFKC", value.lstrip(" \u3000")[:1] or value[0])
+    return "'" + value if value[0] in FORMULA_STARTS or first in FORMULA_STARTS else value
 
 
 def _xlsx(headers: tuple[str, ...], rows: list[list[object]]) -> bytes:
@@ -125,7 +133,7 @@ def _xlsx(headers: tuple[str, ...], rows: list[list[object]]) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([_neutral(v) for v in row])
+        sheet.append([neutral(v) for v in row])
         for cell in sheet[sheet.max_row]:
             if isinstance(cell.value, (date, datetime)):
                 cell.number_format = "yyyy-mm-dd"

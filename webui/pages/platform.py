@@ -33,6 +33,7 @@ from models import (
 from models.database import writing
 from webui.database import db_session
 from webui.pages import printing
+from webui.pages.exports import neutral
 from webui.security import clock
 from workflows.platform import activities, assessment, coverage, points, rooms, suggestions
 from workflows.platform import plan as annual_plan
@@ -345,7 +346,7 @@ def xlsx(title: str, headers: list[str], rows: list[list[object]]) -> bytes:
     sheet.title = title
     sheet.append(headers)
     for row in rows:
-        sheet.append(["'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v for v in row])
+        sheet.append([neutral(v) for v in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
