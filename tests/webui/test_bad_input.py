@@ -45,3 +45,11 @@ def test_a_nul_in_a_page_form_is_refused_with_a_page(web):
     actor.get("/topics/new")
     response = actor.post("/topics/new", {**NEW_TOPIC, "title": "电梯\x00"})
     assert response.status_code == 422 and "控制字符" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("url", ["/admin/diff?from=99999999999999999999999&to=1", "/admin/audit?page=1" + "0" * 22,
+                                 "/api/v1/audit?offset=1" + "0" * 20, "/api/v1/processes/diff?from=1&to=10000000000"])
+def test_huge_numbers_in_a_query_are_a_4xx(web, url):
+    actor = web("admin")
+    response = actor.client.get(url, headers=auth("admin") if url.startswith("/api") else {})
+    assert 200 <= response.status_code < 500

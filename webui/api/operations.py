@@ -17,7 +17,7 @@ from webui.database import db_session, writes
 from webui.verbs import route_verbs
 from workflows.administration import migration, operations
 from workflows.people import audit
-from workflows.people.access import require_role
+from workflows.people.access import MAX_ID, require_role
 
 bp = Blueprint("ops_api", __name__, url_prefix="/api/v1")
 bp.register_error_handler(ShangliangError, _domain_error)
@@ -127,8 +127,8 @@ def _int(name: str, default: int) -> int:
         value = int(request.args.get(name, default))
     except ValueError:
         raise InvalidInput("bad query", {name: "a whole number"}) from None
-    if value < 0:
-        raise InvalidInput("bad query", {name: "zero or more"})
+    if not 0 <= value <= MAX_ID:
+        raise InvalidInput("bad query", {name: f"a whole number from 0 to {MAX_ID}"})
     return value
 
 

@@ -39,6 +39,7 @@ from workflows.topics import lifecycle as topics
 bp = Blueprint("admin_ops", __name__, url_prefix="/admin")
 ADMIN = Role.PROCESS_ADMIN
 PAGE = 50
+MAX_PAGES = 100_000  # beyond any log; a larger page number would overflow the OFFSET on SQLite
 
 
 @bp.get("/migrations")
@@ -161,7 +162,7 @@ def audit_page() -> str:
     args = request.args
     errors: dict[str, str] = {}
     where = audit_filter(args, errors)
-    page = max(args.get("page", 1, type=int) or 1, 1)
+    page = min(max(args.get("page", 1, type=int) or 1, 1), MAX_PAGES)
     try:
         entries, total = audit.search(db_session(), current_user, where, PAGE, (page - 1) * PAGE)
     except ShangliangError as exc:

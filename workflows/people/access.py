@@ -16,6 +16,7 @@ from workflows.rules.roles import covers
 
 SEE_ALL_IN_SCOPE = (Role.CPPCC_OFFICE, Role.CHAIR, Role.SUPERVISOR, Role.PROCESS_ADMIN, Role.COMMITTEE)
 T = TypeVar("T")
+MAX_ID = 2**31 - 1  # PostgreSQL's integer: the id columns of both databases hold at least this
 
 
 def require(session: Session, model: type[T], ident: Any, what: str, *, where: Callable[[T], bool] | None = None,
@@ -24,7 +25,9 @@ def require(session: Session, model: type[T], ident: Any, what: str, *, where: C
 
     ``where`` narrows what counts as found (a row the caller may not see is reported as missing).
     """
-    row = session.get(model, ident, options=options)
+    # An id outside a 32-bit integer names no row on either database, and would make the driver raise (a 500).
+    out_of_range = isinstance(ident, int) and not -MAX_ID <= ident <= MAX_ID
+    row = None if out_of_range else session.get(model, ident, options=options)
     if row is None or (where is not None and not where(row)):
         raise NotFound(" ".join(filter(None, (f"no {what} {ident}", because))))
     return row
