@@ -24,24 +24,26 @@
     if (response.ok) marks = await response.json();
   }
 
-  // Lanes are named by role code in the diagrams; the page names them in words (data-lane-labels).
-  function nameLanes() {
+  // Lanes are named by role code in the diagrams; the page names them in words (data-lane-labels)
+  // before bpmn-js lays the labels out.
+  function withLaneWords(xml) {
     const labels = JSON.parse(box.dataset.laneLabels || "{}");
-    viewer.get("elementRegistry").filter((el) => el.type === "bpmn:Lane" || el.type === "bpmn:Participant")
-      .forEach((lane) => {
-        const words = labels[lane.businessObject.name];
-        const text = words && box.querySelector(`[data-element-id="${lane.id}"] text.djs-label`);
-        if (text) text.textContent = words;
-      });
+    const doc = new DOMParser().parseFromString(xml, "application/xml");
+    if (doc.getElementsByTagName("parsererror").length) return xml;
+    const lanes = doc.getElementsByTagNameNS("http://www.omg.org/spec/BPMN/20100524/MODEL", "lane");
+    Array.from(lanes).forEach((lane) => {
+      const words = labels[lane.getAttribute("name")];
+      if (words) lane.setAttribute("name", words);
+    });
+    return new XMLSerializer().serializeToString(doc);
   }
 
   async function show(id) {
     const response = await fetch(xmlUrl(id), { credentials: "same-origin" });
     if (!response.ok) { box.textContent = "流程图无法加载 (" + response.status + ")"; return; }
-    await viewer.importXML(await response.text());
+    await viewer.importXML(withLaneWords(await response.text()));
     shown = id;
     viewer.get("canvas").zoom("fit-viewport", "auto");
-    nameLanes();
     paint();
     box.dataset.loaded = id;
     tabs.forEach((t) => {
