@@ -23,7 +23,7 @@ from engine.errors import InvalidInput
 from models import LiaisonGroup, Member, Organization, OrgKind, Role, RoleAssignment, Sector, Unit, UnitKind, User
 from models.database import require_writing
 from workflows.organizations import tree
-from workflows.people import directory, members
+from workflows.people import directory, members, names
 
 ORGS, UNITS, PEOPLE, SECTORS, GROUPS, MEMBERS = "组织", "单位", "人员", "界别", "联络组", "委员"
 COLUMNS: dict[str, list[str]] = {
@@ -168,7 +168,7 @@ def _text(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).replace("\x00", "").strip()
+    return names.clean(str(value)).strip()
 
 
 def _day(value: str) -> date | None:

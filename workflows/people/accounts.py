@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from engine.errors import InvalidInput, ShangliangError
 from models import Role, User, utcnow
-from workflows.people import audit
+from workflows.people import audit, names
 
 MIN_LENGTH = 8
 MIN_CLASSES = 3
@@ -104,8 +104,8 @@ def check_password(
 
 
 def clean_text(value: str) -> str:
-    """Drop NUL characters, which no name or password holds and PostgreSQL cannot store."""
-    return value.replace("\x00", "")
+    """Drop NUL and bidirectional control characters, which no user name holds and PostgreSQL cannot store."""
+    return names.clean(value)
 
 
 def _verify_nothing(password: str) -> None:

@@ -8,7 +8,7 @@ from models import AuditEntry
 from models.database import writing
 from tests.conftest import NOW
 from workflows.demo import world as demo
-from workflows.people import accounts
+from workflows.people import accounts, names
 
 SECRET = pyotp.random_base32()
 
@@ -59,3 +59,10 @@ def test_a_password_change_ends_the_users_sessions(session):
         before = user.session_generation
         accounts.set_password(session, user, "Tianning-Super-77")
     assert user.session_generation == before + 1
+
+
+def test_hidden_characters_are_cleaned_from_names_read_outside_the_web():
+    from workflows.organizations import bulk
+
+    assert names.clean("evil\u202egpj.exe\x00") == "evilgpj.exe"
+    assert bulk._text(" 张\u2066三\u2069 ") == "张三"
