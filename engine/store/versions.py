@@ -11,7 +11,7 @@ from weakref import WeakKeyDictionary
 
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from sqlalchemy import Connection, Engine, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from engine.diagrams import loading as diagrams
 from engine.errors import Conflict, DiagramRejected, NotFound, Problem
@@ -98,11 +98,12 @@ def bind(session: Session, version: ProcessVersion, district: Organization | Non
 
 def bound_version(session: Session, process_id: str, district: Organization) -> ProcessVersion:
     """Return the version bound for this district, else the default binding, else the newest approved."""
+    # The version comes in the same query, without its bytes: a diagram parsed before is found by its digest.
     bindings = session.scalars(
         select(ProcessBinding).where(
             ProcessBinding.process_id == process_id,
             (ProcessBinding.district_id == district.id) | ProcessBinding.district_id.is_(None),
-        )
+        ).options(joinedload(ProcessBinding.version).defer(ProcessVersion.bpmn_xml))
     ).all()
     for binding in sorted(bindings, key=lambda b: b.district_id is None):
         return binding.version
@@ -167,6 +168,9 @@ def _callable_versions(session: Session, process_id: str) -> list[ProcessVersion
 
 def diagram_of(version: ProcessVersion) -> diagrams.Diagram:
     """Return the parsed diagram of a stored version (parsed once per process, then cached)."""
+    cached = _BY_SHA256.get(version.sha256)  # versions never change: the same digest is the same diagram
+    if cached is not None:
+        return cached
     diagram = diagrams.load(version.bpmn_xml, version.source_name)
     _BY_SHA256[version.sha256] = diagram
     return diagram
