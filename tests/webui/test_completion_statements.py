@@ -1,0 +1,48 @@
+"""A completion and a start through the API read nothing twice: no second read of the state, no diagram bytes."""
+from tests.counting import counted
+from tests.webui.test_api import NEW_TOPIC, auth, client, complete, start  # noqa: F401  (client is a fixture)
+from workflows.demo.world import district_path
+
+STEPS = district_path("tianning", assisting=False)
+SIGN = [step[0] for step in STEPS].index("sign_receipt")
+
+
+def drive(client, topic: dict, steps: list) -> dict:  # noqa: F811
+    """Complete the steps through the API; return the answer to the last."""
+    for task_id, username, data in steps:
+        tasks = client.get("/api/v1/tasks", headers=auth(username)).get_json()["tasks"]
+        task = next(t for t in tasks if t["topic_id"] == topic["id"] and t["task"] == task_id)
+        response = complete(client, task["id"], username, data)
+        assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def test_a_completion_reads_the_state_once_and_no_diagram_and_asks_no_permission_query(client):  # noqa: F811
+    engine = client.application.extensions["db_engine"]
+    topic = start(client)
+    drive(client, topic, STEPS[:SIGN])
+    task_id, username, data = STEPS[SIGN]
+    task = next(t for t in client.get("/api/v1/tasks", headers=auth(username)).get_json()["tasks"]
+                if t["topic_id"] == topic["id"] and t["task"] == task_id)
+    with counted(engine) as seen:
+        response = complete(client, task["id"], username, data)
+    assert response.status_code == 200, response.get_json()
+    answer = response.get_json()["topic"]
+    assert answer["process_version"].startswith("topic_district v") and answer["failed_step"] is None
+    flat = [" ".join(s.split()) for s in seen]
+    assert sum("workflow_state.state_json" in s and s.startswith("SELECT") for s in flat) == 1
+    assert not any("bpmn_xml" in s for s in flat)
+    assert not any(s.startswith("SELECT process_version.id, process_version.sha256") for s in flat)
+    # The task sits at the user's unit: its permission needs no query beyond the task row itself.
+    assert not any(s.startswith("SELECT task_item.id FROM task_item WHERE task_item.topic_id")
+                   and "candidate_unit_id IN" in s for s in flat)
+
+
+def test_starting_a_topic_reads_no_diagram_once_its_versions_were_parsed(client):  # noqa: F811
+    engine = client.application.extensions["db_engine"]
+    start(client)
+    with counted(engine) as seen:
+        response = client.post("/api/v1/topics", json=NEW_TOPIC, headers=auth("office_tianning"))
+    assert response.status_code == 201, response.get_json()
+    assert not any("bpmn_xml" in s for s in seen)
+    assert sum(" ".join(s.split()).startswith("SELECT process_binding") for s in seen) == 2  # main and called
