@@ -86,8 +86,8 @@ def sweep(session: Session, now: datetime, settings: SweepSettings = SweepSettin
                                 lambda rows: _mark(session, rows, WarningLevel.YELLOW, now))
     # One pass per level it comes from: each reads the (status, warning, due_at) index in order, where one
     # pass over both levels would walk every long-red task in due order to find the few that just turned.
-    for before in (WarningLevel.NORMAL, WarningLevel.YELLOW):
-        to_red = marked.where(TaskItem.warning == before, is_red(TaskItem.due_at, now))
+    for level in (WarningLevel.NORMAL, WarningLevel.YELLOW):
+        to_red = marked.where(TaskItem.warning == level, is_red(TaskItem.due_at, now))
         report.red += _in_batches(session, to_red, settings.batch,
                                   lambda rows: _mark(session, rows, WarningLevel.RED, now))
     recipients = Recipients(session)
