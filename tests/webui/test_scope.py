@@ -1,4 +1,4 @@
-"""A district's supervisor reads its own district's delivery log and audit entries; the city and the auditor read all."""
+"""A district's supervisor reads its district's delivery log and audit entries; the city and the auditor read all."""
 from sqlalchemy import select
 
 from models import Channel, Delivery
