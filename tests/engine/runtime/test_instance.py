@@ -24,7 +24,7 @@ FAILING_AFTER_TIMER = TIMER_XML.replace(
     b'<bpmn:sequenceFlow id="f3a" sourceRef="after_wait" targetRef="chairs_review">'
     b'<bpmn:conditionExpression>never_collected == "yes"</bpmn:conditionExpression></bpmn:sequenceFlow>'
     b'<bpmn:sequenceFlow id="f3b" sourceRef="after_wait" targetRef="done" />',
-)
+).replace(b"<bpmn:incoming>f3</bpmn:incoming>", b"<bpmn:incoming>f3a</bpmn:incoming>")  # f3a enters chairs_review
 
 
 def waiting_topic(session):
