@@ -1,12 +1,15 @@
-"""Going live in a real browser: the system administrator adds a town and a user, the user signs in,
-changes the initial password and sees the inbox. Screenshots go to test-artifacts/webui/directory/."""
+"""Going live in a real browser: the system administrator adds a town and a user and checks an import file
+with a bad row; the user signs in, changes the initial password and sees the inbox.
+Screenshots go to test-artifacts/webui/directory/."""
 from pathlib import Path
 
 import pyotp
 from playwright.sync_api import Browser, Page, expect
 
+from tests import golive_district
 from tests.webui.test_browser import browser, server  # noqa: F401  (fixtures)
 from workflows.demo import world as demo
+from workflows.organizations import bulk
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "webui" / "directory"
 
@@ -66,6 +69,17 @@ def test_the_administrator_adds_a_town_and_a_user_who_signs_in_and_sees_the_inbo
     expect(admin.locator('[data-testid="roles"]')).to_contain_text("东方镇人民政府")
     _shot(admin, "03-person-with-role")
 
+    people = golive_district.rows()[bulk.PEOPLE]
+    people[3][2] = "1234"
+    admin.locator("nav.tabs").get_by_role("link", name="批量导入导出").click()
+    admin.set_input_files('input[name="file"]', files=[{
+        "name": "xinqu.xlsx", "mimeType": "application/octet-stream",
+        "buffer": golive_district.workbook({bulk.PEOPLE: people})}])
+    admin.get_by_role("button", name="检查（不写入）").click()
+    expect(admin.locator('[data-testid="problems"]')).to_contain_text("手机号 1234 格式不正确")
+    expect(admin.locator('[data-testid="problems"]')).to_contain_text("5")
+    _shot(admin, "04-import-check-names-the-row")
+
     user = _sign_in(browser, server, "wangfang", "Start-Here-2026")
     expect(user.locator("h1")).to_contain_text("修改密码")
     user.fill("#current", "Start-Here-2026")
@@ -74,7 +88,7 @@ def test_the_administrator_adds_a_town_and_a_user_who_signs_in_and_sees_the_inbo
     user.get_by_role("button", name="保存").click()
     expect(user.locator(".who")).to_contain_text("王芳")
     expect(user.get_by_role("link", name="我的待办")).to_be_visible()
-    _shot(user, "04-new-user-inbox")
+    _shot(user, "05-new-user-inbox")
     user.locator(".who").click()
     expect(user.locator('[data-testid="my-roles"]')).to_contain_text("东方镇人民政府")
-    _shot(user, "05-new-user-own-roles")
+    _shot(user, "06-new-user-own-roles")
