@@ -209,3 +209,23 @@ def test_the_security_administrator_signs_a_person_out_everywhere(web, session):
     security.get(f"/directory/people/{target.id}")
     assert security.post(f"/directory/people/{target.id}/end-sessions").status_code == 302
     assert victim.get("/").status_code == 302  # back to the sign-in page
+
+
+def test_a_member_is_added_on_the_page_and_a_bad_sector_is_named(web, session):
+    from models import Member
+    from models.database import writing
+    from workflows.people import members
+
+    with writing(session):
+        members.save_sector(session, None, "mg", "民革")
+    admin = web("sysadmin")
+    admin.get("/directory/members")
+    form = {"code": "M100", "name": "钱八", "phone": "13700000000", "sector": "nope", "organization": "tianning",
+            "assigned": "zhenglu", "term": "第十五届", "username": "member_tianning"}
+    refused = admin.post("/directory/members", form)
+    assert refused.status_code == 422 and "界别编码 nope 不存在" in refused.get_data(as_text=True)
+    assert admin.post("/directory/members", {**form, "sector": "mg"}).status_code == 302
+    session.rollback()
+    member = session.scalar(select(Member).where(Member.code == "M100"))
+    assert (member.sector.name, member.assigned_organization.code, member.user.username) == ("民革", "zhenglu",
+                                                                                              "member_tianning")

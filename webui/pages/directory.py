@@ -338,17 +338,47 @@ def end_role(assignment_id: int) -> Page:
     return refused or redirect(url_for("directory.person", user_id=user_id))
 
 
-@bp.get("/members")
-@login_required
-@roles_required(SYS)
-def member_list() -> str:
-    """List members with sector, assigned district or town, liaison group and term; sectors and groups."""
+def _render_members(**context: Any) -> str:
     session = db_session()
     return render_template(
         "directory/members.html",
         members=list(session.scalars(select(Member).order_by(Member.code).limit(1000))),
         sectors=list(session.scalars(select(Sector).order_by(Sector.code))),
-        groups=list(session.scalars(select(LiaisonGroup).order_by(LiaisonGroup.code))))
+        groups=list(session.scalars(select(LiaisonGroup).order_by(LiaisonGroup.code))), **context)
+
+
+@bp.route("/members", methods=["GET", "POST"])
+@login_required
+@roles_required(SYS)
+def member_list() -> Page:
+    """List members with sector, assigned district or town, liaison group and term; add or change one."""
+    if request.method == "GET":
+        return _render_members()
+    return _submit(_save_member, f"已保存委员 {_form('name')} (member saved)", _render_members) or \
+        redirect(url_for("directory.member_list"))
+
+
+def _save_member() -> None:
+    session = db_session()
+    sector = session.scalar(select(Sector).where(Sector.code == _form("sector")))
+    if sector is None:
+        raise InvalidInput("unknown sector",
+                           {"sector": f"界别编码 {_form('sector') or '（空）'} 不存在 (no such sector)"})
+    group = None
+    if _form("liaison_group"):
+        group = session.scalar(select(LiaisonGroup).where(LiaisonGroup.code == _form("liaison_group")))
+        if group is None:
+            raise InvalidInput("unknown group", {"liaison_group": f"联络组 {_form('liaison_group')} 不存在"})
+    user = None
+    if _form("username"):
+        user = session.scalar(select(User).where(User.username == _form("username")))
+        if user is None:
+            raise InvalidInput("unknown user", {"username": f"用户 {_form('username')} 不存在 (no such user)"})
+    members.save_member(session, current_user, code=_form("code"), name=_form("name"), phone=_form("phone"),
+                        sector=sector, organization=_by_code(_form("organization")),
+                        assigned=_by_code(_form("assigned")) if _form("assigned") else None, liaison_group=group,
+                        term=_form("term"), term_start=_day("term_start"), term_end=_day("term_end"), user=user,
+                        address=_address())
 
 
 @bp.route("/import", methods=["GET", "POST"])
