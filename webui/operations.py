@@ -41,9 +41,12 @@ def init_app(app: Flask) -> None:
     install_json_logging()
 
 
-def install_json_logging(stream: object = None) -> None:
-    """Write the project's log records (requests, sweeps) as one JSON object per line, once per process."""
-    logger = logging.getLogger("shangliang")
+def install_json_logging(stream: object = None, everything: bool = False) -> None:
+    """Write the project's log records (requests, sweeps) as one JSON object per line, once per process.
+
+    ``everything`` (the scheduler process) sends every library's INFO records the same way.
+    """
+    logger = logging.getLogger() if everything else logging.getLogger("shangliang")
     if any(getattr(h, _HANDLER_MARK, False) for h in logger.handlers):
         return
     handler = logging.StreamHandler(stream or sys.stderr)  # type: ignore[arg-type]
@@ -51,6 +54,8 @@ def install_json_logging(stream: object = None) -> None:
     setattr(handler, _HANDLER_MARK, True)
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
+    if everything:
+        return
     logger.propagate = False
     for name in ("workflows.deadlines.recurring",):  # the sweep's line joins the same stream
         child = logging.getLogger(name)

@@ -68,7 +68,7 @@ def sweep(at: str | None) -> None:
               help="seconds between sweeps")
 def run_scheduler(interval: int) -> None:
     """Run the deadline sweep every INTERVAL seconds in this process (use beside several web workers)."""
-    install_json_logging()  # one JSON line per sweep, like the web server's per request
+    install_json_logging(everything=True)  # one JSON line per sweep (and per APScheduler run)
     job = _job()
     click.echo(f"scheduler started: sweeping every {interval} s", err=True)
     with database_sessions() as sessions:
