@@ -12,10 +12,13 @@ from models import Organization, TaskItem, TaskStatus, Topic, User
 
 
 def descendants(session: Session, org_ids: set[int]) -> set[int]:
-    """Return the given organizations and every organization below them."""
+    """Return the given organizations and every organization below them (a merged one lies below its target too)."""
     children: dict[int | None, list[int]] = {}
-    for org_id, parent_id in session.execute(select(Organization.id, Organization.parent_id)):
+    for org_id, parent_id, merged_into_id in session.execute(
+            select(Organization.id, Organization.parent_id, Organization.merged_into_id)):
         children.setdefault(parent_id, []).append(org_id)
+        if merged_into_id is not None:
+            children.setdefault(merged_into_id, []).append(org_id)
     found, stack = set(org_ids), list(org_ids)
     while stack:
         for child in children.get(stack.pop(), []):
@@ -44,6 +47,8 @@ def _reach(session: Session, user: User, status: TaskStatus) -> list[ColumnEleme
     """Return the conditions, one per way a task can be the user's, whose union is what the user may act on."""
     clauses: list[ColumnElement[bool]] = []
     for assignment in user.roles:
+        if not assignment.in_force():  # an ended role lists nothing
+            continue
         if assignment.unit_id is not None:
             clauses.append(and_(TaskItem.role == assignment.role, TaskItem.candidate_unit_id == assignment.unit_id))
         elif assignment.organization_id is not None:

@@ -12,7 +12,7 @@ from workflows.people import directory
 from workflows.people.access import may_act
 from workflows.topics import claims
 from workflows.topics import lifecycle as topics
-from workflows.topics.inbox import open_tasks
+from workflows.topics.inbox import inbox, open_tasks
 
 
 def org(session, code):
@@ -40,6 +40,7 @@ def test_a_street_merged_into_another_keeps_its_topics_and_its_holders_move(sess
     assert [a.organization.code for a in office.roles] == ["zhenglu"]
     [item] = open_tasks(session, topic)
     assert may_act(office, item)  # the moved office still reaches the merged street's open task
+    assert [i.id for i in inbox(session, office)] == [item.id]  # and finds it in its inbox
 
 
 def test_cycles_misplaced_levels_and_busy_parents_are_refused(session):
@@ -93,6 +94,7 @@ def test_an_ended_role_reaches_nothing(session):
     with writing(session):
         directory.end_role(session, user_named(session, "sysadmin"), assignment, date.today() - timedelta(days=1))
     assert not civil.has_role(Role.HANDLING_UNIT)
+    assert inbox(session, civil) == []
     unit = session.scalar(select(Unit).where(Unit.code == "tianning-civil"))
     assert tree.leader_of(session, unit).username == "leader_civil_tianning"
 
