@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from models import Organization, TaskItem, TaskStatus, Topic, User
+from workflows.people.access import stands_in_for
 
 
 def descendants(session: Session, org_ids: set[int]) -> set[int]:
@@ -43,7 +44,7 @@ def inbox_query(session: Session, user: User, status: TaskStatus = TaskStatus.RE
     )
 
 
-def _reach(session: Session, user: User, status: TaskStatus) -> list[ColumnElement[bool]]:
+def _reach(session: Session, user: User, status: TaskStatus, stand_in: bool = True) -> list[ColumnElement[bool]]:
     """Return the conditions, one per way a task can be the user's, whose union is what the user may act on."""
     clauses: list[ColumnElement[bool]] = []
     for assignment in user.roles:
@@ -59,6 +60,9 @@ def _reach(session: Session, user: User, status: TaskStatus) -> list[ColumnEleme
                 TaskItem.candidate_org_id.in_(orgs),
             ))
     mine = TaskItem.assignee_id == user.id
+    if status is TaskStatus.READY and stand_in:  # out-of-office: the absent colleagues' tasks are listed too
+        for absent in stands_in_for(user):
+            clauses += _reach(session, absent, status, stand_in=False)
     if status is TaskStatus.READY:
         # a task given to one person (reassigned to a user) is theirs alone
         return [*(and_(c, TaskItem.assignee_id.is_(None)) for c in clauses), mine]

@@ -112,6 +112,7 @@ def test_a_delegate_acts_for_an_absent_colleague_between_the_dates_only(session)
     with writing(session):
         directory.delegate(session, absent, absent, delegate, today, today + timedelta(days=5), "出差")
     assert may_act(delegate, item) and require_task(session, delegate, item.id) is item
+    assert item.id in [i.id for i in inbox(session, delegate)]
     not_yet = user_named(session, "housing_tianning")
     with writing(session):
         directory.delegate(session, absent, absent, not_yet, today + timedelta(days=30), today + timedelta(days=40))
