@@ -92,6 +92,20 @@ def require_system_admin(actor: User | None, *places: Organization | None) -> No
             raise Forbidden(f"{place.name} 不在您管理的范围内 (outside the organizations you administer)")
 
 
+def require_person_scope(actor: User | None, user: User, *places: Organization | None) -> None:
+    """Let a system administrator change a person only where all the person's current roles lie in their scope."""
+    if actor is None:
+        return
+    require_system_admin(actor, *places)
+    if is_global_admin(actor):
+        return
+    held = [a for a in user.roles if a.in_force()]
+    if any(a.organization is None and a.unit is None for a in held):
+        raise Forbidden(f"{user.display_name} 的角色不限于某一组织，只有全市的系统管理员可以修改 "
+                        "(only a city-wide system administrator changes this person)")
+    require_system_admin(actor, *(a.organization or (a.unit.organization if a.unit else None) for a in held))
+
+
 def is_global_admin(actor: User) -> bool:
     """Tell whether a system administrator's role covers every organization (the city, or none named)."""
     return any(a.role is Role.SYSTEM_ADMIN and a.in_force()
@@ -144,7 +158,7 @@ def create_user(session: Session, actor: User | None, *, username: str, display_
 def update_user(session: Session, actor: User | None, user: User, address: str = "", **fields: str) -> bool:
     """Change a person's real name and contact ids; return whether anything changed."""
     require_writing(session)
-    require_system_admin(actor)
+    require_person_scope(actor, user)
     editable = ("display_name", "phone", "email", "dingtalk_id", "wecom_id")
     values = {k: (fields[k] or "").strip() for k in editable if k in fields}
     merged = {**describe(user), **values}
@@ -166,7 +180,7 @@ def assign_role(session: Session, actor: User | None, user: User, role: Role, or
                 address: str = "") -> RoleAssignment:
     """Give a person a role at an organization or unit, from and until the given days."""
     require_writing(session)
-    require_system_admin(actor)
+    require_person_scope(actor, user, organization or (unit.organization if unit else None))
     problems = _assignment_problems(user, role, organization, unit, starts_on, ends_on)
     if problems:
         raise InvalidInput("the role cannot be given", problems)
@@ -213,7 +227,7 @@ def end_role(session: Session, actor: User | None, assignment: RoleAssignment, e
              address: str = "") -> None:
     """End a role assignment on a day (the person keeps the record of having held it)."""
     require_writing(session)
-    require_system_admin(actor)
+    require_person_scope(actor, assignment.user)
     if assignment.starts_on and ends_on < assignment.starts_on:
         raise InvalidInput("the role cannot end then",
                            {"ends_on": "结束日期早于开始日期 (the end is before the start)"})
@@ -232,7 +246,7 @@ def deactivate(session: Session, actor: User | None, user: User, address: str = 
     Return how many tasks were handed back. The last active system administrator stays.
     """
     require_writing(session)
-    require_system_admin(actor)
+    require_person_scope(actor, user)
     if user.has_role(Role.SYSTEM_ADMIN) and _is_last_admin(session, user):
         raise Conflict("这是最后一名系统管理员，不能停用 (the last system administrator cannot be deactivated)")
     if actor is not None and actor.id == user.id:
@@ -257,7 +271,7 @@ def deactivate(session: Session, actor: User | None, user: User, address: str = 
 def reactivate(session: Session, actor: User | None, user: User, address: str = "") -> None:
     """Let a deactivated person sign in again."""
     require_writing(session)
-    require_system_admin(actor)
+    require_person_scope(actor, user)
     before = describe(user)
     user.active = True
     audit.record(session, "user_reactivated", actor, target=f"user:{user.id}", address=address,
@@ -324,7 +338,7 @@ def delegate(session: Session, actor: User, user: User, to: User, starts_on: dat
     """Record that ``to`` acts for ``user`` while they are away (the person themselves or a system administrator)."""
     require_writing(session)
     if actor.id != user.id:
-        require_system_admin(actor)
+        require_person_scope(actor, user)
     if to.id == user.id or not to.active:
         raise InvalidInput("the delegate cannot act", {"delegate": "代理人须为另一名在用人员 (another active person)"})
     if ends_on < starts_on:

@@ -143,3 +143,17 @@ def test_no_topic_starts_on_a_deactivated_town(session):
     with pytest.raises(InvalidInput) as refused:
         start_town_topic(session)
     assert "town" in refused.value.fields
+
+
+def test_a_district_system_administrator_changes_only_the_districts_people(session):
+    with writing(session):
+        local = directory.create_user(session, None, username="sys_zhonglou", display_name="钟楼系统管理员")
+        directory.assign_role(session, None, local, Role.SYSTEM_ADMIN, org(session, "zhonglou"))
+    with writing(session):
+        directory.update_user(session, local, user_named(session, "office_zhonglou"), phone="13800000009")
+    for username in ("office_tianning", "sysadmin"):
+        with pytest.raises(Forbidden), writing(session):
+            directory.deactivate(session, local, user_named(session, username))
+    with pytest.raises(Forbidden), writing(session):
+        directory.assign_role(session, local, user_named(session, "office_zhonglou"), Role.CPPCC_OFFICE,
+                              org(session, "tianning"))
