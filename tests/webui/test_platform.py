@@ -212,6 +212,8 @@ def test_the_activity_pages_plan_invite_and_check_in_from_a_phone(web) -> None: 
     page = office.get(url).get_data(as_text=True)
     link = re.search(r'data-testid="check-in-link">([^<]+)<', page).group(1)
     assert office.get(f"{url}/qr.svg").data.startswith(b"<?xml")
+    assert office.get(f"{url}/qr.png").data.startswith(b"\x89PNG")
+    assert web("office_xinbei").get(f"{url}/qr.png").status_code == 404
     member = web("member_tianning")
     path = link.replace("http://localhost", "")
     assert "签到" in member.get(path).get_data(as_text=True)

@@ -295,16 +295,17 @@ def attendance(activity_id: int, participant_id: int) -> Response:
     return redirect(url_for("platform.activity", activity_id=activity_id))
 
 
-@bp.get("/activities/<int:activity_id>/qr.svg")
+@bp.get("/activities/<int:activity_id>/qr.<any(svg, png):fmt>")
 @login_required
-def qr(activity_id: int) -> Response:
-    """Render the activity's check-in link as an SVG QR code."""
+def qr(activity_id: int, fmt: str) -> Response:
+    """Render the activity's check-in link as a QR code: SVG for the page, PNG to print or send."""
     found = activities.require_activity(db_session(), current_user, activity_id)
-    image = qrcode.make(url_for("platform.check_in", code=found.code, _external=True),
-                        image_factory=qrcode.image.svg.SvgPathImage, box_size=12)
+    link = url_for("platform.check_in", code=found.code, _external=True)
+    factory = qrcode.image.svg.SvgPathImage if fmt == "svg" else None  # None: the Pillow PNG image
+    image = qrcode.make(link, image_factory=factory, box_size=12)
     buffer = io.BytesIO()
     image.save(buffer)
-    return Response(buffer.getvalue(), mimetype="image/svg+xml")
+    return Response(buffer.getvalue(), mimetype="image/svg+xml" if fmt == "svg" else "image/png")
 
 
 @bp.route("/check-in/<code>", methods=["GET", "POST"])
