@@ -115,7 +115,14 @@ def test_an_activity_is_planned_invitations_go_out_and_a_member_checks_in(api, s
     leader = api.post(f"{base}/participants", json={"kind": "leader", "name": "区委副书记"},
                       headers=auth("office_tianning")).get_json()
     assert leader["is_leader"] is True
-    assert api.post(f"{base}/invite", headers=auth("office_tianning")).get_json() == {"invited": 2}
+    department = api.post(f"{base}/participants", json={"kind": "department", "unit": "tianning-housing",
+                                                        "answered_on_site": True}, headers=auth("office_tianning"))
+    assert department.status_code == 201
+    shown = department.get_json()
+    assert (shown["name"], shown["unit"], shown["answered_on_site"]) == ("天宁区住房和城乡建设局", "tianning-housing", True)
+    assert api.post(f"{base}/participants", json={"kind": "department", "unit": "xinbei-housing"},
+                    headers=auth("office_tianning")).status_code == 422
+    assert api.post(f"{base}/invite", headers=auth("office_tianning")).get_json() == {"invited": 3}
     assert api.post(f"{base}/invite", headers=auth("office_tianning")).get_json() == {"invited": 0}
     notices = session.scalar(select(func.count()).select_from(Notification)
                              .where(Notification.kind == "activity_invitation"))
@@ -127,7 +134,7 @@ def test_an_activity_is_planned_invitations_go_out_and_a_member_checks_in(api, s
     assert api.post("/api/v1/activities/check-in/nope", headers=auth("member_tianning")).status_code == 404
     ticked = api.post(f"{base}/participants/{leader['id']}/attendance", json={"present": True},
                       headers=auth("office_tianning")).get_json()
-    assert [p["checked_in_by"] for p in ticked["participants"]] == ["self", "staff"]
+    assert [p["checked_in_by"] for p in ticked["participants"]] == ["self", "staff", None]
     assert api.post(f"{base}/participants/{leader['id']}/attendance", json={"present": True},
                     headers=auth("chair_tianning")).status_code == 403
     assert api.get(base, headers=auth("office_menghe")).status_code == 404

@@ -160,7 +160,8 @@ def activity_json(activity: Activity, detail: bool = False) -> dict[str, Any]:
 
 def participant_json(p: Participant) -> dict[str, Any]:
     """Describe one participant."""
-    return {"id": p.id, "kind": p.kind.value, "name": p.name, "member_id": p.member_id, "is_leader": p.is_leader,
+    return {"id": p.id, "kind": p.kind.value, "name": p.name, "member_id": p.member_id,
+            "unit": p.unit.code if p.unit else None, "is_leader": p.is_leader,
             "answered_on_site": p.answered_on_site, "invited_at": p.invited_at.isoformat() if p.invited_at else None,
             "checked_in_at": p.checked_in_at.isoformat() if p.checked_in_at else None,
             "checked_in_by": p.checked_in_by or None}

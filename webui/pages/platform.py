@@ -250,7 +250,10 @@ def activity(activity_id: int, errors: dict[str, str] | None = None, values: Any
     session = db_session()
     found = activities.require_activity(session, current_user, activity_id)
     members = list(session.scalars(select(Member).where(Member.active.is_(True)).order_by(Member.code).limit(500)))
+    units = list(session.scalars(select(Unit).where(Unit.organization_id.in_({found.district_id, found.platform_id}),
+                                                    Unit.kind != UnitKind.COMMITTEE).order_by(Unit.code)))
     return render_template("platform/activity.html", activity=found, kinds=list(ParticipantKind), members=members,
+                           units=units,
                            may_manage=rooms.may_manage(current_user, found.platform), errors=errors or {},
                            values=values or {},
                            check_in_url=url_for("platform.check_in", code=found.code, _external=True), **LABELS)

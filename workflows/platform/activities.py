@@ -28,6 +28,7 @@ from models import (
     Participant,
     ParticipantKind,
     Topic,
+    Unit,
     User,
     utcnow,
 )
@@ -161,13 +162,19 @@ def add_participant(session: Session, user: User, activity: Activity, form: Mapp
         account = session.scalar(select(User).where(User.username == str(form["username"]).strip()))
         if account is None:
             problems["username"] = "没有这个账号 (no such account)"
+    unit = None
+    if form.get("unit"):
+        unit = session.scalar(select(Unit).where(Unit.code == str(form["unit"])))
+        if unit is None or unit.organization_id not in rooms.scope(session, user):
+            problems["unit"] = "没有这个部门 (no such department in your area)"
     name = str(form.get("name") or "").strip()[:200] or (member.name if member else "") or (
-        account.display_name if account else "")
+        account.display_name if account else "") or (unit.name if unit else "")
     if not name:
         problems["name"] = "请填写姓名 (a name is required)"
     if problems:
         raise InvalidInput("the participant was not added", problems)
     person = Participant(activity=activity, kind=kind, name=name, member_id=member.id if member else None,
+                         unit_id=unit.id if unit else None,
                          user_id=(account.id if account else member.user_id if member else None),
                          is_leader=kind is ParticipantKind.LEADER or _truthy(form.get("is_leader")),
                          answered_on_site=_truthy(form.get("answered_on_site")), spoke=_truthy(form.get("spoke")))
