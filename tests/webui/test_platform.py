@@ -119,7 +119,8 @@ def test_an_activity_is_planned_invitations_go_out_and_a_member_checks_in(api, s
                                                         "answered_on_site": True}, headers=auth("office_tianning"))
     assert department.status_code == 201
     shown = department.get_json()
-    assert (shown["name"], shown["unit"], shown["answered_on_site"]) == ("天宁区住房和城乡建设局", "tianning-housing", True)
+    assert (shown["name"], shown["unit"], shown["answered_on_site"]) == (
+        "天宁区住房和城乡建设局", "tianning-housing", True)
     assert api.post(f"{base}/participants", json={"kind": "department", "unit": "xinbei-housing"},
                     headers=auth("office_tianning")).status_code == 422
     assert api.post(f"{base}/invite", headers=auth("office_tianning")).get_json() == {"invited": 3}
