@@ -3,14 +3,13 @@
 Authenticated like the rest of /api/v1 (webui/api.py); the engine checks the roles and writes
 each action into the topic's history and the audit log with the request's address.
 """
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, Response, g, jsonify, request
 
 from engine.errors import InvalidInput, ShangliangError
-from models import AuditEntry, Role, Topic
+from models import AuditEntry, Role
 from webui.api.admin import address
 from webui.api.topics import _domain_error, json_body, task_json, token_required, topic_json
 from webui.database import db_session, writes
@@ -59,27 +58,17 @@ def _reason() -> str:
     return reason
 
 
-# The operations on a running topic by the name in their URL: the service, and whether it takes a reason.
-TOPIC_OPERATIONS: dict[str, tuple[Callable[..., Topic], bool]] = {
-    "suspend": (operations.suspend, True),  # its tasks cannot be completed until resumed
-    "resume": (operations.resume, True),
-    "terminate": (operations.terminate, True),  # for good; its open tasks are withdrawn
-    "retry": (operations.retry, False),  # 409 with the message if the step fails again
-    "skip": (operations.skip, True),  # a gateway takes its default flow
-}
-
-
 @token_required
 @writes
 def operate(topic_id: int, action: str) -> Response:
     """Suspend, resume or terminate a topic, or retry or skip its failed step (``{"reason": "..."}``)."""
-    service, takes_reason = TOPIC_OPERATIONS[action]
+    service, takes_reason = operations.TOPIC_OPERATIONS[action]
     require_role(g.user, Role.PROCESS_ADMIN)  # before the body: a clerk hears 403, not what the body lacks
     reason = (_reason(),) if takes_reason else ()
     return jsonify(topic_json(service(db_session(), g.user, topic_id, *reason, address())))
 
 
-route_verbs(bp, "/topics/<int:topic_id>/{verb}", operate, TOPIC_OPERATIONS, "action")
+route_verbs(bp, "/topics/<int:topic_id>/{verb}", operate, operations.TOPIC_OPERATIONS, "action")
 
 
 @bp.post("/tasks/<int:task_id>/reassign")

@@ -180,9 +180,8 @@ def _topic_command(name: str, needs_reason: bool) -> click.Command:
     def command(topic_id: int, username: str, reason: str) -> None:
         with _session() as session, writing(session):
             actor = demo.user_named(session, username)
-            operation = getattr(operations, name)
-            topic = operation(session, actor, topic_id, address=CLI) if name == "retry" else \
-                operation(session, actor, topic_id, reason, address=CLI)
+            operation, takes_reason = operations.TOPIC_OPERATIONS[name]
+            topic = operation(session, actor, topic_id, *((reason,) if takes_reason else ()), address=CLI)
             click.echo(f"topic {topic.id} is {topic.status.value} at stage {topic.stage}")
 
     command.help = {"suspend": "Suspend a topic: its tasks cannot be completed until resumed.",

@@ -25,7 +25,6 @@ from models import (
     VersionStatus,
     WorkflowState,
 )
-from webui.api.operations import TOPIC_OPERATIONS
 from webui.database import db_session
 from webui.pages.admin import address, attempt
 from webui.security import roles_required
@@ -131,9 +130,9 @@ def topic(topic_id: int) -> str:
 @roles_required(ADMIN)
 def operate(topic_id: int, action: str) -> Response:
     """Run one operation on a topic from its page."""
-    if action not in TOPIC_OPERATIONS:
+    if action not in operations.TOPIC_OPERATIONS:
         raise NotFound(f"no operation {action!r}")
-    service, takes_reason = TOPIC_OPERATIONS[action]
+    service, takes_reason = operations.TOPIC_OPERATIONS[action]
     reason = (request.form.get("reason", ""),) if takes_reason else ()
     attempt(lambda: service(db_session(), current_user, topic_id, *reason, address()), "已执行 (done)")
     return redirect(url_for("admin_ops.topic", topic_id=topic_id))

@@ -4,8 +4,9 @@ Called by the API, the CLI and the admin pages. A topic pins the version of its 
 and of every process it calls; moving it to a newer version of one of them re-aligns its
 SpiffWorkflow tasks on the new spec (SpiffWorkflow's SpecDiff / WorkflowDiff, by BPMN id),
 migrating each running subprocess of that process separately, then stores the new state and
-pin. Each topic moves in its own transaction: a topic that cannot move, or whose move fails,
-keeps its stored state exactly as it was. The rules are in docs/process-admin.md.
+pin. Each topic moves in its own transaction, which ``migrate`` opens itself (so it refuses to
+run inside a caller's): a topic that cannot move, or whose move fails, keeps its stored state
+exactly as it was, and the topics moved before it stay moved. The rules are in docs/process-admin.md.
 """
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from engine import Instance
 from engine.diagrams.realign import compare, describe_changes, move, unsafe_tasks
-from engine.errors import Conflict, NotFound
+from engine.errors import Conflict
 from engine.store import versions as processes
 from models import (
     Event,
@@ -32,9 +33,9 @@ from models import (
     WorkflowState,
     utcnow,
 )
-from models.database import writing
+from models.database import require_no_writing, writing
 from workflows.people import audit
-from workflows.people.access import require_role
+from workflows.people.access import require, require_role
 from workflows.topics import lifecycle as topics
 
 RUNNING = (TopicStatus.ACTIVE, TopicStatus.SUSPENDED)
@@ -63,9 +64,7 @@ class Verdict:
 def target_version(session: Session, actor: User, version_id: int) -> ProcessVersion:
     """Return the approved version topics are to move to."""
     require_role(actor, Role.PROCESS_ADMIN)
-    version = session.get(ProcessVersion, version_id)
-    if version is None:
-        raise NotFound(f"no process version {version_id}")
+    version = require(session, ProcessVersion, version_id, "process version")
     if version.status is not VersionStatus.APPROVED:
         raise Conflict(f"{version.label} is {version.status.value}; topics move only to an approved version")
     return version
@@ -95,14 +94,13 @@ def plan(session: Session, actor: User, version_id: int, topic_ids: Sequence[int
 def migrate(session: Session, actor: User, version_id: int, topic_ids: Sequence[int], address: str = "",
             now: datetime | None = None) -> list[Verdict]:
     """Move each chosen topic that can move, each in its own transaction; return every topic's verdict."""
+    require_no_writing(session)
     now = now or utcnow()
     target = target_version(session, actor, version_id)
     verdicts = []
     for topic_id in topic_ids:
         with writing(session):
-            topic = session.get(Topic, topic_id)
-            if topic is None:
-                raise NotFound(f"no topic {topic_id}")
+            topic = require(session, Topic, topic_id, "topic")
             verdict, moved = _prepare(session, topic, target, now)
             if moved is not None:
                 _store(session, actor, topic, target, moved, verdict, address, now)
@@ -116,10 +114,7 @@ def _chosen(session: Session, target: ProcessVersion, topic_ids: Sequence[int] |
         return candidates(session, target)
     chosen = []
     for topic_id in topic_ids:
-        topic = session.get(Topic, topic_id)
-        if topic is None:
-            raise NotFound(f"no topic {topic_id}")
-        chosen.append(topic)
+        chosen.append(require(session, Topic, topic_id, "topic"))
     return chosen
 
 

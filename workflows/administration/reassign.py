@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from engine.errors import InvalidInput
 from models import Organization, TaskItem, Unit, User, utcnow
+from models.database import require_writing
 from workflows.rules.roles import UNIT_CANDIDATES
 from workflows.topics import lifecycle as topics
 
@@ -19,6 +20,7 @@ from workflows.topics import lifecycle as topics
 def reassign_task(session: Session, item: TaskItem, *, unit: str | None, organization: str | None,
                   user: str | None, now: datetime | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
     """Point the task at its new place; return where it was and where it is now."""
+    require_writing(session)
     before = where(item)
     if unit is not None:
         target = session.scalar(select(Unit).where(Unit.code == unit))

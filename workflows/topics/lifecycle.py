@@ -1,4 +1,4 @@
-"""Starting topics and completing their tasks: each call is one database transaction.
+"""Starting topics and completing their tasks, inside the caller's write transaction.
 
 Used by the CLI, the web API and pages, the sweep (timers) and the administrators' operations.
 Every change runs through one engine Instance and its save, which writes the workflow state,
@@ -34,7 +34,7 @@ from models import (
     User,
     utcnow,
 )
-from models.database import writing
+from models.database import require_writing
 from workflows.people.access import lineage_ids, require_task
 from workflows.platform import consultation
 from workflows.rules.forms import FORMS, FormInvalid, validate
@@ -47,22 +47,22 @@ TOPIC_FIELDS = ("title", "description", "category", "source", "platform_level", 
 
 def start_topic(session: Session, actor: User, fields: Mapping[str, Any], now: datetime | None = None) -> Topic:
     """Create a topic on the process versions bound for its district, and run it to its first task."""
+    require_writing(session)
     now = now or utcnow()
-    with writing(session):
-        topic = _new_topic(session, fields)
-        if not any(a.role is Role.CPPCC_OFFICE and a.organization_id in lineage_ids(topic.platform)
-                   for a in actor.roles):
-            raise Forbidden("only the CPPCC office of the topic's platform may start a topic there")
-        main = processes.bound_version(session, PROCESS_FOR_LEVEL[topic.platform_level], topic.district)
-        called = processes.resolve_called(session, main, topic.district)
-        topic.process_version, topic.created_by, topic.created_at = main, actor, now
-        session.add(topic)
-        session.flush()
-        instance = WorkflowEngine.of(session).start(session, topic.id, main, called)
-        instance.run(now)
-        session.add(Event(topic_id=topic.id, actor_id=actor.id, kind="topic_started", at=now,
-                          payload={"title": topic.title, "process": main.label}))
-        close_if_ended(session, topic, instance.save(now, actor.id), actor, now)
+    topic = _new_topic(session, fields)
+    if not any(a.role is Role.CPPCC_OFFICE and a.organization_id in lineage_ids(topic.platform)
+               for a in actor.roles):
+        raise Forbidden("only the CPPCC office of the topic's platform may start a topic there")
+    main = processes.bound_version(session, PROCESS_FOR_LEVEL[topic.platform_level], topic.district)
+    called = processes.resolve_called(session, main, topic.district)
+    topic.process_version, topic.created_by, topic.created_at = main, actor, now
+    session.add(topic)
+    session.flush()
+    instance = WorkflowEngine.of(session).start(session, topic.id, main, called)
+    instance.run(now)
+    session.add(Event(topic_id=topic.id, actor_id=actor.id, kind="topic_started", at=now,
+                      payload={"title": topic.title, "process": main.label}))
+    close_if_ended(session, topic, instance.save(now, actor.id), actor, now)
     return topic
 
 
@@ -112,10 +112,10 @@ def complete_task(
     ``submission`` is the key of the form render the data came from; it is kept with the
     completion so that the same form sent twice is recognised (``completed_by_submission``).
     """
+    require_writing(session)
     now = now or utcnow()
-    try:
-        with writing(session):
-            return _complete(session, actor, task_item_id, data, now, submission[:64])
+    try:  # _complete flushes: a lost race shows here, not at the caller's commit
+        return _complete(session, actor, task_item_id, data, now, submission[:64])
     except StaleDataError:
         raise Conflict(f"task {task_item_id} was completed by someone else at the same time") from None
 
@@ -153,22 +153,22 @@ def _complete(session: Session, actor: User, task_item_id: int, data: Mapping[st
 
 
 def fire_timers(session: Session, topic_id: int, now: datetime) -> list[str]:
-    """Fire the topic's due BPMN timers and move it on, in one write transaction; return their ids.
+    """Fire the topic's due BPMN timers and move it on, in the caller's transaction; return their ids.
 
     Each firing is first claimed by a unique (timer, fires at, fire) key: a second sweep, or a
     sweep repeated after a crash, finds the key taken and fires nothing again.
     """
-    with writing(session):
-        topic = session.get(Topic, topic_id)
-        if topic is None or topic.status is not TopicStatus.ACTIVE:
-            return []
-        instance = load_instance(session, topic)
-        due = instance.due_timers(now)
-        fired = [bpmn_id for uuid, (bpmn_id, at) in due.items() if _claim_timer(session, topic, uuid, bpmn_id, at, now)]
-        if due:
-            instance.fire_timers(now)
-        close_if_ended(session, topic, instance.save(now, None), None, now)
-        return fired
+    require_writing(session)
+    topic = session.get(Topic, topic_id)
+    if topic is None or topic.status is not TopicStatus.ACTIVE:
+        return []
+    instance = load_instance(session, topic)
+    due = instance.due_timers(now)
+    fired = [bpmn_id for uuid, (bpmn_id, at) in due.items() if _claim_timer(session, topic, uuid, bpmn_id, at, now)]
+    if due:
+        instance.fire_timers(now)
+    close_if_ended(session, topic, instance.save(now, None), None, now)
+    return fired
 
 
 def _claim_timer(session: Session, topic: Topic, uuid: str, bpmn_id: str, fires_at: datetime, now: datetime) -> bool:
@@ -224,3 +224,11 @@ def history(session: Session, topic: Topic) -> list[Event]:
 def history_query(topic: Topic) -> Select[tuple[Event]]:
     """Return the query of the topic's events, oldest first (the API pages it)."""
     return select(Event).where(Event.topic_id == topic.id).order_by(Event.at, Event.id)
+
+
+def flush_or_conflict(session: Session, what: str) -> None:
+    """Write the changes now, so that a topic someone else moved on meanwhile is a Conflict, not an error at commit."""
+    try:
+        session.flush()
+    except StaleDataError:
+        raise Conflict(f"{what} was changed by someone else at the same time") from None
