@@ -39,12 +39,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from webui.api import directory as directory_api
     from webui.api import operations as ops_api
     from webui.api import platform as platform_api
+    from webui.api import public as public_api
     from webui.api import topics as api
     from webui.pages import admin, admin_ops, auth, exports, inbox, supervision, tasks, topics
     from webui.pages import deadlines as deadline_pages
     from webui.pages import directory as directory_pages
     from webui.pages import layout as pages
     from webui.pages import platform as platform_pages
+    from webui.pages import public as public_pages
 
     converters.install(app)  # before the blueprints: their routes bind their converters when registered
     security.init_app(app)
@@ -57,10 +59,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(ops_api.bp)
     app.register_blueprint(platform_api.bp)
     app.register_blueprint(directory_api.bp)
-    for token_api in (api.bp, deadlines_api.bp, admin_api.bp, ops_api.bp, platform_api.bp, directory_api.bp):
+    app.register_blueprint(public_api.bp)
+    for token_api in (api.bp, deadlines_api.bp, admin_api.bp, ops_api.bp, platform_api.bp, directory_api.bp,
+                      public_api.bp):
         security.csrf.exempt(token_api)
     for blueprint in (auth.bp, inbox.bp, tasks.bp, topics.bp, supervision.bp, exports.bp, deadline_pages.bp,
-                      admin.bp, admin_ops.bp, platform_pages.bp, directory_pages.bp):
+                      admin.bp, admin_ops.bp, platform_pages.bp, directory_pages.bp,
+                      public_pages.bp, public_pages.office):
         app.register_blueprint(blueprint)
     pages.init_app(app)  # after the APIs, so its error pages take over for HTML routes
     if app.config.get("SCHEDULER") == "embedded":

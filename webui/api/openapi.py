@@ -4,6 +4,7 @@ from typing import Any
 
 from webui.api.directory_paths import directory_paths
 from webui.api.platform_paths import platform_paths
+from webui.api.public_paths import public_paths
 
 _ERROR = {"$ref": "#/components/responses/Error"}
 
@@ -197,6 +198,7 @@ OPENAPI: dict[str, Any] = {
         **ADMIN_PATHS,
         **platform_paths(_op, _path_id, _query, _JSON_OBJECT),
         **directory_paths(_op, _query),
+        **public_paths(_op),
         "/openapi.json": {
             "get": {
                 "summary": "This document",

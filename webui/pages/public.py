@@ -1,0 +1,105 @@
+"""Public participation pages: the proposal form and the look-up by tracking number (no sign-in),
+and the CPPCC office's list of received proposals where it answers or rejects them.
+"""
+import io
+from typing import Any
+
+import qrcode
+import qrcode.image.svg
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from engine.errors import InvalidInput
+from models import ProposalStatus
+from models.database import writing
+from webui import human_check
+from webui.database import db_session
+from webui.security import clock
+from workflows.participation import proposals
+from workflows.platform import rooms
+from workflows.topics.labels import CATEGORY_LABELS
+
+bp = Blueprint("public", __name__, url_prefix="/public")
+office = Blueprint("proposals", __name__, url_prefix="/proposals")
+LABELS = {"category_labels": CATEGORY_LABELS, "status_labels": proposals.STATUS_LABELS}
+FIELDS = ("title", "description", "category", "place", "contact")
+
+
+def _form(values: dict[str, Any], errors: dict[str, str], status: int = 200) -> tuple[str, int]:
+    page = render_template("public/propose.html", values=values, errors=errors, check=human_check.challenge(),
+                           places=proposals.places(db_session()), **LABELS)
+    return page, status
+
+
+@bp.route("/propose", methods=["GET", "POST"])
+def propose() -> tuple[str, int] | Response:
+    """Show the proposal form (place preselected by ``?place=``) or store a proposal and show its number."""
+    if request.method == "GET":
+        return _form({"place": request.args.get("place", "")}, {})
+    values = {k: request.form.get(k, "") for k in FIELDS}
+    failed = human_check.problem(request.form)
+    if failed:
+        return _form(values, {"answer": failed}, 422)
+    session = db_session()
+    try:
+        with writing(session):
+            proposal = proposals.propose(session, request.form, request.remote_addr or "", clock())
+            number = proposal.number
+    except InvalidInput as exc:
+        return _form(values, exc.fields, 422)
+    except proposals.RateLimited as exc:
+        return _form(values, {"form": str(exc)}, 429)
+    return redirect(url_for("public.proposal", number=number, new=1))
+
+
+@bp.get("/proposals")
+def find() -> Response:
+    """Go from the look-up box to the proposal's page."""
+    return redirect(url_for("public.proposal", number=request.args.get("number", "").strip().upper()[:32]))
+
+
+@bp.get("/proposals/<number>")
+def proposal(number: str) -> str:
+    """Show a proposal's public state to whoever holds its number (never the contact)."""
+    found = proposals.lookup(db_session(), number)
+    return render_template("public/proposal.html", proposal=proposals.public_state(found),
+                           received_at=found.received_at, new=request.args.get("new") == "1", **LABELS)
+
+
+@office.get("")
+@login_required
+def queue() -> str:
+    """List the received proposals of the office's districts, newest first: the start of the triage queue."""
+    raw = request.args.get("status", "")
+    status = ProposalStatus(raw) if raw in {s.value for s in ProposalStatus} else None
+    found = proposals.queue(db_session(), current_user, status)
+    return render_template("public/queue.html", proposals=found, status=raw, **LABELS)
+
+
+@office.post("/<number>/respond")
+@login_required
+def respond(number: str) -> Response | tuple[str, int]:
+    """Answer the proposer or reject with a reason; the proposer sees it by the number."""
+    session = db_session()
+    try:
+        with writing(session):
+            found = proposals.require_for_office(session, current_user, number)
+            proposals.respond(session, current_user, found, request.form.get("answer", ""),
+                              request.form.get("decision") == "reject", clock())
+    except InvalidInput as exc:
+        page = render_template("public/queue.html", proposals=proposals.queue(session, current_user), status="", errors={number: exc.message},
+                               typed={number: request.form.get("answer", "")}, **LABELS)
+        return page, 422
+    return redirect(url_for("proposals.queue"))
+
+
+@office.get("/rooms/<code>/qr.svg")
+@login_required
+def room_qr(code: str) -> Response:
+    """Render the room's link to the public form, its place preselected, as an SVG QR code to print."""
+    found = rooms.require_room(db_session(), current_user, code)
+    link = url_for("public.propose", place=found.organization.code, _external=True)
+    buffer = io.BytesIO()
+    qrcode.make(link, image_factory=qrcode.image.svg.SvgPathImage, box_size=12).save(buffer)
+    return Response(buffer.getvalue(), mimetype="image/svg+xml")
