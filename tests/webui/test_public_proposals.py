@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import ProposalStatus, PublicProposal
+from models import AuditEntry, ProposalStatus, PublicProposal
 
 SCRIPT = "<script>alert('x')</script>"
 CONTACT = "13812345678"
@@ -138,7 +138,8 @@ def test_the_api_proposes_and_looks_up_without_a_token_and_keeps_the_contact(app
     assert "/public/proposals/{number}" in spec["paths"]
 
 
-def test_the_district_office_answers_or_rejects_and_the_proposer_sees_it(app: Flask, web) -> None:  # type: ignore[no-untyped-def]
+def test_the_district_office_answers_or_rejects_and_the_proposer_sees_it(app: Flask, web,  # type: ignore[no-untyped-def]
+                                                                          session: Session) -> None:
     client = app.test_client()
     answered = _propose(client, title="路灯").headers["Location"].split("/public/proposals/")[1].split("?")[0]
     rejected = _propose(client, title="重复").headers["Location"].split("/public/proposals/")[1].split("?")[0]
@@ -158,6 +159,9 @@ def test_the_district_office_answers_or_rejects_and_the_proposer_sees_it(app: Fl
     assert "已答复" in shown and "已转镇政府，本月修复。" in shown
     state = client.get(f"/api/v1/public/proposals/{rejected}").get_json()
     assert state["status"] == "rejected" and state["answer"] == "与已受理议题重复。"
+    logged = session.scalars(select(AuditEntry).where(AuditEntry.target == f"proposal:{rejected}")).all()
+    assert [(e.action, e.actor.username, e.payload) for e in logged] == [
+        ("proposal_rejected", "office_tianning", {"reason": "与已受理议题重复。"})]
 
 
 def test_a_room_page_offers_a_qr_code_of_the_form_with_its_place(app: Flask, web) -> None:  # type: ignore[no-untyped-def]

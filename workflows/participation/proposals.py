@@ -15,6 +15,7 @@ from engine.errors import Forbidden, InvalidInput, NotFound
 from models import Organization, OrgKind, ProposalStatus, ProposalSubmission, PublicProposal, Role, TopicCategory, User
 from models.database import require_writing
 from workflows.i18n import N_
+from workflows.people import audit
 from workflows.people.access import lineage_ids
 
 LIMITS = {"title": 100, "description": 4000, "contact": 100}
@@ -167,3 +168,5 @@ def respond(session: Session, user: User, proposal: PublicProposal, text: str, r
         raise InvalidInput("该建议已处理 (this proposal has been handled already)")
     proposal.status = ProposalStatus.REJECTED if reject else ProposalStatus.ANSWERED
     proposal.answer, proposal.answered_by_id, proposal.answered_at = text, user.id, now
+    action, detail = ("proposal_rejected", "reason") if reject else ("proposal_answered", "note")
+    audit.record(session, action, user, f"proposal:{proposal.number}", now=now, **{detail: text})
