@@ -1,8 +1,11 @@
 """Public proposals: the form without sign-in, the tracking number that shows only its proposal, the contact
 kept from every public page and answer, inert script, the human check, the rate limit, the office's answer.
 """
+import json
 import re
 from typing import Any
+from urllib.error import HTTPError
+from urllib.request import Request, urlopen
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -10,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import AuditEntry, ProposalStatus, PublicProposal
+from tests.webui.test_browser import server  # noqa: F401  (fixture)
 
 SCRIPT = "<script>alert('x')</script>"
 CONTACT = "13812345678"
@@ -173,3 +177,23 @@ def test_a_room_page_offers_a_qr_code_of_the_form_with_its_place(app: Flask, web
     assert "/public/propose?place=zhenglu" in page
     svg = office.get(f"/proposals/rooms/{code}/qr.svg")
     assert svg.status_code == 200 and svg.mimetype == "image/svg+xml" and b"<svg" in svg.data
+
+
+def test_a_flood_over_loopback_http_is_throttled(server: str) -> None:  # noqa: F811
+    def send(title: str) -> tuple[int, dict[str, Any]]:
+        with urlopen(f"{server}/api/v1/public/challenge", timeout=10) as response:
+            challenge = json.load(response)
+        a, b = QUESTION.fullmatch(challenge["question"]).groups()  # type: ignore[union-attr]
+        body = json.dumps({"title": title, "description": "x", "category": "governance", "place": "qinglong",
+                           "token": challenge["token"], "answer": str(int(a) + int(b))}).encode()
+        request = Request(f"{server}/api/v1/public/proposals", body, {"Content-Type": "application/json"})
+        try:
+            with urlopen(request, timeout=10) as response:
+                return response.status, json.load(response)
+        except HTTPError as refused:
+            return refused.code, json.load(refused)
+
+    answers = [send(f"洪水{i}") for i in range(12)]  # bounded: twelve requests from 127.0.0.1
+    assert [code for code, _ in answers] == [201] * 5 + [429] * 7
+    assert answers[-1][1]["error"]["message"] == (
+        "提交过于频繁，请十分钟后再试 (Too many proposals from this address; try again in ten minutes)")
