@@ -3,8 +3,9 @@
 A NUL character cannot be stored by PostgreSQL (the driver raises, the request would end in a
 500) and means nothing in a name or a note; the bidirectional overrides and isolates (U+202A–
 U+202E, U+2066–U+2069) make a name or a file name read differently from what it is. Both are
-refused wherever they appear: the path, the query, a form field or a JSON body (422 with a
-message naming the field). Uploaded files and diagram bodies are checked by their own readers.
+refused wherever they appear: the path, the query, a form field, an uploaded file's name or a
+JSON body (422 with a message naming the field). The contents of uploads and diagram bodies are
+checked by their own readers.
 """
 import re
 from collections.abc import Iterator
@@ -35,6 +36,7 @@ def _texts() -> Iterator[tuple[str, str]]:
     fields = [*request.args.items(multi=True)]
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         fields += request.form.items(multi=True)
+        fields += [(name, upload.filename or "") for name, upload in request.files.items(multi=True)]
     for name, value in fields:  # a malformed multipart part may come without a name
         yield str(name or ""), f"{name or ''}{value or ''}"
     if request.is_json:

@@ -1,4 +1,6 @@
 """Bad input earns a 4xx with a message, never a 500: huge ids, impossible years, NUL and bidi characters, lists."""
+from io import BytesIO
+
 import pytest
 
 from tests.webui.test_api import auth
@@ -53,3 +55,10 @@ def test_huge_numbers_in_a_query_are_a_4xx(web, url):
     actor = web("admin")
     response = actor.client.get(url, headers=auth("admin") if url.startswith("/api") else {})
     assert 200 <= response.status_code < 500
+
+
+def test_an_upload_whose_name_reads_backwards_is_refused(app):
+    upload = {"file": (BytesIO(b"<x/>"), "report\u202efdp.exe")}
+    response = app.test_client().post("/api/v1/drafts?title=x", data=upload, headers=auth("admin"),
+                                      content_type="multipart/form-data")
+    assert response.status_code == 422 and "file" in response.get_json()["error"]["fields"]
