@@ -28,7 +28,8 @@ def _answer(page) -> str:  # type: ignore[no-untyped-def]
     return str(int(found.group(1)) + int(found.group(2)))
 
 
-def test_a_resident_proposes_from_a_phone_and_looks_it_up_by_number(browser, server, clock) -> None:  # noqa: F811
+def test_a_resident_proposes_from_a_phone_and_looks_it_up_by_number(  # type: ignore[no-untyped-def]
+        browser, server, clock) -> None:  # noqa: F811
     story = PublicStory(browser, server, clock)
     phone = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True).new_page()
     phone.goto(f"{server}/public/propose?place=zhenglu-c1")

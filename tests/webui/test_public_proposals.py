@@ -164,7 +164,7 @@ def test_the_district_office_answers_or_rejects_and_the_proposer_sees_it(app: Fl
     state = client.get(f"/api/v1/public/proposals/{rejected}").get_json()
     assert state["status"] == "rejected" and state["answer"] == "与已受理议题重复。"
     logged = session.scalars(select(AuditEntry).where(AuditEntry.target == f"proposal:{rejected}")).all()
-    assert [(e.action, e.actor.username, e.payload) for e in logged] == [
+    assert [(e.action, e.actor and e.actor.username, e.payload) for e in logged] == [
         ("proposal_rejected", "office_tianning", {"reason": "与已受理议题重复。"})]
 
 
