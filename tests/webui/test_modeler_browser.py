@@ -188,7 +188,9 @@ def test_one_districts_written_feedback_deadline_is_changed_and_its_running_topi
     expect(reviewer.locator(f"tr[data-topic='{running.id}']")).to_contain_text("可以")
     expect(reviewer.locator(f"tr[data-topic='{elsewhere.id}']")).to_contain_text("bind topic_path v2 for it first")
     assert reviewer.locator("input[name=topic_id]:checked").count() == 0  # nothing ticked before the clerk looks
-    expect(reviewer.locator(f"tr[data-topic='{running.id}'] [data-testid=open-deadlines]")).to_contain_text(old_due)
+    deadlines = reviewer.locator(f"tr[data-topic='{running.id}'] [data-testid=open-deadlines]")
+    expect(deadlines).to_contain_text(old_due)
+    expect(deadlines.locator("[data-testid=new-due]")).to_have_text(expected)  # the dry run shows the new deadline
     reviewer.check(f"tr[data-topic='{running.id}'] input[name=topic_id]")
     reviewer.once("dialog", lambda dialog: dialog.accept())  # the confirmation before anything moves
     reviewer.click("[data-testid=apply-migration]")

@@ -9,10 +9,13 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
 from werkzeug.wrappers import Response
 
+from engine.diagrams.loading import BPMN, NS, parse_xml
 from engine.errors import NotFound, ShangliangError
-from engine.time.calendar import SHANGHAI
+from engine.time import clocks
+from engine.time.calendar import SHANGHAI, WorkCalendar
 from models import (
     Organization,
     ProcessVersion,
@@ -61,7 +64,7 @@ def migration_page(version_id: int) -> str:
     target = migration.target_version(session, current_user, version_id)
     verdicts = migration.plan(session, current_user, version_id)
     return render_template("admin/migrate.html", target=target, verdicts=verdicts, results=None,
-                           **_open_tasks_of(verdicts))
+                           **_open_tasks_of(verdicts, target))
 
 
 @bp.post("/versions/<int:version_id>/migrate")
@@ -80,18 +83,42 @@ def migrate(version_id: int) -> str | Response:
     flash(f"已迁移 {moved} / {len(results)} 个议题 (moved)", "success" if moved == len(results) else "warning")
     verdicts = migration.plan(session, current_user, version_id)
     return render_template("admin/migrate.html", target=target, verdicts=verdicts, results=results,
-                           **_open_tasks_of(verdicts))
+                           **_open_tasks_of(verdicts, target))
 
 
-def _open_tasks_of(verdicts: list[migration.Verdict]) -> dict[str, Any]:
-    """Return the open tasks of the verdicts' topics (one statement) and the stage labels, for the dry run."""
+def _open_tasks_of(verdicts: list[migration.Verdict], target: ProcessVersion) -> dict[str, Any]:
+    """Return the verdicts' topics' open tasks (one statement), each deadline under the target, and stage labels."""
+    session = db_session()
     ids = [v.topic_id for v in verdicts]
     found: dict[int, list[TaskItem]] = {}
-    for item in db_session().scalars(select(TaskItem).where(TaskItem.topic_id.in_(ids),
-                                                             TaskItem.status == TaskStatus.READY)
-                                      .order_by(TaskItem.id)):
+    for item in session.scalars(select(TaskItem).where(TaskItem.topic_id.in_(ids), TaskItem.status == TaskStatus.READY)
+                                .options(joinedload(TaskItem.topic)).order_by(TaskItem.id)):
         found.setdefault(item.topic_id, []).append(item)
-    return {"open_tasks": found, "stage_labels": STAGE_LABELS}
+    properties = _task_properties(target.bpmn_xml)
+    calendar = topics.load_calendar(session)
+    new_due = {item.id: _due_under(session, calendar, item, target.definition.process_id, properties)
+               for items in found.values() for item in items}
+    return {"open_tasks": found, "new_due": new_due, "stage_labels": STAGE_LABELS}
+
+
+def _task_properties(xml: bytes) -> dict[str, dict[str, str]]:
+    """Return each user task's spiffworkflow properties in a version's diagram (stored versions are safe XML)."""
+    found = {}
+    for task in parse_xml(xml).iter(f"{{{BPMN}}}userTask"):
+        found[task.get("id", "")] = {p.get("name", ""): p.get("value", "")
+                                     for p in task.iterfind(".//spiffworkflow:property", NS)}
+    return found
+
+
+def _due_under(session: Session, calendar: WorkCalendar, item: TaskItem, process_id: str,
+               properties: dict[str, dict[str, str]]) -> datetime | None:
+    """Return the deadline an open task would have under the target version (a granted extension still wins)."""
+    if item.process_id != process_id or item.bpmn_id not in properties:
+        return item.due_at  # a task of another process, or one the target drops: the migration says which
+    if item.extended_to is not None or item.clock_started_at is None:
+        return item.due_at
+    clock = clocks.task_clock(session, item.topic.district_id, process_id, item.bpmn_id, properties[item.bpmn_id])
+    return clocks.deadline_from(calendar, clock, item.clock_started_at).due.end_at() if clock else None
 
 
 @bp.get("/topics", endpoint="topics")
