@@ -53,6 +53,7 @@ class Story:
 
     def __init__(self, browser: Browser, base: str, clock) -> None:  # type: ignore[no-untyped-def]
         self.browser, self.base, self.clock, self.shots = browser, base, clock, 0
+        self.refused: list[str] = []  # what the Content-Security-Policy blocked, on any page of the story
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
     def shot(self, page: Page, name: str) -> None:
@@ -63,6 +64,8 @@ class Story:
     def login(self, username: str, width: int = 1366, height: int = 860) -> Page:
         """Open a fresh context and sign in (with the TOTP code where the user needs one)."""
         page = self.browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN").new_page()
+        page.on("console", lambda message: self.refused.append(f"{page.url}: {message.text}")
+                if "Content Security Policy" in message.text else None)
         page.goto(self.base + "/login")
         page.fill("#username", username)
         page.fill("#password", "Demo-2026-pass")
@@ -205,3 +208,4 @@ def test_one_topic_from_proposal_to_escalation(browser, server, clock):
     tablet.locator("a", has_text=TITLE).first.click()
     expect(tablet.get_by_test_id("diagram")).to_have_attribute("data-loaded", re.compile(r"\d+"))
     story.shot(tablet, "tablet-case-page")
+    assert story.refused == []
