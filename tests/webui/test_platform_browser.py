@@ -147,3 +147,4 @@ def test_room_activity_check_in_points_and_assessment(browser, server, clock, se
     expect(row.get_by_test_id("signing-rate")).to_contain_text("75%")
     expect(row.get_by_test_id("reply-rate")).to_contain_text("50%")
     story.shot(unit, "unit-assessment")
+    assert story.refused == []  # nothing the Content-Security-Policy blocked
