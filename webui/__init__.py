@@ -60,8 +60,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(platform_api.bp)
     app.register_blueprint(directory_api.bp)
     app.register_blueprint(public_api.bp)
+    app.register_blueprint(public_api.office)
     for token_api in (api.bp, deadlines_api.bp, admin_api.bp, ops_api.bp, platform_api.bp, directory_api.bp,
-                      public_api.bp):
+                      public_api.bp, public_api.office):
         security.csrf.exempt(token_api)
     for blueprint in (auth.bp, inbox.bp, tasks.bp, topics.bp, supervision.bp, exports.bp, deadline_pages.bp,
                       admin.bp, admin_ops.bp, platform_pages.bp, directory_pages.bp,

@@ -197,3 +197,23 @@ def test_a_flood_over_loopback_http_is_throttled(server: str) -> None:  # noqa: 
     assert [code for code, _ in answers] == [201] * 5 + [429] * 7
     assert answers[-1][1]["error"]["message"] == (
         "提交过于频繁，请十分钟后再试 (Too many proposals from this address; try again in ten minutes)")
+
+
+def test_the_office_lists_and_answers_through_the_api_and_others_cannot(app: Flask) -> None:
+    client = app.test_client()
+    number = _propose(client, title="API 答复").headers["Location"].split("/public/proposals/")[1].split("?")[0]
+    office = {"Authorization": "Bearer demo-office_tianning"}
+    listed = client.get("/api/v1/proposals?status=received", headers=office).get_json()["items"]
+    assert [(p["number"], p["contact"]) for p in listed] == [(number, CONTACT)]
+    assert client.get("/api/v1/proposals").status_code == 401
+    assert client.get("/api/v1/proposals", headers={"Authorization": "Bearer demo-member_tianning"}).status_code == 403
+    assert client.get("/api/v1/proposals?status=nonsense", headers=office).status_code == 422
+    wujin = {"Authorization": "Bearer demo-office_wujin"}
+    assert client.post(f"/api/v1/proposals/{number}/respond", json={"decision": "answer", "answer": "好"},
+                       headers=wujin).status_code == 404
+    assert client.post(f"/api/v1/proposals/{number}/respond", json={"decision": "maybe", "answer": "好"},
+                       headers=office).status_code == 422
+    done = client.post(f"/api/v1/proposals/{number}/respond", json={"decision": "reject", "answer": "不属于协商范围"},
+                       headers=office)
+    assert done.status_code == 200 and done.get_json()["status"] == "rejected"
+    assert client.get(f"/api/v1/public/proposals/{number}").get_json()["answer"] == "不属于协商范围"

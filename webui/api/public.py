@@ -1,19 +1,25 @@
-"""Public JSON API under /api/v1/public (no token): a check question, sending a proposal, and looking one up.
+"""Public JSON API under /api/v1/public (no token): a check question, sending a proposal, and looking one up;
+and the CPPCC office's list of proposals under /api/v1/proposals (bearer token), where it answers or rejects.
 
 The same human check, rate limit and field rules as the public form (webui/pages/public.py).
 """
-from flask import Blueprint, Response, jsonify, request
+from typing import Any
+
+from flask import Blueprint, Response, g, jsonify, request
 
 from engine.errors import InvalidInput, ShangliangError
+from models import ProposalStatus, PublicProposal
 from models.database import writing
 from webui import human_check
-from webui.api.topics import _domain_error, json_body
-from webui.database import db_session
+from webui.api.topics import _domain_error, json_body, token_required
+from webui.database import db_session, writes
 from webui.security import clock
 from workflows.participation import proposals
 
 bp = Blueprint("public_api", __name__, url_prefix="/api/v1/public")
 bp.register_error_handler(ShangliangError, _domain_error)
+office = Blueprint("proposals_api", __name__, url_prefix="/api/v1/proposals")
+office.register_error_handler(ShangliangError, _domain_error)
 
 
 @bp.get("/challenge")
@@ -43,3 +49,33 @@ def propose() -> tuple[Response, int]:
 def proposal(number: str) -> Response:
     """Return a proposal's public state to whoever holds its tracking number."""
     return jsonify(proposals.public_state(proposals.lookup(db_session(), number)))
+
+
+def _for_office(proposal: PublicProposal) -> dict[str, Any]:
+    return {**proposals.public_state(proposal), "contact": proposal.contact}
+
+
+@office.get("")
+@token_required
+def queue() -> Response:
+    """List the proposals of the caller's districts, newest first, with the contact (CPPCC office only)."""
+    raw = request.args.get("status", "")
+    if raw and raw not in {s.value for s in ProposalStatus}:
+        raise InvalidInput("bad query", {"status": "one of " + ", ".join(s.value for s in ProposalStatus)})
+    found = proposals.queue(db_session(), g.user, ProposalStatus(raw) if raw else None)
+    return jsonify(items=[_for_office(p) for p in found])
+
+
+@office.post("/<number>/respond")
+@token_required
+@writes
+def respond(number: str) -> Response:
+    """Answer the proposer (``decision: answer``) or reject with the reason (``decision: reject``)."""
+    body = json_body()
+    answer = body.get("answer")
+    if body.get("decision") not in ("answer", "reject") or not isinstance(answer, str):
+        raise InvalidInput("bad body", {"decision": "answer or reject", "answer": "the text the proposer sees"})
+    session = db_session()
+    found = proposals.require_for_office(session, g.user, number)
+    proposals.respond(session, g.user, found, answer, body["decision"] == "reject", clock())
+    return jsonify(_for_office(found))

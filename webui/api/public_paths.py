@@ -13,6 +13,10 @@ _PROPOSAL = {"application/json": {"schema": {
         "token": {"type": "string", "description": "the token of GET /public/challenge"},
         "answer": {"type": "string", "description": "the answer to its question"},
         "website": {"type": "string", "description": "leave empty"}}}}}
+_STATUSES = ["received", "under_review", "merged", "answered", "rejected", "became_topic"]
+_RESPOND = {"application/json": {"schema": {"type": "object", "required": ["decision", "answer"], "properties": {
+    "decision": {"enum": ["answer", "reject"]},
+    "answer": {"type": "string", "maxLength": 2000, "description": "the answer or reason the proposer sees"}}}}}
 
 
 def public_paths(op: Callable[..., dict[str, Any]]) -> dict[str, Any]:
@@ -28,4 +32,8 @@ def public_paths(op: Callable[..., dict[str, Any]]) -> dict[str, Any]:
         "/public/proposals": {"post": send},
         "/public/proposals/{number}": {"get": public(op("A proposal's public state by its tracking number",
                                                         params=[_NUMBER]))},
+        "/proposals": {"get": op("Public proposals of the caller's districts with their contact (CPPCC office)",
+                                 params=[{"name": "status", "in": "query", "schema": {"enum": _STATUSES}}])},
+        "/proposals/{number}/respond": {"post": op("Answer a proposal or reject it with the reason (CPPCC office)",
+                                                   body=_RESPOND, params=[_NUMBER])},
     }
