@@ -21,6 +21,13 @@ class PublicStory(Story):
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{self.shots:02d}-{name}.png"), full_page=True)
 
+    def phone(self):  # type: ignore[no-untyped-def]
+        """Open a phone-sized page without signing in, noting what the Content-Security-Policy blocks."""
+        page = self.browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True).new_page()
+        page.on("console", lambda message: self.refused.append(f"{page.url}: {message.text}")
+                if "Content Security Policy" in message.text else None)
+        return page
+
 
 def _answer(page) -> str:  # type: ignore[no-untyped-def]
     found = re.search(r"(\d) \+ (\d) = \?", page.locator("label[for=answer]").inner_text())
@@ -31,7 +38,7 @@ def _answer(page) -> str:  # type: ignore[no-untyped-def]
 def test_a_resident_proposes_from_a_phone_and_looks_it_up_by_number(  # type: ignore[no-untyped-def]
         browser, server, clock) -> None:  # noqa: F811
     story = PublicStory(browser, server, clock)
-    phone = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True).new_page()
+    phone = story.phone()
     phone.goto(f"{server}/public/propose?place=zhenglu-c1")
     expect(phone.locator("#place")).to_have_value("zhenglu-c1")
     phone.fill("#title", "郑陆镇第一社区菜场门口停车难")
@@ -61,7 +68,7 @@ def test_a_resident_proposes_from_a_phone_and_looks_it_up_by_number(  # type: ig
     story.shot(office, "office-queue")
     card.get_by_role("button", name="答复").click()
 
-    later = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True).new_page()
+    later = story.phone()
     later.goto(f"{server}/public/propose")
     later.fill("#number", number)
     later.get_by_role("button", name="查询").click()
@@ -69,3 +76,4 @@ def test_a_resident_proposes_from_a_phone_and_looks_it_up_by_number(  # type: ig
     expect(later.get_by_test_id("answer")).to_have_text("已转郑陆镇政府，列入本季度停车位规划。")
     expect(later.locator("body")).not_to_contain_text("13812345678")
     story.shot(later, "looked-up")
+    assert story.refused == []  # nothing the Content-Security-Policy blocked
