@@ -88,8 +88,8 @@ def respond(number: str) -> Response | tuple[str, int]:
             proposals.respond(session, current_user, found, request.form.get("answer", ""),
                               request.form.get("decision") == "reject", clock())
     except InvalidInput as exc:
-        page = render_template("public/queue.html", proposals=proposals.queue(session, current_user), status="", errors={number: exc.message},
-                               typed={number: request.form.get("answer", "")}, **LABELS)
+        page = render_template("public/queue.html", proposals=proposals.queue(session, current_user), status="",
+                               errors={number: exc.message}, typed={number: request.form.get("answer", "")}, **LABELS)
         return page, 422
     return redirect(url_for("proposals.queue"))
 
