@@ -54,6 +54,10 @@ class SqliteTemplates:
         shutil.copy(self.template, path)
         return f"sqlite:///{path}"
 
+    def empty(self, directory: Path) -> str:
+        """Return the URL of a database that does not exist yet (a restore creates it)."""
+        return f"sqlite:///{directory / 'empty.sqlite3'}"
+
     def drop(self, url: str) -> None:
         """Nothing to do: the test's temporary directory goes away by itself."""
 
@@ -92,6 +96,12 @@ class PostgresTemplates:
         """Create a database from the template (a file-level copy) and return its URL."""
         name = f"{self.prefix}_{next(self.counter)}"
         self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}" STRATEGY FILE_COPY')
+        return self.url_of(name)
+
+    def empty(self, _directory: Path) -> str:
+        """Create an empty database (no tables) and return its URL; drop it like a copy."""
+        name = f"{self.prefix}_{next(self.counter)}"
+        self._execute(f'CREATE DATABASE "{name}"')
         return self.url_of(name)
 
     def drop(self, url: str) -> None:

@@ -2,6 +2,7 @@
 import hashlib
 import io
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -108,14 +109,23 @@ def test_restore_drill_under_live_writes(sqlite_url, sessions, db_engine, tmp_pa
         restored.dispose()
 
 
-def test_a_quiet_backup_restores_every_table_and_file_exactly(sqlite_url, sessions, db_engine, tmp_path):
+@pytest.fixture
+def empty_url(templates, tmp_path: Path) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """Return the URL of an empty database of the suite's kind (SQLite file or PostgreSQL database)."""
+    url = templates.empty(tmp_path)
+    yield url
+    templates.drop(url)
+
+
+def test_a_quiet_backup_restores_every_table_and_file_exactly(db_url, empty_url, sessions, db_engine, tmp_path):
+    """On SQLite through the online backup API, on PostgreSQL through pg_dump and pg_restore."""
     files = tmp_path / "attachments"
     task_id, _ = research_task(sessions)
     upload(sessions, files, task_id, 1)
-    folder = backups.backup(sqlite_url, files, tmp_path / "backups")
-    target = tmp_path / "again.sqlite3"
-    backups.restore(folder, f"sqlite:///{target}", tmp_path / "again")
-    again = make_engine(f"sqlite:///{target}")
+    folder = backups.backup(db_url, files, tmp_path / "backups")
+    assert backups.verify(folder) == []
+    backups.restore(folder, empty_url, tmp_path / "again")
+    again = make_engine(empty_url)
     try:
         assert table_hashes(again) == table_hashes(db_engine)
         assert tree(tmp_path / "again") == tree(files) != {}

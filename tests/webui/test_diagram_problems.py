@@ -1,5 +1,6 @@
 """The modeler's validation: problems in the administrator's language, one per cause, naming its elements."""
 import io
+import json
 from pathlib import Path
 
 from lxml import etree
@@ -80,3 +81,22 @@ def test_editing_a_version_twice_opens_its_one_draft(web, session):
     session.commit()
     assert first.headers["Location"] == again.headers["Location"]
     assert len(session.scalars(select(ProcessDraft).where(ProcessDraft.base_version_id == version.id)).all()) == 1
+
+
+def panel_choices(admin, session) -> dict:
+    """Open a draft in the modeler and return what its page hands the properties panel."""
+    admin.post("/admin/drafts", {"file": (io.BytesIO(PATH_XML), "path.bpmn")}, content_type="multipart/form-data")
+    draft = session.scalars(select(ProcessDraft)).one()
+    page = admin.get(f"/admin/drafts/{draft.id}").get_data(as_text=True)
+    start = page.index('id="modeler-choices">') + len('id="modeler-choices">')
+    return json.loads(page[start:page.index("</script>", start)])
+
+
+def test_the_properties_panel_speaks_the_administrators_language(web, session):
+    admin = web("admin")
+    chinese = panel_choices(admin, session)
+    assert chinese["words"]["group"] == "议题办理属性" and ["handling", "办理"] in chinese["stages"]
+    admin.post("/locale", {"locale": "en", "next": "/"})
+    english = panel_choices(admin, session)
+    assert english["words"]["group"] == "Topic handling" and english["words"]["on_signed"] == "when signed for"
+    assert ["handling", "Handling"] in english["stages"] and ["lead_unit", "the lead unit"] in english["candidates"]

@@ -19,6 +19,7 @@ from engine.errors import ShangliangError, TooLarge
 from models import Organization, OrgKind, ProcessDefinition, ProcessDraft, ProcessVersion, Role, VersionStatus
 from models.database import writing
 from webui.database import db_session
+from webui.i18n import N_
 from webui.pages import diagram_problems
 from webui.security import diagram_file, download_only, modeler_policy, roles_required
 from webui.verbs import route_verbs
@@ -26,7 +27,7 @@ from workflows.administration import bindings, drafts, review
 from workflows.people.access import require
 from workflows.rules.forms import FORMS
 from workflows.rules.roles import CANDIDATES, LANE_ROLES
-from workflows.rules.stages import STAGES
+from workflows.rules.stages import STAGE_LABELS, STAGES
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 ADMIN = Role.PROCESS_ADMIN
@@ -200,13 +201,22 @@ def new_draft() -> Response:
     return back("admin.modeler", draft_id=draft.id)
 
 
+PANEL_WORDS = {  # the properties panel's own words; bpmn-js's built-in entries stay as the library has them
+    "group": N_("议题办理属性"), "lane_group": N_("泳道角色"), "role": N_("角色"), "stage": N_("阶段"),
+    "form": N_("表单"), "candidate": N_("办理方"), "clock": N_("办理期限"), "warn": N_("预警提前量"),
+    "clock_start": N_("起算"), "clock_hint": N_("例如 15wd（工作日）或 3m（月）"), "warn_hint": N_("例如 3wd"),
+    "on_ready": N_("任务到达时"), "on_signed": N_("签收时"),
+}
+
+
 def modeler_choices() -> dict[str, Any]:
-    """Return what the properties panel offers: stages, forms, candidates, lane roles."""
+    """Return what the properties panel offers (stages, forms, candidates, lane roles) and its words, translated."""
     return {
-        "stages": [[s, ""] for s in STAGES],
-        "forms": [[key, form.title] for key, form in FORMS.items()],
-        "candidates": [[c, CANDIDATE_LABELS.get(c, "")] for c in CANDIDATES],
-        "roles": [[r, ROLE_LABELS.get(r, "")] for r in LANE_ROLES],
+        "stages": [[s, _(STAGE_LABELS[s])] for s in STAGES],
+        "forms": [[key, _(form.title)] for key, form in FORMS.items()],
+        "candidates": [[c, _(CANDIDATE_LABELS[c]) if c in CANDIDATE_LABELS else ""] for c in CANDIDATES],
+        "roles": [[r, _(ROLE_LABELS[r]) if r in ROLE_LABELS else ""] for r in LANE_ROLES],
+        "words": {key: _(text) for key, text in PANEL_WORDS.items()},
     }
 
 

@@ -81,10 +81,18 @@ export default function ShangliangPropertiesProvider(propertiesPanel, config) {
   this._choices = config || { stages: [], forms: [], candidates: [], roles: [] };
 }
 
+// The page sends the words in the user's language (webui/pages/admin.py); these stand in without them.
+const PANEL_WORDS = {
+  group: "议题办理属性", lane_group: "泳道角色", role: "角色", stage: "阶段", form: "表单", candidate: "办理方",
+  clock: "办理期限", warn: "预警提前量", clock_start: "起算", clock_hint: "例如 15wd（工作日）或 3m（月）",
+  warn_hint: "例如 3wd", on_ready: "任务到达时", on_signed: "签收时",
+};
+
 ShangliangPropertiesProvider.$inject = ["propertiesPanel", "config.shangliang"];
 
 ShangliangPropertiesProvider.prototype.getGroups = function (element) {
   const c = this._choices;
+  const w = { ...PANEL_WORDS, ...(c.words || {}) };
   return (groups) => {
     if (is(element, "bpmn:UserTask")) {
       const entry = (name, label, options, description) => ({
@@ -92,22 +100,23 @@ ShangliangPropertiesProvider.prototype.getGroups = function (element) {
         isEdited: options ? isSelectEntryEdited : isTextFieldEntryEdited,
       });
       groups.splice(1, 0, {
-        id: "shangliang", label: "议题办理属性 (shangliang)",
+        id: "shangliang", label: `${w.group} (shangliang)`,
         entries: [
-          entry("stage", "阶段 stage", choices(c.stages)),
-          entry("form", "表单 form", choices(c.forms)),
-          entry("candidate", "办理方 candidate", choices(c.candidates)),
-          entry("clock", "办理期限 clock", null, "例如 15wd（工作日）或 3m（月）"),
-          entry("warn", "预警提前量 warn", null, "例如 3wd"),
-          entry("clock_start", "起算 clock_start", choices([["ready", "任务到达时"], ["signed", "签收时"]])),
+          entry("stage", `${w.stage} · stage`, choices(c.stages)),
+          entry("form", `${w.form} · form`, choices(c.forms)),
+          entry("candidate", `${w.candidate} · candidate`, choices(c.candidates)),
+          entry("clock", `${w.clock} · clock`, null, w.clock_hint),
+          entry("warn", `${w.warn} · warn`, null, w.warn_hint),
+          entry("clock_start", `${w.clock_start} · clock_start`,
+                choices([["ready", w.on_ready], ["signed", w.on_signed]])),
         ],
       });
     }
     if (is(element, "bpmn:Lane")) {
       groups.splice(1, 0, {
-        id: "shangliang-lane", label: "泳道角色 (shangliang)",
-        entries: [{ id: "shangliang-role", label: "角色 role", options: choices(c.roles), component: RoleEntry,
-                    isEdited: isSelectEntryEdited }],
+        id: "shangliang-lane", label: `${w.lane_group} (shangliang)`,
+        entries: [{ id: "shangliang-role", label: `${w.role} · role`, options: choices(c.roles),
+                    component: RoleEntry, isEdited: isSelectEntryEdited }],
       });
     }
     return groups;
