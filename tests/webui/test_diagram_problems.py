@@ -83,20 +83,20 @@ def test_editing_a_version_twice_opens_its_one_draft(web, session):
     assert len(session.scalars(select(ProcessDraft).where(ProcessDraft.base_version_id == version.id)).all()) == 1
 
 
-def panel_choices(admin, session) -> dict:
-    """Open a draft in the modeler and return what its page hands the properties panel."""
-    admin.post("/admin/drafts", {"file": (io.BytesIO(PATH_XML), "path.bpmn")}, content_type="multipart/form-data")
-    draft = session.scalars(select(ProcessDraft)).one()
-    page = admin.get(f"/admin/drafts/{draft.id}").get_data(as_text=True)
+def panel_choices(admin, draft_id: int) -> dict:
+    """Return what the modeler page of a draft hands the properties panel."""
+    page = admin.get(f"/admin/drafts/{draft_id}").get_data(as_text=True)
     start = page.index('id="modeler-choices">') + len('id="modeler-choices">')
     return json.loads(page[start:page.index("</script>", start)])
 
 
 def test_the_properties_panel_speaks_the_administrators_language(web, session):
     admin = web("admin")
-    chinese = panel_choices(admin, session)
+    admin.post("/admin/drafts", {"file": (io.BytesIO(PATH_XML), "path.bpmn")}, content_type="multipart/form-data")
+    draft = session.scalars(select(ProcessDraft)).one()
+    chinese = panel_choices(admin, draft.id)
     assert chinese["words"]["group"] == "议题办理属性" and ["handling", "办理"] in chinese["stages"]
     admin.post("/locale", {"locale": "en", "next": "/"})
-    english = panel_choices(admin, session)
+    english = panel_choices(admin, draft.id)
     assert english["words"]["group"] == "Topic handling" and english["words"]["on_signed"] == "when signed for"
     assert ["handling", "Handling"] in english["stages"] and ["lead_unit", "the lead unit"] in english["candidates"]
