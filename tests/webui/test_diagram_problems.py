@@ -100,3 +100,11 @@ def test_the_properties_panel_speaks_the_administrators_language(web, session):
     english = panel_choices(admin, draft.id)
     assert english["words"]["group"] == "Topic handling" and english["words"]["on_signed"] == "when signed for"
     assert ["handling", "Handling"] in english["stages"] and ["lead_unit", "the lead unit"] in english["candidates"]
+
+
+def test_a_bad_time_allowance_is_explained_in_words(web, session):
+    bad = PATH_XML.replace(b'name="clock" value="3m"', b'name="clock" value="soon"', 1)
+    assert bad != PATH_XML
+    [problem] = validated(web, session, bad, english=True)["problems"]
+    assert problem["message"] == ("The time property clock has the value “soon”: give a whole number followed by "
+                                  "wd (working days) or m (months), e.g. 15wd or 3m")

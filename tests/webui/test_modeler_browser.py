@@ -122,7 +122,7 @@ def test_validation_problems_are_marked_on_the_diagram(browser, server):
     edit_task(page, "write_reply", clock="soon")
     page.click("[data-testid=validate]")
     problem = page.locator("[data-testid=problems] li[data-element=write_reply]")
-    expect(problem).to_contain_text("时限属性 clock 有误：bad clock 'soon'")
+    expect(problem).to_contain_text("时限属性 clock 的值“soon”无效：应为整数加 wd（工作日）或 m（月）")
     expect(page.locator(".djs-element.problem[data-element-id=write_reply]")).to_have_count(1)
     expect(page.locator(".problem-badge")).to_have_count(1)
 
