@@ -12,6 +12,7 @@ from typing import Any
 
 import pyotp
 import pytest
+from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
@@ -20,6 +21,7 @@ from models.database import make_engine
 from tests.conftest import NOW
 from tests.databases import PostgresTemplates, SqliteTemplates
 from webui import create_app
+from webui.cli.commands import main
 from workflows.demo import world as demo
 from workflows.wiring import session_factory
 
@@ -125,3 +127,17 @@ def web(app: Flask, clock: MovableClock):  # type: ignore[no-untyped-def]
         return actor
 
     return make
+
+
+@pytest.fixture
+def shangliang(db_url: str, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """Return a runner of the `shangliang` command on this test's database: output, and the exit code checked."""
+    monkeypatch.setenv("SHANGLIANG_DATABASE_URL", db_url)
+    runner = CliRunner()
+
+    def run(*args: str, code: int = 0) -> str:
+        result = runner.invoke(main, list(args))
+        assert result.exit_code == code, result.output
+        return result.output
+
+    return run

@@ -4,24 +4,7 @@ import re
 import subprocess
 import sys
 
-import pytest
-from click.testing import CliRunner
-
-from webui.cli.commands import main
 from workflows.demo.world import district_path
-
-
-@pytest.fixture
-def shangliang(db_url, monkeypatch):
-    monkeypatch.setenv("SHANGLIANG_DATABASE_URL", db_url)
-    runner = CliRunner()
-
-    def run(*args: str, code: int = 0) -> str:
-        result = runner.invoke(main, list(args))
-        assert result.exit_code == code, result.output
-        return result.output
-
-    return run
 
 
 def test_a_topic_goes_from_proposal_to_closed_through_the_cli(shangliang):

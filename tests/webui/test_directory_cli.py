@@ -1,21 +1,5 @@
 """The go-live commands on the demo world: the tree and people from the command line, with their refusals."""
-import pytest
-from click.testing import CliRunner
 
-from webui.cli.commands import main
-
-
-@pytest.fixture
-def shangliang(db_url, monkeypatch):
-    monkeypatch.setenv("SHANGLIANG_DATABASE_URL", db_url)
-    runner = CliRunner()
-
-    def run(*args: str, code: int = 0) -> str:
-        result = runner.invoke(main, list(args))
-        assert result.exit_code == code, result.output
-        return result.output
-
-    return run
 
 
 def test_the_tree_from_the_command_line(shangliang):
