@@ -41,6 +41,13 @@ def database_sessions() -> Iterator[sessionmaker[Session]]:
         engine.dispose()
 
 
+@contextmanager
+def command_session() -> Iterator[Session]:
+    """Yield one session on SHANGLIANG_DATABASE_URL for a CLI command; the command opens its own transaction."""
+    with database_sessions() as sessions, sessions() as session:
+        yield session
+
+
 def db_session() -> Session:
     """Return this request's database session, opening it on first use."""
     if "db" not in g:

@@ -4,7 +4,6 @@ import re
 from pathlib import Path
 
 from tests import diagram_edits as edit
-from tests.webui.test_cli import shangliang  # noqa: F401  (the fixture)
 from workflows.demo.world import district_path
 
 PATH_XML = (Path(__file__).resolve().parents[2] / "bpmn" / "topic_path.bpmn").read_bytes()

@@ -6,8 +6,6 @@ address ``cli``.
 """
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +16,7 @@ from sqlalchemy.orm import Session
 from engine.diagrams import diff as diagram_diff
 from models import ProcessVersion
 from models.database import writing
-from webui.database import database_sessions
+from webui.database import command_session
 from workflows.administration import bindings, migration, operations, review
 from workflows.administration.reassign import where
 from workflows.demo import world as demo
@@ -26,12 +24,6 @@ from workflows.people import audit
 from workflows.people.access import require
 
 CLI = "cli"
-
-
-@contextmanager
-def _session() -> Iterator[Session]:
-    with database_sessions() as sessions, sessions() as session:
-        yield session
 
 
 def _version(session: Session, version_id: int) -> ProcessVersion:
@@ -46,7 +38,7 @@ def _as() -> Any:
 @click.option("--process", "process_id", default=None, help="only this process id")
 def versions(process_id: str | None) -> None:
     """List deployed versions with their review state, newest first."""
-    with _session() as session:
+    with command_session() as session:
         for v in session.scalars(select(ProcessVersion).order_by(ProcessVersion.id.desc())):
             if process_id in (None, v.definition.process_id):
                 by = v.deployed_by.username if v.deployed_by else "-"
@@ -60,7 +52,7 @@ def versions(process_id: str | None) -> None:
 @click.option("--bind", "bind_to", multiple=True, help="district code to bind on approval ('default': all others)")
 def deploy(path: Path, username: str, note: str, bind_to: tuple[str, ...]) -> None:
     """Validate a BPMN file and deploy it as a pending version; a second administrator approves it."""
-    with _session() as session, writing(session):
+    with command_session() as session, writing(session):
         districts = [None if code == "default" else code for code in bind_to]
         version = review.submit(session, demo.user_named(session, username), path.read_bytes(),
                                 source_name=path.name, note=note, bind_to=districts, address=CLI)
@@ -74,7 +66,7 @@ def deploy(path: Path, username: str, note: str, bind_to: tuple[str, ...]) -> No
 @click.option("--note", default="")
 def approve(version_id: int, username: str, note: str) -> None:
     """Approve a pending version; it is bound where its deployer asked."""
-    with _session() as session, writing(session):
+    with command_session() as session, writing(session):
         version = review.approve(session, demo.user_named(session, username), version_id, note, CLI)
         places = ", ".join(c or "default" for c in version.bind_on_approval) or "-"
         click.echo(f"approved {version.label}; bound for {places}")
@@ -86,7 +78,7 @@ def approve(version_id: int, username: str, note: str) -> None:
 @click.option("--note", required=True, help="why")
 def reject(version_id: int, username: str, note: str) -> None:
     """Reject a pending version with a reason."""
-    with _session() as session, writing(session):
+    with command_session() as session, writing(session):
         version = review.reject(session, demo.user_named(session, username), version_id, note, CLI)
         click.echo(f"rejected {version.label}")
 
@@ -96,7 +88,7 @@ def reject(version_id: int, username: str, note: str) -> None:
 @click.argument("to_id", type=int)
 def diff(from_id: int, to_id: int) -> None:
     """Print the elements added, removed and changed between two versions."""
-    with _session() as session:
+    with command_session() as session:
         result = diagram_diff.diff(_version(session, from_id).bpmn_xml, _version(session, to_id).bpmn_xml)
     for element in result.added:
         click.echo(f"+ {element.element_id} ({element.name}) {element.kind}")
@@ -114,7 +106,7 @@ def diff(from_id: int, to_id: int) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
 def export(version_id: int, output: Path | None) -> None:
     """Write a version's BPMN file (to stdout without -o)."""
-    with _session() as session:
+    with command_session() as session:
         data = _version(session, version_id).bpmn_xml
     if output is None:
         sys.stdout.buffer.write(data)
@@ -125,7 +117,7 @@ def export(version_id: int, output: Path | None) -> None:
 @click.command("bindings")
 def list_bindings() -> None:
     """Print which version each district's new topics use."""
-    with _session() as session:
+    with command_session() as session:
         for row in bindings.table(session):
             click.echo(f"{row.process_id}\t{row.district or 'default'}\t{row.label}")
 
@@ -136,7 +128,7 @@ def list_bindings() -> None:
 @click.option("--district", default=None, help="district code (omit for the default binding)")
 def bind(version_id: int, username: str, district: str | None) -> None:
     """Bind an approved version for a district, or as the default."""
-    with _session() as session, writing(session):
+    with command_session() as session, writing(session):
         bindings.set_binding(session, demo.user_named(session, username), version_id, district, CLI)
         click.echo(f"bound version {version_id} for {district or 'default'}")
 
@@ -147,7 +139,7 @@ def bind(version_id: int, username: str, district: str | None) -> None:
 @_as()
 def unbind(process_id: str, district: str, username: str) -> None:
     """Remove a district's own binding; it uses the default again."""
-    with _session() as session, writing(session):
+    with command_session() as session, writing(session):
         bindings.remove_binding(session, demo.user_named(session, username), process_id, district, CLI)
         click.echo(f"{district} uses the default {process_id} again")
 
@@ -159,7 +151,7 @@ def unbind(process_id: str, district: str, username: str) -> None:
 @click.option("--apply", is_flag=True, help="move the topics (without it: a dry run)")
 def migrate(version_id: int, username: str, topic_ids: tuple[int, ...], apply: bool) -> None:
     """Say for each topic whether it can move to a newer version, and why; with --apply, move them."""
-    with _session() as session:
+    with command_session() as session:
         actor = demo.user_named(session, username)
         if apply:
             ids = list(topic_ids) or [t.id for t in migration.candidates(session, migration.target_version(
@@ -178,7 +170,7 @@ def _topic_command(name: str, needs_reason: bool) -> click.Command:
     @_as()
     @click.option("--reason", default="", required=needs_reason)
     def command(topic_id: int, username: str, reason: str) -> None:
-        with _session() as session, writing(session):
+        with command_session() as session, writing(session):
             actor = demo.user_named(session, username)
             operation, takes_reason = operations.TOPIC_OPERATIONS[name]
             topic = operation(session, actor, topic_id, *((reason,) if takes_reason else ()), address=CLI)
@@ -201,7 +193,7 @@ def _topic_command(name: str, needs_reason: bool) -> click.Command:
 def reassign(task_id: int, username: str, unit: str | None, organization: str | None, user: str | None,
              reason: str) -> None:
     """Give an open task to another unit, organization or one user."""
-    with _session() as session, writing(session):
+    with command_session() as session, writing(session):
         item = operations.reassign(session, demo.user_named(session, username), task_id, unit=unit,
                                    organization=organization, user=user, reason=reason, address=CLI)
         click.echo(f"task {item.id} now lies with {json.dumps(where(item), ensure_ascii=False)}")
@@ -215,7 +207,7 @@ def reassign(task_id: int, username: str, unit: str | None, organization: str | 
 @click.option("--limit", default=50, type=int)
 def audit_log(username: str, action: str, actor: str, target: str, limit: int) -> None:
     """Print the audit log, newest first."""
-    with _session() as session:
+    with command_session() as session:
         entries, total = audit.search(session, demo.user_named(session, username),
                                       audit.Filter(action=action, actor=actor, target=target), limit)
         for e in entries:

@@ -6,14 +6,11 @@ run it can read the database anyway; the API and the web pages authenticate inst
 
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
 import click
-from sqlalchemy.orm import Session
 
 from engine.errors import ShangliangError
 from engine.time.calendar import SHANGHAI, WorkCalendar
@@ -22,17 +19,11 @@ from models.database import migrate, writing, writing_retried
 from webui import create_app
 from webui.cli import backup as cli_backup
 from webui.cli import deadlines as cli_deadlines
-from webui.database import database_sessions, default_database_url, task_still_ready
+from webui.database import command_session, default_database_url, task_still_ready
 from workflows.demo import world as demo
 from workflows.people.access import require_topic
 from workflows.topics import inbox
 from workflows.topics import lifecycle as topics
-
-
-@contextmanager
-def _session() -> Iterator[Session]:
-    with database_sessions() as sessions, sessions() as session:
-        yield session
 
 
 def _fail(message: str) -> NoReturn:
@@ -69,7 +60,7 @@ def init_db() -> None:
 @main.command("demo")
 def load_demo() -> None:
     """Load the demo organizations, users and topics (only into a database without organizations)."""
-    with _session() as session:
+    with command_session() as session:
         demo.load(session, utcnow())
     click.echo(
         "demo data loaded; each demo user's API token is demo-<username>; "
@@ -88,7 +79,7 @@ def load_demo() -> None:
 @click.option("--town", default=None, help="town, street or park code (town platform)")
 def start(username: str, **fields: Any) -> None:
     """Start a topic and print its id and first task."""
-    with _session() as session, writing(session):
+    with command_session() as session, writing(session):
         topic = topics.start_topic(session, demo.user_named(session, username), fields)
         click.echo(f"topic {topic.id} started on {topic.process_version.label}")
         _print_tasks(inbox.open_tasks(session, topic))
@@ -101,7 +92,7 @@ def tasks(username: str, status: str) -> None:
     """List the tasks a user may act on, least time left first."""
     from models import TaskStatus
 
-    with _session() as session:
+    with command_session() as session:
         _print_tasks(inbox.inbox(session, demo.user_named(session, username), TaskStatus(status)))
 
 
@@ -126,7 +117,7 @@ def complete(task_id: int, username: str, data: str) -> None:
         _fail(f"--data is not valid JSON: {exc}")
     if not isinstance(form, dict):
         _fail("--data must be a JSON object")
-    with _session() as session:
+    with command_session() as session:
         item = writing_retried(
             session, lambda: topics.complete_task(session, demo.user_named(session, username), task_id, form),
             lambda: task_still_ready(session, task_id))
@@ -140,7 +131,7 @@ def complete(task_id: int, username: str, data: str) -> None:
 @click.option("--as", "username", required=True)
 def history(topic_id: int, username: str) -> None:
     """Print a topic's history, oldest first."""
-    with _session() as session:
+    with command_session() as session:
         topic = require_topic(session, demo.user_named(session, username), topic_id)
         click.echo(f"topic {topic.id} {topic.title} — {topic.status.value}, stage {topic.stage}")
         for event in topics.history(session, topic):
@@ -156,7 +147,7 @@ def set_password(username: str) -> None:
     from workflows.people import accounts, audit
 
     password = click.prompt("new password", hide_input=True, confirmation_prompt=True)
-    with _session() as session, writing(session):
+    with command_session() as session, writing(session):
         user = demo.user_named(session, username)
         accounts.set_password(session, user, password)
         audit.record(session, "password_set", None, target=f"user:{user.id}", via="cli")
@@ -173,7 +164,7 @@ def totp_code(username: str) -> None:
 
     if os.environ.get("SHANGLIANG_DEMO") != "1":
         _fail("totp-code works only in demo mode (SHANGLIANG_DEMO=1)")
-    with _session() as session:
+    with command_session() as session:
         user = demo.user_named(session, username)
         if not user.totp_secret:
             _fail(f"{username} has no TOTP secret")
@@ -218,7 +209,7 @@ def _calendar() -> WorkCalendar:
     from sqlalchemy.exc import OperationalError, ProgrammingError
 
     try:
-        with _session() as session:
+        with command_session() as session:
             return topics.load_calendar(session)
     except (OperationalError, ProgrammingError):
         return WorkCalendar()

@@ -5,8 +5,6 @@ named user (``--as``) where the action needs a role, and fail with one line and 
 """
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,18 +15,12 @@ from sqlalchemy.orm import Session
 from engine.time import clocks, scheduler
 from models import Organization, OrgKind
 from models.database import writing
-from webui.database import database_sessions
+from webui.database import command_session, database_sessions
 from webui.operations import install_json_logging
 from workflows.deadlines import calendar_edits as workdays
 from workflows.deadlines.recurring import SweepAndDeliver
 from workflows.demo import world as demo
 from workflows.notifications import notify_routes as routes
-
-
-@contextmanager
-def _session() -> Iterator[Session]:
-    with database_sessions() as sessions, sessions() as session:
-        yield session
 
 
 def _job() -> SweepAndDeliver:
@@ -88,7 +80,7 @@ def calendar() -> None:
 @click.option("--source", default="", help="the notice it comes from, e.g. 国办发明电〔2026〕N号")
 def import_year(path: Path, year: int, username: str, provisional: bool, source: str) -> None:
     """Enter a year's holidays and make-up days from a CSV file (date,is_workday,note)."""
-    with _session() as session, writing(session):
+    with command_session() as session, writing(session):
         entries = workdays.parse_csv(path.read_bytes())
         moved = workdays.enter_year(session, demo.user_named(session, username), year, entries,
                                     official=not provisional, source=source)
@@ -100,7 +92,7 @@ def import_year(path: Path, year: int, username: str, provisional: bool, source:
 @click.argument("year", type=int)
 def show_year(year: int) -> None:
     """Print a year's staff-entered days."""
-    with _session() as session:
+    with command_session() as session:
         official = {y.year for y in workdays.official_years(session)}
         click.echo(f"{year}: {'official (entered)' if year in official else 'package or provisional'}")
         for day in workdays.days_of(session, year):
@@ -114,7 +106,7 @@ def clocks_group(ctx: click.Context, district: str | None) -> None:
     """List every user task's clock, or change one district's."""
     if ctx.invoked_subcommand is not None:
         return
-    with _session() as session:
+    with command_session() as session:
         org = _district(session, district) if district else None
         for row in clocks.clock_table(session, org):
             clock, warn = row.effective
@@ -133,7 +125,7 @@ def clocks_group(ctx: click.Context, district: str | None) -> None:
 @click.option("--note", default="")
 def set_clock(username: str, district: str, process_id: str, bpmn_id: str, clock: str, warn: str, note: str) -> None:
     """Give one district its own clock for one task (new tasks use it)."""
-    with _session() as session, writing(session):
+    with command_session() as session, writing(session):
         row = clocks.set_override(session, demo.user_named(session, username), _district(session, district),
                                   process_id, bpmn_id, clock, warn, note)
         click.echo(f"{district} {process_id}/{bpmn_id}: {row.clock}, warn {row.warn}")
@@ -155,7 +147,7 @@ def route_group() -> None:
 @click.option("--label", default="")
 def add_route(username: str, **fields: str) -> None:
     """Add a route for a unit or an organization."""
-    with _session() as session, writing(session):
+    with command_session() as session, writing(session):
         route = routes.add(session, demo.user_named(session, username), {k: v for k, v in fields.items() if v})
         click.echo(f"route {route.id}: {route.purpose} via {route.channel.value} to {route.address}")
 

@@ -5,8 +5,7 @@ organization tree, people and the XLSX import and export. ``register`` adds thes
 other commands act as a named system administrator (``--as``); audit entries record ``cli``.
 """
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -18,18 +17,12 @@ from sqlalchemy.orm import Session
 from engine.errors import InvalidInput, NotFound
 from models import Organization, OrgKind, ProcessVersion, Unit, User
 from models.database import writing
-from webui.database import database_sessions
+from webui.database import command_session
 from workflows.demo import world as bundled
 from workflows.organizations import bulk, tree
 from workflows.people import directory
 
 CLI = "cli"
-
-
-@contextmanager
-def _session() -> Iterator[Session]:
-    with database_sessions() as sessions, sessions() as session:
-        yield session
 
 
 def _user(session: Session, username: str) -> User:
@@ -53,7 +46,7 @@ def create_admin(username: str, display_name: str, password_stdin: bool) -> None
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("password", hide_input=True, confirmation_prompt=True)
-    with _session() as session, writing(session):
+    with command_session() as session, writing(session):
         user = directory.create_first_admin(session, username, display_name, password)
     click.echo(f"system administrator {user.username} created; sign in at /login")
 
@@ -61,7 +54,7 @@ def create_admin(username: str, display_name: str, password_stdin: bool) -> None
 @click.command("install-diagrams")
 def install_diagrams() -> None:
     """Deploy the bundled diagrams (approved) into a database that has none yet."""
-    with _session() as session, writing(session):
+    with command_session() as session, writing(session):
         if session.scalar(select(ProcessVersion.id).limit(1)) is not None:
             click.echo("diagrams are deployed already; use `shangliang deploy` for new versions")
             return
@@ -85,7 +78,7 @@ def write_template(path: Path) -> None:
 def import_workbook(path: Path, actor_name: str, dry_run: bool) -> None:
     """Import organizations, units, people, sectors, liaison groups and members from XLSX, all or nothing."""
     sheets = bulk.read(path.read_bytes())
-    with _session() as session, writing(session):  # the check runs first: a workbook with problems writes nothing
+    with command_session() as session, writing(session):  # checked first: a workbook with problems writes nothing
         actor = _user(session, actor_name)
         report = bulk.dry_run(session, actor, sheets) if dry_run else bulk.apply(session, actor, sheets, CLI)
     for problem in report.problems:
@@ -103,7 +96,7 @@ def import_workbook(path: Path, actor_name: str, dry_run: bool) -> None:
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def export_directory(path: Path) -> None:
     """Write the tree, units, people, sectors, liaison groups and members as XLSX (the template's layout)."""
-    with _session() as session:
+    with command_session() as session:
         path.write_bytes(bulk.export(session))
     click.echo(f"written to {path}")
 
@@ -117,7 +110,7 @@ def org() -> None:
 @click.option("--all", "show_all", is_flag=True, help="include deactivated and merged organizations")
 def org_list(show_all: bool) -> None:
     """Print the tree, indented by level."""
-    with _session() as session:
+    with command_session() as session:
         orgs = list(session.scalars(select(Organization).order_by(Organization.id)))
         children: dict[int | None, list[Organization]] = {}
         for o in orgs:
@@ -146,7 +139,7 @@ def org_add(code: str, name: str, kind: str, parent: str | None, actor_name: str
     org_kind = tree.kind_of(kind, tree.KIND_LABELS, OrgKind)
     if org_kind is None:
         raise InvalidInput("unknown kind", {"kind": f"类型 {kind} 无法识别"})
-    with _session() as session, writing(session):
+    with command_session() as session, writing(session):
         node = tree.create(session, _user(session, actor_name), code, name, org_kind,
                            tree.by_code(session, parent) if parent else None, CLI)
     click.echo(f"organization {node.code} added")
@@ -158,7 +151,7 @@ def _org_command(name: str, help_text: str, needs_target: bool):  # type: ignore
     @click.argument("target", required=needs_target)
     @_as()
     def command(code: str, target: str | None, actor_name: str) -> None:
-        with _session() as session, writing(session):
+        with command_session() as session, writing(session):
             actor, node = _user(session, actor_name), tree.by_code(session, code)
             if name == "rename":
                 tree.rename(session, actor, node, target or "", CLI)
@@ -196,7 +189,7 @@ def user_group() -> None:
 @_as()
 def user_add(username: str, display_name: str, phone: str, email: str, actor_name: str) -> None:
     """Add a person (no password yet: a security administrator resets one)."""
-    with _session() as session, writing(session):
+    with command_session() as session, writing(session):
         directory.create_user(session, _user(session, actor_name), username=username,
                               display_name=display_name, phone=phone, email=email, address=CLI)
     click.echo(f"user {username} added")
@@ -216,7 +209,7 @@ def user_role(username: str, role: str, org_code: str | None, unit_code: str | N
     chosen = directory.role_of(role)
     if chosen is None:
         raise InvalidInput("unknown role", {"role": f"角色 {role} 无法识别"})
-    with _session() as session, writing(session):
+    with command_session() as session, writing(session):
         unit = session.scalar(select(Unit).where(Unit.code == unit_code)) if unit_code else None
         if unit_code and unit is None:
             raise NotFound(f"no unit {unit_code}")
@@ -235,7 +228,7 @@ def _date(value: object) -> date | None:
 @_as()
 def user_deactivate(username: str, actor_name: str) -> None:
     """Deactivate a person; their claimed open tasks go back to their unit."""
-    with _session() as session, writing(session):
+    with command_session() as session, writing(session):
         handed = directory.deactivate(session, _user(session, actor_name), _user(session, username), CLI)
     click.echo(f"user {username} deactivated; {handed} open tasks handed back")
 
@@ -245,7 +238,7 @@ def user_deactivate(username: str, actor_name: str) -> None:
 @click.option("--as", "actor_name", default=None, help="the security administrator (default: the server itself)")
 def user_reset_password(username: str, actor_name: str | None) -> None:
     """Give a person a one-time password to change at the next sign-in, and print it."""
-    with _session() as session, writing(session):
+    with command_session() as session, writing(session):
         actor = _user(session, actor_name) if actor_name else None
         password = directory.reset_password(session, actor, _user(session, username), CLI)
     click.echo(f"one-time password of {username}: {password}")
@@ -256,7 +249,7 @@ def user_reset_password(username: str, actor_name: str | None) -> None:
 @click.option("--as", "actor_name", default=None, help="the security administrator (default: the server itself)")
 def user_reset_totp(username: str, actor_name: str | None) -> None:
     """Forget a person's second factor; they enrol again at the next sign-in."""
-    with _session() as session, writing(session):
+    with command_session() as session, writing(session):
         actor = _user(session, actor_name) if actor_name else None
         directory.reset_totp(session, actor, _user(session, username), CLI)
     click.echo(f"second factor of {username} reset")
