@@ -23,6 +23,9 @@ class Role(enum.StrEnum):
     SUPERVISOR = "supervisor"  # 督查人员（含市政协专门指导组）
     MEMBER = "member"  # 政协委员
     LEADER = "leader"  # 单位负责人（催办通知的对象）
+    # 党委政府领导: bound to an organization (city, district or town); reads that area's plan and results,
+    # assigns topics (点题) and is recorded as attending activities. Never acts on a topic's tasks.
+    PARTY_LEADER = "party_leader"
     # 等保 2.0 three-role separation: no account holds two of these (workflows.people.directory).
     SYSTEM_ADMIN = "system_admin"  # 系统管理员：人员与组织
     SECURITY_ADMIN = "security_admin"  # 安全管理员：口令策略、锁定、会话、动态口令重置

@@ -29,7 +29,7 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 ROLE_LABELS = {
     Role.PROCESS_ADMIN: "流程管理员", Role.CPPCC_OFFICE: "政协办公室", Role.CHAIR: "主席会议",
     Role.COMMITTEE: "专委会/工委", Role.HANDLING_UNIT: "承办单位", Role.SUPERVISOR: "督查",
-    Role.MEMBER: "政协委员", Role.LEADER: "单位负责人",
+    Role.MEMBER: "政协委员", Role.LEADER: "单位负责人", Role.PARTY_LEADER: "党政领导",
     Role.SYSTEM_ADMIN: "系统管理员", Role.SECURITY_ADMIN: "安全管理员", Role.AUDITOR: "安全审计员",
 }
 
