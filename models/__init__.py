@@ -12,6 +12,7 @@ from .operations import Heartbeat
 from .org import Organization, OrgKind, Unit, UnitKind
 from .participation import ProposalStatus, ProposalSubmission, PublicProposal
 from .people import Delegation, Role, RoleAssignment, User
+from .publicity import LookupCode, ProposalFollower, ProposalPhoto, PublicAttempt, TopicPublication
 from .platform import (
     Activity,
     ActivityForm,
@@ -43,6 +44,8 @@ __all__ = [
     "Activity",
     "ActivityForm",
     "ActivityTarget",
+    "LookupCode", "ProposalFollower", "ProposalPhoto", "PublicAttempt", "TopicPublication",
+    "Deliberation", "DeliberationInvitation", "Opinion",
     "ConsultationRoom",
     "FollowUpRound",
     "Have",
