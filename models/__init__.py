@@ -25,6 +25,8 @@ from .platform import (
     Participant,
     ParticipantKind,
     PlanChange,
+    PlanDecision,
+    PlanReport,
     PointEvent,
     PointRule,
     RoomEvidence,
@@ -35,7 +37,7 @@ from .platform import (
 from .process import ProcessBinding, ProcessDefinition, ProcessVersion, VersionStatus
 from .tally import FeedbackTally, OpenTaskTally
 from .task_item import Chase, TaskItem, TaskStatus, WarningLevel
-from .topic import PlatformLevel, Topic, TopicCategory, TopicSource, TopicStatus
+from .topic import ConsultationKind, PlatformLevel, Topic, TopicCategory, TopicSource, TopicStatus
 from .webstate import ResidentContact, SavedFilter, TaskDraft
 from .workflow import WorkflowState
 
@@ -52,6 +54,9 @@ __all__ = [
     "Milestone",
     "Outcome",
     "PlanChange",
+    "PlanDecision",
+    "PlanReport",
+    "ConsultationKind",
     "Suggestion",
     "PointEvent",
     "PointRule",

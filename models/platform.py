@@ -10,7 +10,7 @@ from .base import Base, code, intpk, name, str_enum, utcnow
 from .member import Member
 from .org import Organization, Unit
 from .people import User
-from .topic import Topic
+from .topic import ConsultationKind, Topic
 
 
 class Have(enum.StrEnum):
@@ -123,9 +123,14 @@ class Activity(Base):
     form: Mapped[ActivityForm] = mapped_column(str_enum(ActivityForm))
     held_on: Mapped[date] = mapped_column(index=True)
     place: Mapped[str] = mapped_column(String(200), default="")
+    meeting_link: Mapped[str] = mapped_column(String(500), default="")  # the video meeting of a remote consultation
     plan_reviewed_on: Mapped[Optional[date]]  # the chairs' meeting reviewed the plan
     materials_sent_on: Mapped[Optional[date]]
     follow_up: Mapped[Optional[FollowUpRound]] = mapped_column(str_enum(FollowUpRound))
+    consultation_kind: Mapped[ConsultationKind] = mapped_column(
+        str_enum(ConsultationKind), default=ConsultationKind.YOUSHI, server_default=ConsultationKind.YOUSHI.value,
+        index=True)
+    proposal_number: Mapped[str] = mapped_column(String(40), default="", server_default="")  # 提案号, if from one
     created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -154,6 +159,7 @@ class Participant(Base):
     invited_at: Mapped[Optional[datetime]]
     checked_in_at: Mapped[Optional[datetime]]
     checked_in_by: Mapped[str] = mapped_column(String(16), default="")  # self (QR) | staff
+    joined_remotely: Mapped[bool] = mapped_column(default=False)  # took part through the meeting link (远程协商)
 
     activity: Mapped[Activity] = relationship(back_populates="participants")
     user: Mapped[Optional[User]] = relationship()
@@ -273,3 +279,36 @@ class Milestone(Base):
 
     suggestion: Mapped[Suggestion] = relationship(back_populates="milestones")
     reported_by: Mapped[User] = relationship()
+
+
+class PlanDecision(enum.StrEnum):
+    """The party committee's decision on a reported annual plan (请示报告)."""
+
+    APPROVED = "approved"  # 同意
+    RETURNED = "returned"  # 退回修改
+
+
+class PlanReport(Base):
+    """One report of a district's annual plan to the party committee, and its decision once taken.
+
+    A returned plan is revised and reported again: each report is a new row with the next ``round``.
+    """
+
+    __tablename__ = "plan_report"
+    __table_args__ = (UniqueConstraint("district_id", "year", "round"),)
+
+    id: Mapped[intpk]
+    district_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+    year: Mapped[int]
+    round: Mapped[int]
+    topic_count: Mapped[int]  # the topics the plan held when reported
+    note: Mapped[str] = mapped_column(Text, default="")
+    reported_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    reported_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decision: Mapped[Optional[PlanDecision]] = mapped_column(str_enum(PlanDecision))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    decided_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
+    decided_at: Mapped[Optional[datetime]]
+
+    reported_by: Mapped[User] = relationship(foreign_keys=[reported_by_id])
+    decided_by: Mapped[Optional[User]] = relationship(foreign_keys=[decided_by_id])

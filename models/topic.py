@@ -29,9 +29,20 @@ class TopicSource(enum.StrEnum):
     PUBLIC = "public"  # 公开征集
 
 
+class ConsultationKind(enum.StrEnum):
+    """The kind of consultation a topic or an activity is (协商形式): the platform's own, or one it is combined with."""
+
+    YOUSHI = "youshi_haoshangliang"  # 有事好商量
+    THEMATIC = "thematic"  # 专题协商
+    COUNTERPART = "counterpart"  # 对口协商
+    SECTOR = "sector"  # 界别协商
+    PROPOSAL_HANDLING = "proposal_handling"  # 提案办理协商
+
+
 class PlatformLevel(enum.StrEnum):
     """Which platform runs the topic."""
 
+    CITY = "city"  # 市平台 (the city CPPCC's own level: the topic's district is the city itself)
     DISTRICT = "district"  # 辖市（区）平台
     TOWN = "town"  # 镇（街道）平台
 
@@ -57,6 +68,10 @@ class Topic(Base):
     category: Mapped[TopicCategory] = mapped_column(str_enum(TopicCategory))
     source: Mapped[TopicSource] = mapped_column(str_enum(TopicSource))
     platform_level: Mapped[PlatformLevel] = mapped_column(str_enum(PlatformLevel))
+    consultation_kind: Mapped[ConsultationKind] = mapped_column(
+        str_enum(ConsultationKind), default=ConsultationKind.YOUSHI, server_default=ConsultationKind.YOUSHI.value,
+        index=True)
+    proposal_number: Mapped[str] = mapped_column(String(40), default="", server_default="")  # 提案号, if from one
     district_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
     town_id: Mapped[Optional[int]] = mapped_column(ForeignKey("organization.id"), index=True)
     stage: Mapped[str] = mapped_column(String(32), default="proposal", index=True)
