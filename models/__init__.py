@@ -10,7 +10,7 @@ from .member import LiaisonGroup, Member, Sector
 from .notification import Channel, Delivery, DeliveryAttempt, DeliveryStatus, Notification, NotifyRoute
 from .operations import Heartbeat
 from .org import Organization, OrgKind, Unit, UnitKind
-from .participation import ProposalStatus, ProposalSubmission, PublicProposal
+from .participation import ProposalSource, ProposalStatus, ProposalSubmission, PublicProposal
 from .people import Delegation, Role, RoleAssignment, User
 from .publicity import LookupCode, ProposalFollower, ProposalPhoto, PublicAttempt, TopicPublication
 from .platform import (
@@ -42,7 +42,7 @@ from .webstate import ResidentContact, SavedFilter, TaskDraft
 from .workflow import WorkflowState
 
 __all__ = [
-    "ProposalStatus", "ProposalSubmission", "PublicProposal",
+    "ProposalSource", "ProposalStatus", "ProposalSubmission", "PublicProposal",
     "Activity",
     "ActivityForm",
     "ActivityTarget",

@@ -8,6 +8,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, intpk, str_enum, utcnow
 from .org import Organization
+from .people import User
+from .platform import ConsultationRoom
 from .topic import TopicCategory
 
 
@@ -22,8 +24,23 @@ class ProposalStatus(enum.StrEnum):
     BECAME_TOPIC = "became_topic"  # 已立为议题
 
 
+class ProposalSource(enum.StrEnum):
+    """Where an item of the office's triage queue came from (one queue for every way a topic is proposed)."""
+
+    PUBLIC = "public"  # 公开征集: a resident, on the public form
+    MEMBER = "member"  # 委员荐题: a member, from their own account
+    OPINION = "opinion"  # 社情民意信息: collected by a member in a consultation room
+    ASSIGNED = "assigned"  # 党委政府点题: a party or government leader
+
+
 class PublicProposal(Base):
-    """A topic proposed by a resident; ``number`` is random so that it gives away nothing but this proposal."""
+    """An item of the triage queue: a topic proposed by a resident, recommended by a member, reported from a room
+    or assigned by a leader; ``number`` is random so that it gives away nothing but this proposal.
+
+    ``words`` holds the title and description segmented with jieba, which the full-text index reads (an FTS5 table
+    on SQLite, a GIN index over its tsvector on PostgreSQL: migration 0021_triage). A merged item points at the one
+    it was merged into; the item a topic started from, and every item merged into it, point at the topic.
+    """
 
     __tablename__ = "public_proposal"
 
@@ -40,8 +57,17 @@ class PublicProposal(Base):
     answered_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
     answered_at: Mapped[Optional[datetime]]
     received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    source: Mapped[ProposalSource] = mapped_column(str_enum(ProposalSource), default=ProposalSource.PUBLIC,
+                                                   server_default=ProposalSource.PUBLIC.value, index=True)
+    submitted_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"), index=True)  # none for residents
+    room_id: Mapped[Optional[int]] = mapped_column(ForeignKey("consultation_room.id"))  # where an opinion was heard
+    merged_into_id: Mapped[Optional[int]] = mapped_column(ForeignKey("public_proposal.id"), index=True)
+    topic_id: Mapped[Optional[int]] = mapped_column(ForeignKey("topic.id"), index=True)
+    words: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     organization: Mapped[Organization] = relationship(foreign_keys=[organization_id])
+    submitted_by: Mapped[Optional[User]] = relationship(foreign_keys=[submitted_by_id])
+    room: Mapped[Optional[ConsultationRoom]] = relationship()
 
 
 class ProposalSubmission(Base):

@@ -2,7 +2,7 @@
 from alembic import context
 
 from models import Base
-from models.database import make_engine
+from models.database import declared_by_models, make_engine
 
 config = context.config
 
@@ -18,6 +18,7 @@ def run_migrations() -> None:
             target_metadata=Base.metadata,
             render_as_batch=url.startswith("sqlite"),
             compare_type=True,
+            include_name=declared_by_models,
         )
         with context.begin_transaction():
             context.run_migrations()

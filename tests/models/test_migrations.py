@@ -4,7 +4,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from models import Base
-from models.database import alembic_config, make_engine, migrate
+from models.database import alembic_config, declared_by_models, make_engine, migrate
 
 
 def test_the_migrations_have_one_head(db_url):
@@ -17,7 +17,8 @@ def test_a_migrated_database_matches_the_models(db_url):
     engine = make_engine(db_url)
     try:
         with engine.connect() as connection:
-            differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+            context = MigrationContext.configure(connection, opts={"include_name": declared_by_models})
+            differences = compare_metadata(context, Base.metadata)
     finally:
         engine.dispose()
     assert differences == []
