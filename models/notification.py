@@ -1,7 +1,7 @@
 """Notifications: in-app messages per user, and the outbox and log of e-mail and webhook deliveries."""
 import enum
 from datetime import datetime
-from typing import Optional
+from typing import Any, Optional
 
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -21,8 +21,12 @@ class Notification(Base):
     topic_id: Mapped[Optional[int]] = mapped_column(ForeignKey("topic.id", ondelete="CASCADE"))
     task_item_id: Mapped[Optional[int]] = mapped_column(ForeignKey("task_item.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(32))  # reminder | escalation | extension_* …
-    title: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(200))  # in Chinese; what rows written before title_key show
     body: Mapped[str] = mapped_column(Text, default="")
+    # The catalog's message (its Chinese text) and the values it names: each reader sees it in their language.
+    title_key: Mapped[str] = mapped_column(String(200), default="")
+    body_key: Mapped[str] = mapped_column(String(200), default="")  # empty: the body is the author's own words
+    params: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[Optional[datetime]]
 
@@ -48,6 +52,7 @@ class NotifyRoute(Base):
     address: Mapped[str] = mapped_column(String(500))  # e-mail address or robot URL
     secret: Mapped[str] = mapped_column(String(200), default="")  # DingTalk signing secret (加签)
     label: Mapped[str] = mapped_column(String(100), default="")
+    locale: Mapped[str] = mapped_column(String(16), default="zh")  # the language its messages are written in
     active: Mapped[bool] = mapped_column(default=True)
 
     organization: Mapped[Optional[Organization]] = relationship()

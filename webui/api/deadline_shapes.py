@@ -4,6 +4,7 @@ from typing import Any
 from engine.time.clocks import ClockRow
 from models import CalendarDay, CalendarYear, Delivery, DeliveryAttempt, ExtensionRequest, Notification, NotifyRoute
 from webui.api.openapi import _JSON_OBJECT, OPENAPI, _op, _path_id
+from workflows.notifications import notify
 
 
 def _iso(value: Any) -> str | None:
@@ -36,9 +37,10 @@ def extension_json(ext: ExtensionRequest) -> dict[str, Any]:
             "decision_note": ext.decision_note, "granted_to": _iso(ext.granted_to)}
 
 
-def notification_json(note: Notification) -> dict[str, Any]:
-    """Represent an in-app notification."""
-    return {"id": note.id, "kind": note.kind, "title": note.title, "body": note.body, "topic_id": note.topic_id,
+def notification_json(note: Notification, locale: str) -> dict[str, Any]:
+    """Represent an in-app notification, worded in the reader's language."""
+    title, body = notify.wording(note, locale)
+    return {"id": note.id, "kind": note.kind, "title": title, "body": body, "topic_id": note.topic_id,
             "task_id": note.task_item_id, "created_at": _iso(note.created_at), "read_at": _iso(note.read_at)}
 
 
@@ -47,7 +49,7 @@ def route_json(route: NotifyRoute) -> dict[str, Any]:
     return {"id": route.id, "unit": route.unit.code if route.unit else None,
             "organization": route.organization.code if route.organization else None, "purpose": route.purpose,
             "channel": route.channel.value, "address": route.address, "signed": bool(route.secret),
-            "label": route.label, "active": route.active}
+            "label": route.label, "locale": route.locale, "active": route.active}
 
 
 def delivery_json(delivery: Delivery, attempts: list[DeliveryAttempt]) -> dict[str, Any]:
@@ -93,7 +95,8 @@ OPENAPI["paths"].update({
     "/notifications": {"get": _op("The user's unread notifications")},
     "/notifications/{notification_id}/read": {"post": _op("Mark a notification read",
                                                           params=[_path_id("notification_id")])},
-    "/routes": {"get": _op("Outside notification routes"), "post": _op("Add a route", "201", _BODY)},
+    "/routes": {"get": _op("Outside notification routes"),
+                "post": _op("Add a route (its locale, zh or en, words its messages)", "201", _BODY)},
     "/routes/{route_id}": {"delete": _op("Deactivate a route", params=[_path_id("route_id")])},
     "/deliveries": {"get": _op("The delivery log (?status=)")},
 })

@@ -208,7 +208,7 @@ def list_notifications() -> Response:
     """The user's unread in-app notifications, newest first, a page at a time."""
     page = paging.page_args()
     found, total = paging.paged_query(db_session(), notify.unread_query(g.user), page)
-    return paging.page_json("notifications", [notification_json(n) for n in found], total, page)
+    return paging.page_json("notifications", [notification_json(n, g.user.locale) for n in found], total, page)
 
 
 @bp.post("/notifications/<int:notification_id>/read")
@@ -219,7 +219,7 @@ def read_notification(notification_id: int) -> Response:
     note = require(db_session(), Notification, notification_id, "notification", because="of yours",
                    where=lambda n: n.user_id == g.user.id)
     note.read_at = note.read_at or utcnow()
-    return jsonify(notification_json(note))
+    return jsonify(notification_json(note, g.user.locale))
 
 
 @bp.get("/routes")
@@ -236,7 +236,7 @@ def list_routes() -> Response:
 @token_required
 @writes
 def add_route() -> tuple[Response, int]:
-    """Add a route: ``{"unit"|"organization", "purpose", "channel", "address", "secret", "label"}``."""
+    """Add a route: ``{"unit"|"organization", "purpose", "channel", "address", "secret", "label", "locale"}``."""
     session = db_session()
     route = routes.add(session, g.user, json_body())
     return jsonify(route_json(route)), 201

@@ -145,6 +145,7 @@ def route_group() -> None:
 @click.option("--address", required=True)
 @click.option("--secret", default="")
 @click.option("--label", default="")
+@click.option("--locale", default="zh", type=click.Choice(["zh", "en"]), help="the language of its messages")
 def add_route(username: str, **fields: str) -> None:
     """Add a route for a unit or an organization."""
     with command_session() as session, writing(session):

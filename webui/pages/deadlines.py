@@ -11,6 +11,7 @@ from engine.errors import InvalidInput, NotFound
 from models import TaskItem
 from models.database import writing
 from webui.database import db_session, writes
+from webui.i18n import select_locale
 from webui.pages.inbox import inbox_page
 from webui.pages.tasks import task_page
 from webui.security import clock, safe_next
@@ -80,7 +81,9 @@ def decide_extension(request_id: int) -> Response | str | tuple[str, int]:
 @login_required
 def notifications() -> str:
     """List the user's unread notifications, newest first."""
-    return render_template("notifications.html", notes=notify.unread(db_session(), current_user))
+    locale = select_locale()
+    notes = [(note, *notify.wording(note, locale)) for note in notify.unread(db_session(), current_user)]
+    return render_template("notifications.html", notes=notes)
 
 
 @bp.post("/notifications/read")

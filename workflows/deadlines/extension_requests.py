@@ -29,6 +29,7 @@ from models import (
     utcnow,
 )
 from models.database import require_writing
+from workflows.i18n import N_
 from workflows.notifications.notify import Message, Recipients, notify
 from workflows.people.access import lineage_ids, require, require_task
 from workflows.topics.inbox import descendants
@@ -58,8 +59,9 @@ def request(session: Session, actor: User, task_item_id: int, wanted: Any, reaso
                       at=now, payload={"request": ext.id, "due_at": item.due_at.isoformat(),
                                        "requested_to": to.isoformat(), "reason": text}))
     office = Recipients(session).users(Role.CPPCC_OFFICE, None, item.topic.district_id)
-    notify(session, Message("extension_requested", f"【延期申请】{item.name}申请延期至 {to}：{item.topic.title}",
-                            text, item.topic_id, item.id), office, [], f"extension:{ext.id}:requested", now)
+    params = {"task": item.name, "to": to.isoformat(), "topic": item.topic.title}
+    notify(session, Message("extension_requested", N_("【延期申请】%(task)s申请延期至 %(to)s：%(topic)s"), text,
+                            item.topic_id, item.id, params), office, [], f"extension:{ext.id}:requested", now)
     return ext
 
 
@@ -88,9 +90,9 @@ def decide(session: Session, actor: User, request_id: int, approve: Any, note: A
     kind = "extension_approved" if approve else "extension_refused"
     session.add(Event(topic_id=item.topic_id, task_item_id=item.id, actor_id=actor.id, kind=kind, at=now,
                       payload=payload))
-    title = f"【延期申请{'已批准' if approve else '未批准'}】{item.name}：{item.topic.title}"
-    notify(session, Message(kind, title, text, item.topic_id, item.id), [ext.requested_by], [],
-           f"extension:{ext.id}:decided", now)
+    title = N_("【延期申请已批准】%(task)s：%(topic)s") if approve else N_("【延期申请未批准】%(task)s：%(topic)s")
+    notify(session, Message(kind, title, text, item.topic_id, item.id, {"task": item.name, "topic": item.topic.title}),
+           [ext.requested_by], [], f"extension:{ext.id}:decided", now)
     return ext
 
 

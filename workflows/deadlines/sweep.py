@@ -29,6 +29,7 @@ from engine.time.clocks import local_day
 from engine.time.timeleft import is_red, is_yellow
 from models import Chase, DeadlineAction, Delivery, Event, Notification, TaskItem, TaskStatus, WarningLevel
 from models.database import require_no_writing, require_writing, writing
+from workflows.i18n import N_
 from workflows.notifications.notify import Message, Recipients, notification_rows
 from workflows.topics import lifecycle as topics
 from workflows.topics.timeline import DUE_KEY
@@ -104,6 +105,10 @@ def sweep(session: Session, now: datetime, settings: SweepSettings = SweepSettin
 
 
 # What a chase message names, loaded for a whole batch at once rather than row by row.
+CHASE_BODY = N_("议题：%(topic)s（编号 %(topic_id)s）\n任务：%(task)s\n承办：%(unit)s\n截止：%(due)s\n"
+                "已逾期：%(overdue)s 个工作日")
+CHASE_BODY_LINKED = N_("议题：%(topic)s（编号 %(topic_id)s）\n任务：%(task)s\n承办：%(unit)s\n截止：%(due)s\n"
+                       "已逾期：%(overdue)s 个工作日\n链接：%(link)s")
 _ADDRESSED = (selectinload(TaskItem.topic), selectinload(TaskItem.candidate_unit), selectinload(TaskItem.candidate_org))
 
 
@@ -190,19 +195,21 @@ def _addressees(item: TaskItem, step: Chase, overdue: int, recipients: Recipient
     """Return the message, the people, the outside routes and who it goes to, for one chase step."""
     topic, due = item.topic, local_day(item.due_at).isoformat() if item.due_at else "-"
     unit = item.candidate_unit.name if item.candidate_unit else item.candidate_org.name if item.candidate_org else "-"
-    link = f"\n链接：{settings.base_url.rstrip('/')}/topics/{topic.id}" if settings.base_url else ""
-    body = (f"议题：{topic.title}（编号 {topic.id}）\n任务：{item.name}\n承办：{unit}\n"
-            f"截止：{due}\n已逾期：{overdue} 个工作日{link}")
+    link = f"{settings.base_url.rstrip('/')}/topics/{topic.id}"
+    params: dict[str, str | int] = {"topic": topic.title, "topic_id": topic.id, "task": item.name, "unit": unit,
+                                    "due": due, "overdue": overdue, "link": link}
+    body = CHASE_BODY_LINKED if settings.base_url else CHASE_BODY
     unit_id, org_id = item.candidate_unit_id, None if item.candidate_unit_id else item.candidate_org_id
     if step is Chase.REMINDED:
-        title = f"【催办】{item.name}已逾期 {overdue} 个工作日：{topic.title}"
+        title = N_("【催办】%(task)s已逾期 %(overdue)s 个工作日：%(topic)s")
         users = recipients.leaders(item) + recipients.task_actors(item)
-        return (Message("reminder", title, body, topic.id, item.id), users,
+        return (Message("reminder", title, body, topic.id, item.id, params, body_worded=True), users,
                 recipients.routes("reminder", unit_id, org_id), unit)
     level, users = recipients.supervising(topic)
-    title = f"【督办】{unit}{item.name}已逾期 {overdue} 个工作日：{topic.title}"
+    title = N_("【督办】%(unit)s%(task)s已逾期 %(overdue)s 个工作日：%(topic)s")
     routes = recipients.routes("escalation", None, level.id) if level else []
-    return Message("escalation", title, body, topic.id, item.id), users, routes, level.name if level else "-"
+    message = Message("escalation", title, body, topic.id, item.id, params, body_worded=True)
+    return message, users, routes, level.name if level else "-"
 
 
 def _fire_timers(session: Session, now: datetime, batch: int) -> int:

@@ -5,7 +5,7 @@ own transaction: the in-app rows and the outbox rows for e-mail and robot webhoo
 written with the action that caused them, or not at all. Delivery happens later
 (engine/delivery.py). ``Recipients`` caches lookups for the length of one sweep.
 """
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from models import Delivery, Notification, NotifyRoute, Organization, Role, RoleAssignment, TaskItem, Topic, Unit, User
 from models.database import require_writing
+from workflows.i18n import translate
 
 PURPOSES = ("reminder", "escalation", "any")
 
@@ -75,13 +76,24 @@ class Recipients:
 
 @dataclass(frozen=True)
 class Message:
-    """What a notification says, and about which topic and task."""
+    """What a notification says, and about which topic and task.
+
+    ``title`` is a catalog message (marked with N_) naming ``params``; ``body`` is one too when ``body_worded``,
+    else the author's own words (a reason, a note). Each reader gets the message in their language.
+    """
 
     kind: str
     title: str
     body: str
     topic_id: int | None = None
     task_item_id: int | None = None
+    params: Mapping[str, str | int] = field(default_factory=dict)
+    body_worded: bool = False
+
+    def worded(self, locale: str) -> tuple[str, str]:
+        """Return the title and body in ``locale``."""
+        body = translate(self.body, locale, self.params) if self.body_worded else self.body
+        return translate(self.title, locale, self.params), body
 
 
 def notify(session: Session, message: Message, users: Iterable[User], routes: Sequence[NotifyRoute],
@@ -97,13 +109,23 @@ def notification_rows(message: Message, users: Iterable[User], routes: Sequence[
                       now: datetime) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Return the notification and delivery rows of one message, as values (the sweep inserts a batch's at once)."""
     people = list({u.id: u for u in users}.values())
+    title, body = message.worded("zh")
     notes = [{"user_id": u.id, "topic_id": message.topic_id, "task_item_id": message.task_item_id,
-              "kind": message.kind, "title": message.title[:200], "body": message.body, "created_at": now}
-             for u in people]
+              "kind": message.kind, "title": title[:200], "body": body, "title_key": message.title[:200],
+              "body_key": message.body[:200] if message.body_worded else "", "params": dict(message.params),
+              "created_at": now} for u in people]
     deliveries = [{"key": f"{key}:route:{r.id}"[:120], "route_id": r.id, "topic_id": message.topic_id,
-                   "channel": r.channel, "address": r.address, "subject": message.title[:200], "body": message.body,
-                   "next_attempt_at": now, "created_at": now} for r in routes]
+                   "channel": r.channel, "address": r.address, "subject": subject[:200], "body": text,
+                   "next_attempt_at": now, "created_at": now}
+                  for r in routes for subject, text in [message.worded(r.locale or "zh")]]
     return notes, deliveries
+
+
+def wording(note: Notification, locale: str) -> tuple[str, str]:
+    """Return a notification's title and body in the reader's language (rows from before keys: as written)."""
+    params = note.params or {}
+    title = translate(note.title_key, locale, params) if note.title_key else note.title
+    return title, translate(note.body_key, locale, params) if note.body_key else note.body
 
 
 def unread(session: Session, user: User, limit: int = 100) -> list[Notification]:

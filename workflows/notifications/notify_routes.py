@@ -16,7 +16,8 @@ from workflows.notifications.notify import PURPOSES
 from workflows.people.access import require
 
 EMAIL = re.compile(r"[^@\s<>,;\"]{1,64}@[A-Za-z0-9.-]{1,190}")
-FIELDS = {"unit", "organization", "purpose", "channel", "address", "secret", "label"}
+FIELDS = {"unit", "organization", "purpose", "channel", "address", "secret", "label", "locale"}
+LOCALES = ("zh", "en")  # the languages a route's messages are written in
 
 
 def add(session: Session, actor: User, fields: dict[str, Any]) -> NotifyRoute:
@@ -39,13 +40,17 @@ def add(session: Session, actor: User, fields: dict[str, Any]) -> NotifyRoute:
         channel = None
     if channel is not None and not _address_ok(channel, values["address"]):
         errors["address"] = "an e-mail address" if channel is Channel.EMAIL else "an http or https URL"
+    values["locale"] = values["locale"] or "zh"
+    if values["locale"] not in LOCALES:
+        errors["locale"] = f"must be one of {', '.join(LOCALES)}"
     for name, limit in (("secret", 200), ("label", 100)):
         if len(values[name]) > limit:
             errors[name] = f"at most {limit} characters"
     if errors:
         raise InvalidInput("the route is incomplete", errors)
     route = NotifyRoute(unit=unit, organization=org, purpose=values["purpose"], channel=channel,
-                        address=values["address"].strip(), secret=values["secret"], label=values["label"])
+                        address=values["address"].strip(), secret=values["secret"], label=values["label"],
+                        locale=values["locale"])
     session.add(route)
     session.flush()
     return route

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, joinedload
 from engine.errors import Conflict, Forbidden, InvalidInput
 from models import Chase, Event, OrgKind, Role, TaskItem, TaskStatus, Topic, User, utcnow
 from models.database import require_writing
+from workflows.i18n import N_
 from workflows.notifications.notify import Message, Recipients, notify
 from workflows.people import audit
 from workflows.people.access import require
@@ -97,9 +98,10 @@ def escalate(session: Session, user: User, task_item_id: int, reason: str, now: 
     # The sweep's own escalation then knows this deadline is already escalated.
     item.chase = Chase.ESCALATED
     recipients = Recipients(session)
-    title = f"【督办】{item.name}：{item.topic.title}"
-    body = f"督办意见：{reason}\n督办人：{user.display_name}"
-    notify(session, Message("escalation", title, body, item.topic_id, item.id),
+    message = Message("escalation", N_("【督办】%(task)s：%(topic)s"), N_("督办意见：%(reason)s\n督办人：%(by)s"),
+                      item.topic_id, item.id, {"task": item.name, "topic": item.topic.title, "reason": reason,
+                                               "by": user.display_name}, body_worded=True)
+    notify(session, message,
            recipients.leaders(item) + recipients.task_actors(item), [], f"escalated:{item.id}:{now.isoformat()}",
            now)
     audit.record(session, "escalate", user, target=f"task_item:{item.id}", address=address, now=now)

@@ -16,6 +16,7 @@ from engine.time import clocks
 from engine.time.calendar import parse_allowance
 from engine.time.calendar_days import load_calendar
 from models import TaskItem, TaskStatus
+from workflows.i18n import N_
 from workflows.notifications.notify import Message, Recipients, notify
 
 REHANDLED = "write_reply"
@@ -48,12 +49,14 @@ def _message(session: Session, done: TaskItem, cleaned: Mapping[str, Any], item:
     title = done.topic.title
     if is_rehandling(done, cleaned, item):
         _keep_granted_deadline(session, item, now)
-        return Message("task_rehandling", f"【退回重办】{item.name}：{title}", str(cleaned.get("rating_note") or ""),
-                       item.topic_id, item.id)
+        return Message("task_rehandling", N_("【退回重办】%(task)s：%(topic)s"), str(cleaned.get("rating_note") or ""),
+                       item.topic_id, item.id, {"task": item.name, "topic": title})
     if cleaned.get("returned") is True:
-        return Message("task_returned", f"【退回】{done.name}被退回，请重新确定主办单位：{title}",
-                       str(cleaned.get("return_reason") or ""), item.topic_id, item.id)
-    return Message("task_new", f"【新待办】{item.name}：{title}", "", item.topic_id, item.id)
+        return Message("task_returned", N_("【退回】%(task)s被退回，请重新确定主办单位：%(topic)s"),
+                       str(cleaned.get("return_reason") or ""), item.topic_id, item.id,
+                       {"task": done.name, "topic": title})
+    return Message("task_new", N_("【新待办】%(task)s：%(topic)s"), "", item.topic_id, item.id,
+                   {"task": item.name, "topic": title})
 
 
 def _keep_granted_deadline(session: Session, item: TaskItem, now: datetime) -> None:
