@@ -47,6 +47,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from webui.pages import layout as pages
     from webui.pages import platform as platform_pages
     from webui.pages import public as public_pages
+    from webui.pages import results as result_pages
 
     converters.install(app)  # before the blueprints: their routes bind their converters when registered
     security.init_app(app)
@@ -66,7 +67,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         security.csrf.exempt(token_api)
     for blueprint in (auth.bp, inbox.bp, tasks.bp, topics.bp, supervision.bp, exports.bp, deadline_pages.bp,
                       admin.bp, admin_ops.bp, platform_pages.bp, directory_pages.bp,
-                      public_pages.bp, public_pages.office):
+                      public_pages.bp, public_pages.office, result_pages.bp):
         app.register_blueprint(blueprint)
     pages.init_app(app)  # after the APIs, so its error pages take over for HTML routes
     if app.config.get("SCHEDULER") == "embedded":

@@ -38,6 +38,9 @@ def raw_input(form: Form, submitted: MultiDict[str, Any]) -> dict[str, Any]:
     for field in form.fields:
         if field.kind == "units":
             raw[field.name] = submitted.getlist(field.name)
+        elif field.kind == "suggestions":  # rows of two inputs: <name>_text and <name>_unit, in order
+            pairs = zip(submitted.getlist(f"{field.name}_text"), submitted.getlist(f"{field.name}_unit"), strict=False)
+            raw[field.name] = [{"text": text, "unit": unit} for text, unit in pairs]
         elif field.kind != "file" and field.name in submitted:
             raw[field.name] = submitted.get(field.name)
     return raw
@@ -48,7 +51,8 @@ def task_page(item: TaskItem, values: dict[str, Any], errors: dict[str, str], st
     """Render a task's page: its form with ``values`` and ``errors``, and the extension form's (values, errors)."""
     session = db_session()
     form = form_of(item)
-    units = {f.name: taskforms.unit_choices(session, item, f.name) for f in form.fields if f.kind in ("unit", "units")}
+    units = {f.name: taskforms.unit_choices(session, item, f.name) for f in form.fields
+             if f.kind in ("unit", "units", "suggestions")}
     earlier = steps.of_topic(session, item.topic, before=item)
     return render_template(
         "tasks/detail.html", item=item, form=form, values=values, errors=errors, units=units,

@@ -36,7 +36,7 @@ from models import (
 )
 from models.database import require_writing
 from workflows.people.access import lineage_ids, require_task
-from workflows.platform import consultation
+from workflows.platform import consultation, suggestions
 from workflows.rules.forms import FORMS, FormInvalid, validate
 from workflows.topics import notices, signing
 from workflows.topics.inbox import descendants
@@ -148,6 +148,7 @@ def _complete(session: Session, actor: User, task_item_id: int, data: Mapping[st
     close_if_ended(session, topic, instance.save(now, actor.id), actor, now)
     notices.after_completion(session, item, cleaned, open_before, now)
     consultation.after_completion(session, item, cleaned, actor, now)  # the topic's activity record follows
+    suggestions.from_minutes(session, topic, cleaned, actor, now)  # the minutes' suggestions are followed up
     session.flush()
     return item
 

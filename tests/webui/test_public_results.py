@@ -1,0 +1,126 @@
+"""The public results page and its Atom feed: only what the office publishes, its stage and results, the plan,
+a search, typical cases; the office's publication page (audited, permission-checked); script inert everywhere.
+"""
+from typing import Any
+from xml.etree import ElementTree
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import AuditEntry, Topic
+from models.database import writing
+from tests.conftest import NOW
+from tests.factories import drive, start_topic
+from workflows.demo.world import district_path, user_named
+from workflows.platform import suggestions
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+SCRIPT = "<script>alert('x')</script>"
+
+
+@pytest.fixture
+def answered(session: Session) -> Topic:
+    """Return a topic whose handling unit has written its reply (class B), with one suggestion at 40 %."""
+    topic = start_topic(session, NOW, title="老旧小区加装电梯" + SCRIPT)
+    path = district_path("tianning", assisting=False)
+    drive(session, topic, path[:next(i for i, s in enumerate(path) if s[0] == "rate_reply")], NOW)
+    with writing(session):
+        found = suggestions.add(session, user_named(session, "office_tianning"), topic.id,
+                                {"text": "加装电梯补贴" + SCRIPT, "unit": "tianning-housing"}, NOW)
+        found.progress = 40
+    return topic
+
+
+def _publish(actor: Any, topic_id: int, **fields: str) -> Any:
+    actor.get(f"/publication/{topic_id}")
+    return actor.post(f"/publication/{topic_id}", {"published": "1", "summary": "纪要摘要：加装电梯三条建议" + SCRIPT,
+                                                   **fields})
+
+
+def _feed(client: Any) -> ElementTree.Element:
+    response = client.get("/public/feed.atom")
+    assert response.status_code == 200 and response.mimetype == "application/atom+xml"
+    return ElementTree.fromstring(response.data)
+
+
+def test_nothing_is_public_until_the_office_publishes_it(app: Flask, answered: Topic) -> None:
+    client = app.test_client()
+    page = client.get("/public").get_data(as_text=True)
+    assert "老旧小区加装电梯" not in page and 'data-testid="no-results"' in page
+    assert client.get(f"/public/topics/{answered.id}").status_code == 404
+    assert _feed(client).findall(f"{ATOM}entry") == []
+
+
+def test_a_published_topic_shows_its_stage_and_results_on_the_page_and_in_the_feed(
+        app: Flask, web: Any, session: Session, answered: Topic) -> None:
+    office = web("office_tianning")
+    form = office.get(f"/publication/{answered.id}").get_data(as_text=True)
+    assert "形成协商纪要，建议三条。" in form  # the summary starts from the minutes
+    assert _publish(office, answered.id, typical="1", typical_note="居民议事会先议后办").status_code == 302
+    client = app.test_client()
+    page = client.get("/public").get_data(as_text=True)
+    assert '<link rel="alternate" type="application/atom+xml"' in page and "/public/feed.atom" in page
+    for shown in ("老旧小区加装电梯", "纪要摘要：加装电梯三条建议", "B 类：正在解决", "已制定实施方案，年内完成首批改造。",
+                  "加装电梯补贴", "40%", "2026 年度协商计划", "6 月", "典型案例", "居民议事会先议后办", "书面反馈"):
+        assert shown in page, shown
+    assert SCRIPT not in page and "&lt;script&gt;" in page
+    one = client.get(f"/public/topics/{answered.id}").get_data(as_text=True)
+    assert "书面反馈" in one and SCRIPT not in one
+    entries = _feed(client).findall(f"{ATOM}entry")
+    assert len(entries) == 1
+    entry = entries[0]
+    assert entry.findtext(f"{ATOM}title") == "老旧小区加装电梯" + SCRIPT  # text, escaped in the XML
+    assert entry.findtext(f"{ATOM}id", "").endswith(f"/public/topics/{answered.id}")
+    assert entry.findtext(f"{ATOM}updated") and entry.find(f"{ATOM}link") is not None
+    content = entry.find(f"{ATOM}content")
+    assert content is not None and content.get("type") == "text" and "B 类：正在解决" in (content.text or "")
+    assert b"<script>" not in client.get("/public/feed.atom").data
+    actions = set(session.scalars(select(AuditEntry.action).where(AuditEntry.target == f"topic:{answered.id}")))
+    assert {"topic_published", "typical_case_marked"} <= actions
+
+
+def test_the_search_finds_published_topics_by_their_words(app: Flask, web: Any, answered: Topic) -> None:
+    _publish(web("office_tianning"), answered.id)
+    client = app.test_client()
+    assert "老旧小区加装电梯" in client.get("/public?q=电梯").get_data(as_text=True)
+    missed = client.get("/public?q=停车").get_data(as_text=True)
+    assert "老旧小区加装电梯" not in missed and 'data-testid="no-results"' in missed
+    assert client.get("/public?q=%25").status_code == 200  # a LIKE wildcard is only a character
+    assert "老旧小区加装电梯" not in client.get("/public?q=%25%25%25x").get_data(as_text=True)
+
+
+def test_withdrawing_takes_it_off_the_page_and_the_feed(app: Flask, web: Any, session: Session,
+                                                       answered: Topic) -> None:
+    office = web("office_tianning")
+    _publish(office, answered.id)
+    office.post(f"/publication/{answered.id}", {"summary": "x"})
+    client = app.test_client()
+    assert client.get(f"/public/topics/{answered.id}").status_code == 404
+    assert _feed(client).findall(f"{ATOM}entry") == []
+    assert session.scalar(select(AuditEntry).where(AuditEntry.action == "topic_withdrawn")) is not None
+
+
+def test_a_typical_case_needs_its_experience_and_keeps_what_was_typed(web: Any, answered: Topic) -> None:
+    office = web("office_tianning")
+    refused = _publish(office, answered.id, typical="1", typical_note="")
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "请写明可推广的经验" in page and "纪要摘要：加装电梯三条建议" in page
+
+
+def test_only_the_office_of_the_topic_s_district_publishes(app: Flask, web: Any, answered: Topic) -> None:
+    assert app.test_client().get(f"/publication/{answered.id}").status_code == 302  # to the sign-in page
+    member = web("member_tianning")
+    assert member.get("/publication").status_code == 403
+    assert member.post(f"/publication/{answered.id}", {"published": "1"}).status_code == 403
+    other = web("office_wujin")
+    assert other.get(f"/publication/{answered.id}").status_code == 404
+    assert other.post(f"/publication/{answered.id}", {"published": "1"}).status_code == 404
+    assert f"publication-{answered.id}" not in other.get("/publication").get_data(as_text=True)
+    assert f"publication-{answered.id}" in web("office_tianning").get("/publication").get_data(as_text=True)
+
+
+def test_anonymous_visitors_brand_link_goes_to_the_public_page(app: Flask) -> None:
+    page = app.test_client().get("/public").get_data(as_text=True)
+    assert 'class="brand" href="/public"' in page
