@@ -13,6 +13,8 @@ from workflows.i18n import N_
 
 MAX_TEXT = 200
 MAX_TEXTAREA = 20_000
+MAX_SUGGESTION = 2_000
+MAX_SUGGESTIONS = 50
 
 YES = {"true", "1", "yes", "on", "y"}
 NO = {"false", "0", "no", "off", "n", ""}
@@ -24,7 +26,7 @@ class Field:
 
     name: str
     label: str
-    kind: str = "text"  # text | textarea | bool | choice | date | int | unit | units | file
+    kind: str = "text"  # text | textarea | bool | choice | date | int | unit | units | file | suggestions
     required: bool = True
     choices: tuple[tuple[str, str], ...] = ()
     minimum: int | None = None
@@ -137,6 +139,7 @@ FORMS: dict[str, Form] = {
             Field("minutes", "协商纪要 Minutes", "textarea"),
             Field("lead_unit", "主办单位 Lead unit", "unit"),
             Field("assisting_units", "协办单位 Assisting units", "units", required=False),
+            Field("suggestions", "纪要所列建议 Suggestions of the minutes", "suggestions", required=False),
         ), _lead_not_assisting),
         Form("sign_receipt", "签收", (
             Field("returned", "退回（交办有误） Return as misassigned", "bool", required=False),
@@ -192,7 +195,7 @@ def validate(form: Form, raw: Mapping[str, Any], unit_exists: Callable[[str], bo
 
 
 def _empty(spec: Field) -> Any:
-    return {"bool": False, "units": [], "int": None}.get(spec.kind, "")
+    return {"bool": False, "units": [], "suggestions": [], "int": None}.get(spec.kind, "")
 
 
 def _read(spec: Field, value: Any, unit_exists: Callable[[str], bool]) -> Any:
@@ -262,6 +265,24 @@ def _units(spec: Field, value: Any, unit_exists: Callable[[str], bool]) -> list[
     return list(dict.fromkeys(c for c in codes if c))
 
 
+def _suggestions(spec: Field, value: Any, unit_exists: Callable[[str], bool]) -> list[dict[str, str]] | None:
+    """Read the minutes' suggestions: each a text and the unit that handles it; blank rows are dropped."""
+    if not isinstance(value, list) or not all(isinstance(row, dict) for row in value):
+        raise ValueError("must be a list of suggestions, each with its text and unit (每条建议须有内容和承办单位)")
+    rows = [{"text": str(row.get("text") or "").strip(), "unit": str(row.get("unit") or "").strip()}
+            for row in value]
+    rows = [row for row in rows if row["text"] or row["unit"]]
+    if len(rows) > MAX_SUGGESTIONS:
+        raise ValueError(f"at most {MAX_SUGGESTIONS} suggestions (建议不超过 {MAX_SUGGESTIONS} 条)")
+    for number, row in enumerate(rows, start=1):
+        if not row["text"] or len(row["text"]) > MAX_SUGGESTION:
+            raise ValueError(f"suggestion {number}: write its text, at most {MAX_SUGGESTION} characters "
+                             f"(第 {number} 条建议：请填写内容，不超过 {MAX_SUGGESTION} 字)")
+        if not unit_exists(row["unit"]):
+            raise ValueError(f"suggestion {number}: choose its handling unit (第 {number} 条建议：请选择承办单位)")
+    return rows or None
+
+
 _READERS: dict[str, Callable[[Field, Any, Callable[[str], bool]], Any]] = {
     "text": _text,
     "textarea": _text,
@@ -272,4 +293,5 @@ _READERS: dict[str, Callable[[Field, Any, Callable[[str], bool]], Any]] = {
     "date": _date,
     "unit": _unit,
     "units": _units,
+    "suggestions": _suggestions,
 }

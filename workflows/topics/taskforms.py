@@ -56,8 +56,13 @@ def drop_drafts(session: Session, item: TaskItem) -> None:
 
 def _clip(value: Any) -> Any:
     if isinstance(value, list):
-        return [str(v)[:200] for v in value[:50]]
+        return [_clip_row(v) if isinstance(v, dict) else str(v)[:200] for v in value[:50]]
     return str(value)[:MAX_DRAFT_VALUE]
+
+
+def _clip_row(row: dict[str, Any]) -> dict[str, str]:
+    """Keep one row of a repeated field (a minutes' suggestion: its text and unit)."""
+    return {str(k)[:20]: str(v)[:MAX_DRAFT_VALUE] for k, v in list(row.items())[:5]}
 
 
 def organization_name(session: Session, org_id: int | None) -> str:

@@ -98,3 +98,19 @@ document.addEventListener("DOMContentLoaded", () => {
     else target.classList.toggle("fullscreen");
   });
 });
+
+// A button with data-add-row="<id>" adds one blank row to that list of rows (the minutes' suggestions):
+// the last row is copied with its inputs emptied and renumbered.
+document.addEventListener("DOMContentLoaded", () => {
+  document.body.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-add-row]");
+    const rows = button && document.getElementById(button.dataset.addRow);
+    if (!rows) return;
+    const last = rows.querySelector("[data-row]:last-of-type");
+    const copy = last.cloneNode(true);
+    copy.querySelectorAll("textarea, select").forEach((input) => { input.value = ""; });
+    copy.querySelector("span").textContent = `${rows.querySelectorAll("[data-row]").length + 1}.`;
+    rows.appendChild(copy);
+    copy.querySelector("textarea").focus();
+  });
+});
