@@ -8,13 +8,14 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from engine.errors import Forbidden, InvalidInput, NotFound
 from models import Organization, OrgKind, ProposalStatus, ProposalSubmission, PublicProposal, Role, TopicCategory, User
 from models.database import require_writing
 from workflows.i18n import N_
+from workflows.participation import search
 from workflows.people import audit
 from workflows.people.access import lineage_ids
 
@@ -88,12 +89,17 @@ def propose(session: Session, form: Mapping[str, Any], address: str, now: dateti
     district = place.district()
     assert district is not None  # clean() refused a place without one
     proposal = PublicProposal(
-        number="GZ-" + "".join(secrets.choice(ALPHABET) for _ in range(10)), title=values["title"],
+        number=new_number(), title=values["title"],
         description=values["description"], category=TopicCategory(values["category"]), organization=place,
         district_id=district.id, contact=values["contact"], received_at=now)
     session.add(proposal)
-    session.flush()
+    search.index(session, proposal)
     return proposal
+
+
+def new_number() -> str:
+    """Return a fresh tracking number: ``GZ-`` and ten characters drawn with ``secrets``."""
+    return "GZ-" + "".join(secrets.choice(ALPHABET) for _ in range(10))
 
 
 def _count(session: Session, address: str, now: datetime) -> None:
@@ -122,7 +128,8 @@ def public_state(proposal: PublicProposal) -> dict[str, Any]:
             "category": proposal.category.value, "place": proposal.organization.name,
             "status": proposal.status.value, "answer": proposal.answer,
             "received_at": proposal.received_at.isoformat(),
-            "answered_at": proposal.answered_at.isoformat() if proposal.answered_at else None}
+            "answered_at": proposal.answered_at.isoformat() if proposal.answered_at else None,
+            "source": proposal.source.value, "topic": proposal.topic_id}
 
 
 def _districts(user: User) -> set[int]:
@@ -136,16 +143,22 @@ def may_triage(user: User) -> bool:
 
 def queue(session: Session, user: User, status: ProposalStatus | None = None) -> list[PublicProposal]:
     """Return the proposals of the districts the user's office covers, newest first, in one statement."""
+    return list(session.scalars(queue_query(user, status).limit(500)))
+
+
+def queue_query(user: User, status: ProposalStatus | None = None) -> Select[tuple[PublicProposal]]:
+    """Return the query of the proposals the user's office covers, newest first (the API pages it)."""
     offices = _districts(user)
     if not offices:
         raise Forbidden("只有政协办公室可以查看群众建议 (only the CPPCC office reads public proposals)")
     covered = select(Organization.id).where(Organization.kind == OrgKind.DISTRICT,
                                             (Organization.id.in_(offices)) | (Organization.parent_id.in_(offices)))
     query = (select(PublicProposal).where(PublicProposal.district_id.in_(covered))
-             .options(joinedload(PublicProposal.organization)).order_by(PublicProposal.received_at.desc()).limit(500))
+             .options(joinedload(PublicProposal.organization))
+             .order_by(PublicProposal.received_at.desc(), PublicProposal.id.desc()))
     if status is not None:
         query = query.where(PublicProposal.status == status)
-    return list(session.scalars(query))
+    return query
 
 
 def require_for_office(session: Session, user: User, number: str) -> PublicProposal:
