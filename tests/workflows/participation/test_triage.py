@@ -15,7 +15,8 @@ from workflows.participation import proposals, search, triage
 from workflows.platform import rooms
 
 PARKING = {"title": "小区停车难，电动车乱停",
-           "description": "晚上小区停车位不够，电动车充电桩也少，希望协商解决停车难。", "category": "livelihood", "place": "zhenglu-c1"}
+           "description": "晚上小区停车位不够，电动车充电桩也少，希望协商解决停车难。",
+           "category": "livelihood", "place": "zhenglu-c1"}
 LAMPS = {"title": "路灯不亮", "description": "河边步道的路灯坏了很久，夜里散步不安全。", "category": "livelihood",
          "place": "zhenglu-c1"}
 
