@@ -3,6 +3,7 @@ import io
 import re
 from pathlib import Path
 
+import pypdfium2 as pdfium  # type: ignore[import-untyped]
 import pytest
 from flask import Flask
 from sqlalchemy import func, select
@@ -13,6 +14,7 @@ from tests.conftest import NOW
 from tests.workflows.platform import known
 
 PNG = known.PNG
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "platform"
 
 
 def auth(username: str) -> dict[str, str]:
@@ -363,6 +365,23 @@ def test_the_yearly_report_page_and_api(web, api, app: Flask, session: Session) 
     assert "25%" in page and "7/10" in page
     assert api.get("/api/v1/report/tianning/2026", headers=auth("office_xinbei")).status_code == 404
     assert web("civil_tianning").get("/platform/report").status_code == 403
+
+
+def test_the_yearly_report_prints_as_a_pdf_with_the_districts_masthead(web, app: Flask, session: Session) -> None:  # type: ignore[no-untyped-def]
+    known.build(session, Path(app.config["ATTACHMENT_DIR"]), NOW)
+    supervisor = web("supervisor_tianning")
+    assert "/platform/report.pdf?district=tianning" in supervisor.get("/platform/report?district=tianning&year=2026"
+                                                                     ).get_data(as_text=True)
+    printed = supervisor.get("/platform/report.pdf?district=tianning&year=2026")
+    assert printed.status_code == 200 and printed.mimetype == "application/pdf"
+    document = pdfium.PdfDocument(printed.data)
+    text = "".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
+    for expected in ("天宁区政协", "2026年度", "7/10", "25%", "青龙街道"):
+        assert expected in re.sub(r"\s", "", text), expected
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    document[0].render(scale=1.5).to_pil().save(ARTIFACTS / "report-page-1.png")
+    assert supervisor.get("/platform/report.pdf?district=wujin&year=2026").status_code == 404
+    assert web("civil_tianning").get("/platform/report.pdf").status_code == 403
 
 
 def test_a_room_is_edited_on_its_page_by_the_office_only(web, api) -> None:  # type: ignore[no-untyped-def]

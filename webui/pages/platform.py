@@ -532,16 +532,22 @@ def report_milestone(suggestion_id: int) -> Response:
 
 
 @bp.get("/report")
+@bp.get("/report.<any(pdf):fmt>")
 @login_required
-def report_page() -> str:
-    """Show the platform's yearly report of a district."""
+def report_page(fmt: str = "") -> str | Response:
+    """Show the platform's yearly report of a district; `.pdf` prints it with the district's masthead."""
     found = yearly.report(db_session(), current_user, _plan_district(), _year(), _today())
+    labels = dict(stage_labels=STAGE_LABELS, category_labels=CATEGORY_LABELS,
+                  outcome_labels={o.value: label for o, label in suggestions.OUTCOME_LABELS.items()})
+    if fmt == "pdf":
+        html = render_template("platform/report_print.html", report=found, year=found.year, today=_today(), **labels)
+        name = f"report-{found.district.code}-{found.year}.pdf"
+        return Response(printing.pdf(html), mimetype="application/pdf",
+                        headers={"Content-Disposition": f'inline; filename="{name}"'})
     districts = db_session().scalars(select(Organization).where(Organization.id.in_(_seeing()),
                                                                 Organization.kind == OrgKind.DISTRICT)
                                      .order_by(Organization.code)).all()
-    return render_template("platform/report.html", report=found, year=found.year, districts=districts,
-                           stage_labels=STAGE_LABELS, category_labels=CATEGORY_LABELS,
-                           outcome_labels={o.value: label for o, label in suggestions.OUTCOME_LABELS.items()})
+    return render_template("platform/report.html", report=found, year=found.year, districts=districts, **labels)
 
 
 @bp.route("/rooms/<code>/edit", methods=["GET", "POST"])
