@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from engine.errors import InvalidInput, NotFound, ShangliangError
 from models import Member, Organization, OrgKind, Unit, UnitKind, User
+from webui.api import paging
 from webui.api.admin import address
 from webui.api.topics import _domain_error, json_body, token_required
 from webui.database import db_session, writes
@@ -63,8 +64,9 @@ def org_json(org: Organization) -> dict[str, Any]:
 def organizations() -> Response:
     """List every organization (parents before children is not promised; use ``parent``)."""
     directory.require_system_admin(g.user)
-    orgs = db_session().scalars(select(Organization).order_by(Organization.code))
-    return jsonify(organizations=[org_json(o) for o in orgs])
+    page = paging.page_args(default=paging.MAX_PER_PAGE)
+    orgs, total = paging.paged_query(db_session(), select(Organization).order_by(Organization.code), page)
+    return paging.page_json("organizations", [org_json(o) for o in orgs], total, page)
 
 
 @bp.post("/organizations")
@@ -127,8 +129,9 @@ def delete_organization(code: str) -> tuple[str, int]:
 def units() -> Response:
     """List every unit with its organization and leader."""
     directory.require_system_admin(g.user)
-    rows = db_session().scalars(select(Unit).order_by(Unit.code))
-    return jsonify(units=[tree.unit_describe(u) for u in rows])
+    page = paging.page_args(default=paging.MAX_PER_PAGE)
+    rows, total = paging.paged_query(db_session(), select(Unit).order_by(Unit.code), page)
+    return paging.page_json("units", [tree.unit_describe(u) for u in rows], total, page)
 
 
 @bp.put("/units/<code>")
@@ -157,8 +160,9 @@ def users() -> Response:
     """List people with their roles (system and security administrators)."""
     if not (g.user.has_role(directory.Role.SECURITY_ADMIN)):
         directory.require_system_admin(g.user)
-    rows = db_session().scalars(select(User).order_by(User.username))
-    return jsonify(users=[user_json(u) for u in rows])
+    page = paging.page_args(default=paging.MAX_PER_PAGE)
+    rows, total = paging.paged_query(db_session(), select(User).order_by(User.username), page)
+    return paging.page_json("users", [user_json(u) for u in rows], total, page)
 
 
 @bp.post("/users")
@@ -223,7 +227,9 @@ def member_list() -> Response:
     directory.require_system_admin(g.user)
     from workflows.people.members import describe
 
-    return jsonify(members=[describe(m) for m in db_session().scalars(select(Member).order_by(Member.code))])
+    page = paging.page_args(default=paging.MAX_PER_PAGE)
+    rows, total = paging.paged_query(db_session(), select(Member).order_by(Member.code), page)
+    return paging.page_json("members", [describe(m) for m in rows], total, page)
 
 
 @bp.post("/imports")

@@ -10,13 +10,14 @@ from flask import Blueprint, Response, g, jsonify, request
 
 from engine.errors import InvalidInput, ShangliangError
 from models import AuditEntry, Role
+from webui.api import paging
 from webui.api.admin import address
 from webui.api.topics import _domain_error, json_body, task_json, token_required, topic_json
 from webui.database import db_session, writes
 from webui.verbs import route_verbs
 from workflows.administration import migration, operations
 from workflows.people import audit
-from workflows.people.access import MAX_ID, require_role
+from workflows.people.access import require_role
 
 bp = Blueprint("ops_api", __name__, url_prefix="/api/v1")
 bp.register_error_handler(ShangliangError, _domain_error)
@@ -93,9 +94,9 @@ def audit_log() -> Response:
         target=request.args.get("target", ""), address=request.args.get("address", ""),
         since=_time("since"), until=_time("until"),
     )
-    limit, offset = _int("limit", 100), _int("offset", 0)
+    limit, offset = paging.window_args(100, audit.MAX_PAGE)
     entries, total = audit.search(db_session(), g.user, where, limit, offset)
-    return jsonify(total=total, limit=limit, offset=offset, entries=[entry_json(e) for e in entries])
+    return paging.window_json("entries", [entry_json(e) for e in entries], total, limit, offset)
 
 
 def _time(name: str) -> datetime | None:
@@ -109,16 +110,6 @@ def _time(name: str) -> datetime | None:
     if moment.tzinfo is None:
         raise InvalidInput("bad query", {name: "give the time zone, e.g. +08:00"})
     return moment
-
-
-def _int(name: str, default: int) -> int:
-    try:
-        value = int(request.args.get(name, default))
-    except ValueError:
-        raise InvalidInput("bad query", {name: "a whole number"}) from None
-    if not 0 <= value <= MAX_ID:
-        raise InvalidInput("bad query", {name: f"a whole number from 0 to {MAX_ID}"})
-    return value
 
 
 def entry_json(entry: AuditEntry) -> dict[str, Any]:

@@ -2,7 +2,8 @@
 
 Used by the list routes of webui/api. Most lists are paged by number (``?page=&per_page=``) with
 ``LIMIT``/``OFFSET`` in SQL where the list is a query; the task list, the busiest, is paged by a
-cursor (``?cursor=``) that names the last task of the page before, so every page costs the same.
+cursor (``?cursor=``) that names the last task of the page before, so every page costs the same;
+the audit log keeps its ``?limit=&offset=`` window and links by offset.
 Links are relative URLs (path and query), as in a ``Link`` header (RFC 8288).
 """
 import base64
@@ -23,6 +24,7 @@ from workflows.topics.inbox import After
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 200
 MAX_PAGE = 1_000_000  # far beyond any list; keeps OFFSET within every database's integer range
+MAX_OFFSET = 9_999_999  # the longest number read (seven digits); beyond it, narrow the list by its filters
 T = TypeVar("T")
 
 
@@ -69,13 +71,32 @@ def paged_list(items: Sequence[T], page: Page) -> tuple[list[T], int]:
     return list(items[page.offset:page.offset + page.size]), len(items)
 
 
-def page_json(key: str, rows: list[Any], total: int, page: Page) -> Response:
-    """Answer a numbered page: the rows under ``key``, the total and the links, also in a ``Link`` header."""
+def page_json(key: str, rows: list[Any], total: int, page: Page, **extra: Any) -> Response:
+    """Answer a numbered page: the rows under ``key``, the total and the links, also in a ``Link`` header.
+
+    ``extra`` adds the list's other keys (its year, its rules) to the answer.
+    """
     last = max(1, -(-total // page.size))
     links = {"self": _link(page=page.number), "first": _link(page=1), "last": _link(page=last),
              "prev": _link(page=page.number - 1) if 1 < page.number <= last + 1 else None,
              "next": _link(page=page.number + 1) if page.number < last else None}
-    response = jsonify({key: rows, "total": total, "page": page.number, "per_page": page.size, "links": links})
+    response = jsonify({**extra, key: rows, "total": total, "page": page.number, "per_page": page.size,
+                        "links": links})
+    return _with_link_header(response, links)
+
+
+def window_args(default: int, most: int) -> tuple[int, int]:
+    """Read ``?limit=`` (1 to ``most``) and ``?offset=`` for a list paged by offset."""
+    return _number("limit", default, 1, most), _number("offset", 0, 0, MAX_OFFSET)
+
+
+def window_json(key: str, rows: list[Any], total: int, limit: int, offset: int) -> Response:
+    """Answer a window of a list paged by offset: the rows, the total and links that move the offset."""
+    last = max(0, (total - 1) // limit * limit)
+    links = {"self": _link(offset=offset), "first": _link(offset=0), "last": _link(offset=last),
+             "prev": _link(offset=max(0, offset - limit)) if 0 < offset <= total else None,
+             "next": _link(offset=offset + limit) if offset + limit < total else None}
+    response = jsonify({key: rows, "total": total, "limit": limit, "offset": offset, "links": links})
     return _with_link_header(response, links)
 
 
@@ -125,12 +146,17 @@ def _with_link_header(response: Response, links: dict[str, str | None]) -> Respo
     return response
 
 
-# The paged lists of the API: path, the key their rows come under, and whether a cursor pages them.
-PAGED = {"/tasks": ("tasks", True), "/topics/{topic_id}/history": ("events", False),
-         "/notifications": ("notifications", False), "/deliveries": ("deliveries", False),
-         "/extensions": ("extensions", False), "/tasks/{task_id}/extensions": ("extensions", False),
-         "/routes": ("routes", False), "/processes": ("versions", False), "/drafts": ("drafts", False),
-         "/bindings": ("bindings", False)}
+# The paged lists of the API: path, the key their rows come under, and how they are paged.
+CURSOR, NUMBER, OFFSET = "cursor", "number", "offset"
+PAGED = {"/tasks": ("tasks", CURSOR), "/topics/{topic_id}/history": ("events", NUMBER),
+         "/notifications": ("notifications", NUMBER), "/deliveries": ("deliveries", NUMBER),
+         "/extensions": ("extensions", NUMBER), "/tasks/{task_id}/extensions": ("extensions", NUMBER),
+         "/routes": ("routes", NUMBER), "/processes": ("versions", NUMBER), "/drafts": ("drafts", NUMBER),
+         "/bindings": ("bindings", NUMBER), "/audit": ("entries", OFFSET),
+         "/organizations": ("organizations", NUMBER), "/units": ("units", NUMBER), "/users": ("users", NUMBER),
+         "/members": ("members", NUMBER), "/rooms": ("rooms", NUMBER), "/activities": ("activities", NUMBER),
+         "/topics/{topic_id}/suggestions": ("suggestions", NUMBER), "/points": ("members", NUMBER),
+         "/assessment": ("units", NUMBER), "/proposals": ("items", NUMBER)}
 _LINK = {"type": ["string", "null"], "description": "path and query of that page; null when there is none"}
 _NUMBER_PARAMS = [
     {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}},
@@ -141,29 +167,37 @@ _CURSOR_PARAMS = [
      "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": MAX_PER_PAGE}},
     {"name": "cursor", "in": "query", "description": "the next_cursor of the page before, as given",
      "schema": {"type": "string"}}]
+_OFFSET_PARAMS = [
+    {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 100}},
+    {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET,
+                                                 "default": 0}}]
+_PARAMS = {CURSOR: _CURSOR_PARAMS, NUMBER: _NUMBER_PARAMS, OFFSET: _OFFSET_PARAMS}
 
 
 def documented(document: dict[str, Any]) -> dict[str, Any]:
     """Return a copy of the OpenAPI document whose paged lists name their paging parameters and answer."""
     out = {**document, "paths": dict(document["paths"])}
-    for path, (key, by_cursor) in PAGED.items():
+    for path, (key, style) in PAGED.items():
         if "get" not in out["paths"].get(path, {}):
             continue
         operation = dict(out["paths"][path]["get"])
         named = {p.get("name") for p in operation.get("parameters", [])}
-        extra = _CURSOR_PARAMS if by_cursor else _NUMBER_PARAMS
-        operation["parameters"] = [*operation.get("parameters", []), *(p for p in extra if p["name"] not in named)]
+        operation["parameters"] = [*operation.get("parameters", []),
+                                   *(p for p in _PARAMS[style] if p["name"] not in named)]
         operation["responses"] = {**operation["responses"], "200": {
             "description": "one page of the list and the links to the others (also in the Link header)",
-            "content": {"application/json": {"schema": _page_schema(key, by_cursor)}}}}
+            "content": {"application/json": {"schema": _page_schema(key, style)}}}}
         out["paths"][path] = {**out["paths"][path], "get": operation}
     return out
 
 
-def _page_schema(key: str, by_cursor: bool) -> dict[str, Any]:
-    links = ("self", "first", "next") if by_cursor else ("self", "first", "prev", "next", "last")
-    place = ({"limit": {"type": "integer"}, "next_cursor": {"type": ["string", "null"]}} if by_cursor
-             else {"page": {"type": "integer"}, "per_page": {"type": "integer"}})
+def _page_schema(key: str, style: str) -> dict[str, Any]:
+    links = ("self", "first", "next") if style == CURSOR else ("self", "first", "prev", "next", "last")
+    places: dict[str, dict[str, Any]] = {
+        CURSOR: {"limit": {"type": "integer"}, "next_cursor": {"type": ["string", "null"]}},
+        NUMBER: {"page": {"type": "integer"}, "per_page": {"type": "integer"}},
+        OFFSET: {"limit": {"type": "integer"}, "offset": {"type": "integer"}}}
+    place = places[style]
     return {"type": "object", "required": [key, "total", "links"], "properties": {
         key: {"type": "array", "items": {"type": "object"}},
         "total": {"type": "integer", "description": "rows in the whole list, every page together"}, **place,

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from engine.errors import Forbidden, InvalidInput, NotFound, ShangliangError
 from models import Activity, ConsultationRoom, Organization, Participant, Suggestion, utcnow
+from webui.api import paging
 from webui.api.topics import _domain_error, json_body, token_required
 from webui.database import db_session, writes
 from workflows.people.access import require_topic
@@ -57,9 +58,10 @@ def room_json(room: ConsultationRoom, status: coverage.RoomStatus | None = None)
 def list_rooms() -> Response:
     """List the rooms the caller sees with the haves each meets in ``?year=``."""
     session, year = db_session(), _year()
-    found = rooms.rooms_in(session, _scoped())
+    page = paging.page_args(default=paging.MAX_PER_PAGE)
+    found, total = paging.paged_list(rooms.rooms_in(session, _scoped()), page)
     status = coverage.statuses(session, found, year, _now().date())
-    return jsonify(year=year, rooms=[room_json(r, status[r.id]) for r in found])
+    return paging.page_json("rooms", [room_json(r, status[r.id]) for r in found], total, page, year=year)
 
 
 @bp.post("/rooms")
@@ -172,9 +174,9 @@ def participant_json(p: Participant) -> dict[str, Any]:
 def list_activities() -> Response:
     """List the activities of ``?year=`` in the caller's scope."""
     _scoped()
-    year = _year()
-    return jsonify(year=year, activities=[activity_json(a) for a in activities.activities_in(db_session(), g.user,
-                                                                                              year)])
+    year, page = _year(), paging.page_args(default=paging.MAX_PER_PAGE)
+    found, total = paging.paged_list(activities.activities_in(db_session(), g.user, year), page)
+    return paging.page_json("activities", [activity_json(a) for a in found], total, page, year=year)
 
 
 @bp.post("/activities")
@@ -272,13 +274,15 @@ def get_assessment() -> Response:
     ranked = assessment.assess(db_session(), g.user, year)
     if not ranked:
         raise Forbidden("the assessment is seen by the CPPCC, supervisors and each unit for itself")
-    return jsonify(year=year, units=[{
+    page = paging.page_args(default=paging.MAX_PER_PAGE)
+    shown, total = paging.paged_list(ranked, page)
+    return paging.page_json("units", [{
         "rank": i, "code": u.code, "name": u.name, "district": u.district, "signings": u.signings,
         "signed_on_time": u.signed_on_time, "signing_rate": u.signing_rate, "replies": u.replies,
         "replies_on_time": u.replies_on_time, "reply_rate": u.reply_rate, "reply_classes": dict(u.reply_classes),
         "ratings": u.ratings, "satisfied": u.satisfied, "satisfaction_rate": u.satisfaction_rate,
         "rehandled": u.rehandled, "overdue_working_days": u.overdue_working_days, "score": u.score,
-    } for i, u in enumerate(ranked, start=1)])
+    } for i, u in enumerate(shown, start=page.offset + 1)], total, page, year=year)
 
 
 @bp.get("/points")
@@ -289,10 +293,13 @@ def get_points() -> Response:
     found = points.statements(session, g.user, year)
     if not found and not points.may_set_rules(g.user):
         raise Forbidden("points are seen by the CPPCC, supervisors and each member for themself")
-    return jsonify(year=year, rules={k.value: v for k, v in points.rules_for(session, year).items()},
-                   members=[{"rank": i, "code": s.code, "name": s.name, "sector": s.sector,
-                             "organization": s.organization, "events": {k.value: n for k, n in s.events.items()},
-                             "points": s.points} for i, s in enumerate(found, start=1)])
+    page = paging.page_args(default=paging.MAX_PER_PAGE)
+    shown, total = paging.paged_list(found, page)
+    return paging.page_json("members", [
+        {"rank": i, "code": s.code, "name": s.name, "sector": s.sector, "organization": s.organization,
+         "events": {k.value: n for k, n in s.events.items()}, "points": s.points}
+        for i, s in enumerate(shown, start=page.offset + 1)], total, page,
+        year=year, rules={k.value: v for k, v in points.rules_for(session, year).items()})
 
 
 @bp.put("/point-rules/<int:year>/<kind>")
@@ -370,7 +377,9 @@ def suggestion_json(s: Suggestion) -> dict[str, Any]:
 def list_suggestions(topic_id: int) -> Response:
     """A topic's suggestions with their units, progress, outcome and milestones."""
     _topic, found = suggestions.of_topic(db_session(), g.user, topic_id)
-    return jsonify(topic_id=topic_id, suggestions=[suggestion_json(s) for s in found])
+    page = paging.page_args(default=paging.MAX_PER_PAGE)
+    shown, total = paging.paged_list(found, page)
+    return paging.page_json("suggestions", [suggestion_json(s) for s in shown], total, page, topic_id=topic_id)
 
 
 @bp.post("/topics/<int:topic_id>/suggestions")

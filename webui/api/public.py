@@ -11,6 +11,7 @@ from engine.errors import InvalidInput, ShangliangError
 from models import ProposalStatus, PublicProposal
 from models.database import writing
 from webui import human_check
+from webui.api import paging
 from webui.api.topics import _domain_error, json_body, token_required
 from webui.database import db_session, writes
 from webui.security import clock
@@ -62,8 +63,10 @@ def queue() -> Response:
     raw = request.args.get("status", "")
     if raw and raw not in {s.value for s in ProposalStatus}:
         raise InvalidInput("bad query", {"status": "one of " + ", ".join(s.value for s in ProposalStatus)})
-    found = proposals.queue(db_session(), g.user, ProposalStatus(raw) if raw else None)
-    return jsonify(items=[_for_office(p) for p in found])
+    query = proposals.queue_query(g.user, ProposalStatus(raw) if raw else None)
+    page = paging.page_args()
+    found, total = paging.paged_query(db_session(), query, page)
+    return paging.page_json("items", [_for_office(p) for p in found], total, page)
 
 
 @office.post("/<number>/respond")
