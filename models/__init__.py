@@ -6,6 +6,7 @@ from .calendar import CalendarDay, CalendarYear
 from .deadline import ClockOverride, DeadlineAction, ExtensionRequest, ExtensionState, TimerDue
 from .draft import ProcessDraft
 from .event import Event
+from .levels import RaiseStatus, TopicCoPlatform, TopicRaise
 from .member import LiaisonGroup, Member, Sector
 from .notification import Channel, Delivery, DeliveryAttempt, DeliveryStatus, Notification, NotifyRoute
 from .operations import Heartbeat
@@ -42,6 +43,7 @@ from .webstate import ResidentContact, SavedFilter, TaskDraft
 from .workflow import WorkflowState
 
 __all__ = [
+    "RaiseStatus", "TopicCoPlatform", "TopicRaise",
     "ProposalSource", "ProposalStatus", "ProposalSubmission", "PublicProposal",
     "Activity",
     "ActivityForm",

@@ -45,9 +45,9 @@ def address() -> str:
 
 
 def districts() -> list[Organization]:
-    """Return every district, by name."""
-    return list(db_session().scalars(select(Organization).where(Organization.kind == OrgKind.DISTRICT)
-                                     .order_by(Organization.id)))
+    """Return the city and every district: the levels with bindings of their own, the city first."""
+    return list(db_session().scalars(select(Organization).where(Organization.kind.in_(bindings.BINDING_LEVELS))
+                                     .order_by(Organization.kind != OrgKind.CITY, Organization.id)))
 
 
 def version_or_404(version_id: int) -> ProcessVersion:

@@ -17,6 +17,8 @@ from models.database import require_writing
 from workflows.people import audit
 from workflows.people.access import require, require_role
 
+# The levels with bindings of their own: each district, and the city for the topics of its own platform.
+BINDING_LEVELS = (OrgKind.CITY, OrgKind.DISTRICT)
 
 @dataclass(frozen=True)
 class Row:
@@ -80,9 +82,9 @@ def _district(session: Session, code: str | None) -> Organization | None:
     if code is None:
         return None
     district = session.scalar(
-        select(Organization).where(Organization.code == code, Organization.kind == OrgKind.DISTRICT))
+        select(Organization).where(Organization.code == code, Organization.kind.in_(BINDING_LEVELS)))
     if district is None:
-        raise InvalidInput("unknown district", {"district": f"not a district code: {code}"})
+        raise InvalidInput("unknown district", {"district": f"not a district or city code: {code}"})
     return district
 
 

@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 from engine import WorkflowEngine
 from engine.errors import Conflict, Forbidden, InvalidInput
 from engine.store import versions as processes
-from models import Organization, OrgKind, ProcessVersion, Role, User, VersionStatus, utcnow
+from models import Organization, ProcessVersion, Role, User, VersionStatus, utcnow
 from models.database import require_writing
+from workflows.administration.bindings import BINDING_LEVELS
 from workflows.people import audit
 from workflows.people.access import require, require_role
 
@@ -45,8 +46,8 @@ def submit(
 
 
 def district_codes(session: Session, codes: Sequence[str | None]) -> list[str | None]:
-    """Check that every code names a district (None stands for the default binding); keep their order."""
-    known = set(session.scalars(select(Organization.code).where(Organization.kind == OrgKind.DISTRICT)))
+    """Check that every code names a district or the city (None stands for the default binding); keep their order."""
+    known = set(session.scalars(select(Organization.code).where(Organization.kind.in_(BINDING_LEVELS))))
     unknown = [c for c in codes if c is not DEFAULT and c not in known]
     if unknown:
         raise InvalidInput("unknown district", {"bind_to": f"not a district code: {', '.join(map(str, unknown))}"})

@@ -54,6 +54,8 @@ DISTRICT_UNITS = [
     ("urban", "城市管理局", UnitKind.DEPARTMENT),
     ("education", "教育局", UnitKind.DEPARTMENT),
 ]
+CITY_UNITS = [("cmt-social", "政协社会和法制委员会", UnitKind.COMMITTEE),
+              ("housing", "住房和城乡建设局", UnitKind.DEPARTMENT)]
 TOWN_UNITS = [("gov", "人民政府", UnitKind.TOWN_GOVERNMENT), ("cmt", "政协工委", UnitKind.COMMITTEE)]
 
 # username, display name, role, organization code or None, unit code or None
@@ -61,6 +63,11 @@ USERS: list[tuple[str, str, Role, str | None, str | None]] = [
     ("admin", "流程管理员", Role.PROCESS_ADMIN, "changzhou", None),
     ("admin2", "流程管理员（复核）", Role.PROCESS_ADMIN, "changzhou", None),
     ("supervisor_city", "市政协专门指导组", Role.SUPERVISOR, "changzhou", None),
+    # The city's own platform: its office, chairs' meeting, a committee and a department.
+    ("office_changzhou", "常州市政协办公室", Role.CPPCC_OFFICE, "changzhou", None),
+    ("chair_changzhou", "常州市政协主席会议", Role.CHAIR, "changzhou", None),
+    ("committee_changzhou", "常州市政协社会和法制委", Role.COMMITTEE, None, "changzhou-cmt-social"),
+    ("housing_changzhou", "常州市住建局", Role.HANDLING_UNIT, None, "changzhou-housing"),
     # 等保 2.0 separated duties: people and organizations, credentials, the audit log.
     ("sysadmin", "系统管理员", Role.SYSTEM_ADMIN, "changzhou", None),
     ("secadmin", "安全管理员", Role.SECURITY_ADMIN, "changzhou", None),
@@ -225,6 +232,8 @@ def deploy_bundled(session: Session, admin: User | None = None) -> None:
 def _organizations(session: Session) -> None:
     city = Organization(code="changzhou", name="常州市", kind=OrgKind.CITY)
     session.add(city)
+    for suffix, unit_name, kind in CITY_UNITS:
+        session.add(Unit(code=f"changzhou-{suffix}", name=f"常州市{unit_name}", kind=kind, organization=city))
     districts = {}
     for code, name in DISTRICTS:
         districts[code] = Organization(code=code, name=name, kind=OrgKind.DISTRICT, parent=city)

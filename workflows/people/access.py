@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from engine.errors import Forbidden, NotFound
-from models import Delegation, Organization, Role, TaskItem, Topic, User
+from models import Delegation, Organization, Role, TaskItem, Topic, TopicCoPlatform, User
 from models.people import BEIJING
 from workflows.rules.roles import covers
 
@@ -83,7 +83,14 @@ def _sees_directly(session: Session, user: User, topic: Topic) -> bool:
     hit = session.scalar(select(TaskItem.id).where(
         TaskItem.topic_id == topic.id,
         TaskItem.candidate_unit_id.in_(unit_ids) | (TaskItem.assignee_id == user.id)).limit(1))
-    return hit is not None
+    return hit is not None or (bool(scoped) and _co_organizes(session, {o for o in scoped if o is not None}, topic))
+
+
+def _co_organizes(session: Session, scoped: set[int], topic: Topic) -> bool:
+    """Tell whether a co-organizing platform of a joint topic lies in the organizations ``scoped`` or below them."""
+    co = session.scalars(select(Organization).join(TopicCoPlatform, TopicCoPlatform.organization_id == Organization.id)
+                         .where(TopicCoPlatform.topic_id == topic.id)).all()
+    return any(scoped & set(lineage_ids(org)) for org in co)
 
 
 def _sees_by_task(user: User, item: TaskItem) -> bool:

@@ -41,7 +41,9 @@ from workflows.rules.forms import FORMS, FormInvalid, validate
 from workflows.topics import notices, signing
 from workflows.topics.inbox import descendants
 
-PROCESS_FOR_LEVEL = {PlatformLevel.DISTRICT: "topic_district", PlatformLevel.TOWN: "topic_town"}
+# The city runs the district diagram on its own bindings (a binding row for the city organization).
+PROCESS_FOR_LEVEL = {PlatformLevel.CITY: "topic_district", PlatformLevel.DISTRICT: "topic_district",
+                     PlatformLevel.TOWN: "topic_town"}
 TOPIC_FIELDS = ("title", "description", "category", "source", "platform_level", "district", "town")
 
 
@@ -82,16 +84,17 @@ def _new_topic(session: Session, fields: Mapping[str, Any]) -> Topic:
             values[name] = kind(str(fields.get(name)))
         except ValueError:
             errors[name] = f"must be one of {', '.join(m.value for m in kind)}"
-    district = _org(session, fields.get("district"), (OrgKind.DISTRICT,))
+    city_level = values.get("platform_level") is PlatformLevel.CITY
+    district = _org(session, fields.get("district"), (OrgKind.CITY,) if city_level else (OrgKind.DISTRICT,))
     if district is None:
-        errors["district"] = "unknown district code"
+        errors["district"] = "unknown city code (请从列表中选择市)" if city_level else "unknown district code"
     town = _org(session, fields.get("town"), (OrgKind.TOWN, OrgKind.STREET, OrgKind.PARK))
     if values.get("platform_level") is PlatformLevel.TOWN and (town is None or town.district() is not district):
         errors["town"] = "a town-platform topic needs a town, street or park of its district"
     if errors:
         raise InvalidInput("the topic is incomplete", errors)
     description = (raw_description or "")[:20_000]
-    if values["platform_level"] is PlatformLevel.DISTRICT:
+    if values["platform_level"] is not PlatformLevel.TOWN:
         town = None
     return Topic(title=title, description=description, district=district, town=town, **values)
 

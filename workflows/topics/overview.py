@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from engine.diagrams.loading import BPMN, parse_xml
 from engine.store import versions as processes
-from models import Event, ResidentContact, TaskItem, TaskStatus, Topic, User, WorkflowState
+from models import Event, ResidentContact, TaskItem, TaskStatus, Topic, TopicCoPlatform, User, WorkflowState
 from models.database import require_writing
 from workflows.people import audit
 from workflows.people.access import SEE_ALL_IN_SCOPE, require_topic
@@ -42,8 +42,9 @@ def visible(session: Session, user: User) -> ColumnElement[bool]:
                                  if a.role in SEE_ALL_IN_SCOPE and a.organization_id is not None})
     units = {a.unit_id for a in user.roles if a.unit_id is not None}
     through_units = select(TaskItem.topic_id).where(TaskItem.candidate_unit_id.in_(units))
+    co_organized = select(TopicCoPlatform.topic_id).where(TopicCoPlatform.organization_id.in_(orgs))  # joint topics
     return or_(Topic.district_id.in_(orgs) & Topic.town_id.is_(None), Topic.town_id.in_(orgs),
-               Topic.id.in_(through_units))
+               Topic.id.in_(through_units), Topic.id.in_(co_organized))
 
 
 def diagram_views(session: Session, topic: Topic, now: datetime) -> list[DiagramView]:
