@@ -43,7 +43,6 @@ class PlatformLevel(enum.StrEnum):
     """Which platform runs the topic."""
 
     CITY = "city"  # 市平台 (the city CPPCC's own level: the topic's district is the city itself)
-    CITY = "city"  # 市平台 (the city CPPCC's own level: the topic's district is the city itself)
     DISTRICT = "district"  # 辖市（区）平台
     TOWN = "town"  # 镇（街道）平台
 
