@@ -4,6 +4,7 @@ from .audit import AuditEntry
 from .base import Base, utcnow
 from .calendar import CalendarDay, CalendarYear
 from .deadline import ClockOverride, DeadlineAction, ExtensionRequest, ExtensionState, TimerDue
+from .deliberation import Deliberation, DeliberationInvitation, Opinion
 from .draft import ProcessDraft
 from .event import Event
 from .levels import RaiseStatus, TopicCoPlatform, TopicRaise
@@ -45,6 +46,7 @@ from .workflow import WorkflowState
 __all__ = [
     "RaiseStatus", "TopicCoPlatform", "TopicRaise",
     "ProposalSource", "ProposalStatus", "ProposalSubmission", "PublicProposal",
+    "Deliberation", "DeliberationInvitation", "Opinion",
     "Activity",
     "ActivityForm",
     "ActivityTarget",

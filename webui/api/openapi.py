@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from webui.api.deliberation_paths import deliberation_paths
 from webui.api.directory_paths import directory_paths
 from webui.api.platform_paths import platform_paths
 from webui.api.public_paths import public_paths
@@ -199,6 +200,7 @@ OPENAPI: dict[str, Any] = {
         **platform_paths(_op, _path_id, _query, _JSON_OBJECT),
         **directory_paths(_op, _query),
         **public_paths(_op),
+        **deliberation_paths(_op, _path_id),
         "/openapi.json": {
             "get": {
                 "summary": "This document",

@@ -17,6 +17,7 @@ from webui.database import db_session, task_still_ready
 from webui.pages.layout import local_time
 from webui.security import clock
 from workflows.deadlines import extension_requests as extensions
+from workflows.participation import deliberation
 from workflows.people.access import may_act, require_task, require_topic
 from workflows.rules.forms import FORMS, Form
 from workflows.rules.stages import STAGE_LABELS
@@ -25,6 +26,7 @@ from workflows.topics import lifecycle as topics
 from workflows.topics.labels import STATUS_LABELS
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
+MINUTES_TASKS = ("hold_meeting", "submit_minutes")  # their page shows the opinions taken from online deliberation
 
 
 def form_of(item: TaskItem) -> Form:
@@ -65,8 +67,13 @@ def task_page(item: TaskItem, values: dict[str, Any], errors: dict[str, str], st
         submission=request.form.get("submission") or uuid4().hex,
         earlier=earlier, rehandling=_rehandling(item, earlier),
         ext_values=extension[0] if extension else {}, ext_errors=extension[1] if extension else {},
-        upload_error=upload_error,
+        upload_error=upload_error, taken_opinions=_taken_opinions(item),
     ), status
+
+
+def _taken_opinions(item: TaskItem) -> list[deliberation.Entry]:
+    """Return the online opinions taken into the minutes, for the tasks that write or hold the meeting's minutes."""
+    return deliberation.taken_for_topic(db_session(), item.topic_id) if item.bpmn_id in MINUTES_TASKS else []
 
 
 def _rehandling(item: TaskItem, earlier: list[steps.Step]) -> tuple[steps.Step, steps.Step] | None:

@@ -1,0 +1,130 @@
+"""Online deliberation in the JSON API: the office opens a topic's deliberation, invites residents, hides and marks
+opinions taken into the minutes; members read and post with their bearer token (/api/v1/deliberations); an invited
+resident reads and posts by the signed token of the invitation link, without an account
+(/api/v1/public/deliberation/<token>). The same rules as the pages (webui/pages/deliberation.py).
+"""
+from typing import Any
+
+from flask import Blueprint, Response, g, jsonify, url_for
+
+from engine.errors import ShangliangError
+from models import Deliberation, DeliberationInvitation
+from webui import invitation_links
+from webui.api.topics import _domain_error, json_body, token_required
+from webui.database import db_session, writes
+from webui.security import clock
+from workflows.participation import deliberation as deliberations
+from workflows.people.access import require_topic
+
+bp = Blueprint("deliberation_api", __name__, url_prefix="/api/v1")
+bp.register_error_handler(ShangliangError, _domain_error)
+public = Blueprint("invited_api", __name__, url_prefix="/api/v1/public/deliberation")
+public.register_error_handler(ShangliangError, _domain_error)
+
+
+def _refused(exc: Exception, status: int) -> tuple[Response, int]:
+    return jsonify(error={"status": status, "message": str(exc)}), status
+
+
+for _blueprint in (bp, public):
+    _blueprint.register_error_handler(deliberations.Flooding, lambda exc: _refused(exc, 429))
+
+
+def _whole(found: Deliberation, moderator: bool = False) -> dict[str, Any]:
+    entries = deliberations.thread(db_session(), found, moderator)
+    return {**deliberations.describe(found, clock()),
+            "opinions": [deliberations.public_entry(e) for e in entries]}
+
+
+@bp.post("/topics/<int:topic_id>/deliberation")
+@token_required
+@writes
+def open_for(topic_id: int) -> tuple[Response, int]:
+    """Open the topic's deliberation, or change its period: ``{"opens_at", "closes_at", "question"}``."""
+    session = db_session()
+    found = deliberations.open_for(session, g.user, require_topic(session, g.user, topic_id), json_body(), clock())
+    return jsonify(deliberations.describe(found, clock())), 201
+
+
+@bp.get("/deliberations/<code>")
+@token_required
+def read(code: str) -> Response:
+    """Return the deliberation and its opinions; the hidden text only for the office."""
+    found = deliberations.require(db_session(), g.user, code)
+    return jsonify(_whole(found, deliberations.may_moderate(g.user, found.topic)))
+
+
+@bp.post("/deliberations/<code>/opinions")
+@token_required
+@writes
+def post(code: str) -> tuple[Response, int]:
+    """Post an opinion or a reply (``parent_id``) as a member or the office; 409 after the deadline."""
+    session = db_session()
+    found = deliberations.require(session, g.user, code)
+    opinion = deliberations.post(session, found, deliberations.Author(user=g.user), json_body(), clock())
+    return jsonify(id=opinion.id, parent_id=opinion.parent_id), 201
+
+
+def _invitation(invitation: DeliberationInvitation) -> dict[str, Any]:
+    token = invitation_links.token_for(invitation.id)
+    return {"id": invitation.id, "name": invitation.name, "invited_at": invitation.invited_at.isoformat(),
+            "revoked": invitation.revoked_at is not None,
+            "link": url_for("invited.page", token=token, _external=True), "token": token}
+
+
+@bp.post("/deliberations/<code>/invitations")
+@token_required
+@writes
+def invite(code: str) -> tuple[Response, int]:
+    """Invite a resident by name (``{"name"}``); answers the link to send them."""
+    session = db_session()
+    found = deliberations.require(session, g.user, code)
+    invitation = deliberations.invite(session, g.user, found, str(json_body().get("name") or ""), clock())
+    return jsonify(_invitation(invitation)), 201
+
+
+@bp.post("/opinions/<int:opinion_id>/hide")
+@token_required
+@writes
+def hide(opinion_id: int) -> Response:
+    """Hide an opinion with a reason (``{"reason"}``); the audit log keeps its text."""
+    session = db_session()
+    opinion = deliberations.require_opinion(session, g.user, opinion_id)
+    deliberations.hide(session, g.user, opinion, str(json_body().get("reason") or ""), clock())
+    return jsonify(id=opinion.id, hidden=True)
+
+
+@bp.post("/opinions/<int:opinion_id>/take")
+@token_required
+@writes
+def take(opinion_id: int) -> Response:
+    """Mark an opinion taken into the minutes (``{"taken": true}``) or undo it (``false``)."""
+    session = db_session()
+    opinion = deliberations.require_opinion(session, g.user, opinion_id)
+    deliberations.take(session, g.user, opinion, json_body().get("taken", True) is not False, clock())
+    return jsonify(id=opinion.id, taken_into_minutes=opinion.taken_at is not None)
+
+
+def _by_token(token: str) -> tuple[Deliberation, DeliberationInvitation]:
+    session = db_session()
+    invitation = deliberations.by_invitation(session, invitation_links.invitation_id(token))
+    found = session.get(Deliberation, invitation.deliberation_id)
+    assert found is not None  # the foreign key holds it
+    return found, invitation
+
+
+@public.get("/<token>")
+def read_invited(token: str) -> Response:
+    """Return the deliberation to the invited resident: hidden opinions without their text."""
+    found, invitation = _by_token(token)
+    return jsonify({**_whole(found), "invited": invitation.name})
+
+
+@public.post("/<token>/opinions")
+@writes
+def post_invited(token: str) -> tuple[Response, int]:
+    """Post an opinion or a reply as the invited resident; 409 after the deadline, 429 when flooding."""
+    found, invitation = _by_token(token)
+    opinion = deliberations.post(db_session(), found, deliberations.Author(invitation=invitation), json_body(),
+                                 clock())
+    return jsonify(id=opinion.id, parent_id=opinion.parent_id), 201
