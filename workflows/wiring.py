@@ -3,7 +3,8 @@
 Called by create_app (webui/__init__.py), the commands' database_sessions (webui/database.py),
 the test fixtures and the benchmark. It builds the one WorkflowEngine with the topic Rules,
 puts it in every session's ``info`` (services reach it with ``WorkflowEngine.of(session)``),
-and installs the open-task tally and the timeline's deadline stamp on every Session; nothing of this happens on import.
+and installs the open-task tally, the timeline's deadline stamp and the proposals' status announcements
+on every Session; nothing of this happens on import.
 """
 from functools import cache
 
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from engine import WorkflowEngine
 from models.database import make_session_factory
+from workflows.participation import tracking
 from workflows.rules.topic_rules import TopicRules
 from workflows.supervision import tally
 from workflows.topics import timeline
@@ -27,4 +29,5 @@ def session_factory(db_engine: Engine) -> sessionmaker[Session]:
     """Return a session factory on ``db_engine`` whose sessions carry the WorkflowEngine and keep the tally."""
     tally.install()
     timeline.install()
+    tracking.install()
     return make_session_factory(db_engine, info=workflow_engine().session_info())

@@ -62,8 +62,9 @@ def test_a_published_topic_shows_its_stage_and_results_on_the_page_and_in_the_fe
     client = app.test_client()
     page = client.get("/public").get_data(as_text=True)
     assert '<link rel="alternate" type="application/atom+xml"' in page and "/public/feed.atom" in page
-    for shown in ("老旧小区加装电梯", "纪要摘要：加装电梯三条建议", "B 类：正在解决", "已制定实施方案，年内完成首批改造。",
-                  "加装电梯补贴", "40%", "2026 年度协商计划", "6 月", "典型案例", "居民议事会先议后办", "书面反馈"):
+    for shown in ("老旧小区加装电梯", "纪要摘要：加装电梯三条建议", "B 类：正在解决",
+                  "已制定实施方案，年内完成首批改造。", "加装电梯补贴", "40%", "2026 年度协商计划",
+                  "6 月", "典型案例", "居民议事会先议后办", "书面反馈"):
         assert shown in page, shown
     assert SCRIPT not in page and "&lt;script&gt;" in page
     one = client.get(f"/public/topics/{answered.id}").get_data(as_text=True)

@@ -2,11 +2,12 @@
 and the CPPCC office's list of received proposals where it answers or rejects them.
 """
 import io
+import os
 from typing import Any
 
 import qrcode
 import qrcode.image.svg
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -16,7 +17,7 @@ from models.database import writing
 from webui import human_check
 from webui.database import db_session
 from webui.security import clock
-from workflows.participation import proposals
+from workflows.participation import proposals, tracking
 from workflows.platform import rooms
 from workflows.topics.labels import CATEGORY_LABELS
 
@@ -65,6 +66,56 @@ def proposal(number: str) -> str:
     found = proposals.lookup(db_session(), number)
     return render_template("public/proposal.html", proposal=proposals.public_state(found),
                            received_at=found.received_at, new=request.args.get("new") == "1", **LABELS)
+
+
+@bp.post("/proposals/<number>/follow")
+def follow(number: str) -> Response | tuple[str, int]:
+    """Add an e-mail address that is told when the proposal's status changes (nothing else is shown)."""
+    session = db_session()
+    email = request.form.get("email", "")
+    try:
+        with writing(session):
+            tracking.follow(session, proposals.lookup(session, number), email, request.remote_addr or "", clock())
+    except (InvalidInput, tracking.TooOften) as exc:
+        found = proposals.lookup(session, number)
+        problem = exc.message if isinstance(exc, InvalidInput) else str(exc)
+        page = render_template("public/proposal.html", proposal=proposals.public_state(found),
+                               received_at=found.received_at, new=False, follow_error=problem, email=email, **LABELS)
+        return page, 429 if isinstance(exc, tracking.TooOften) else 422
+    return redirect(url_for("public.proposal", number=number, following=1))
+
+
+def email_ready() -> bool:
+    """Tell whether codes can go out by e-mail: the SMTP server of the delivery outbox is configured."""
+    configured = current_app.config.get("EMAIL_CODES")
+    return bool(configured if configured is not None else os.environ.get("SHANGLIANG_SMTP_HOST"))
+
+
+@bp.route("/lookup", methods=["GET", "POST"])
+def lookup() -> str | tuple[str, int]:
+    """Look up one's proposals by the contact given with them and a one-time code sent to it."""
+    if request.method == "GET":
+        return render_template("public/lookup.html", contact="", step="contact", errors={}, found=None, **LABELS)
+    session, contact = db_session(), request.form.get("contact", "")
+    address, now = request.remote_addr or "", clock()
+    try:
+        with writing(session):
+            if request.form.get("code") is None:
+                sent = tracking.request_code(session, contact, address, now, email_ready())
+                return render_template("public/lookup.html", contact=contact, step="code", sent=sent, errors={},
+                                       found=None, **LABELS)
+            found = tracking.verify(session, contact, request.form.get("code", ""), address, now)
+            states = [proposals.public_state(p) for p in found] if found is not None else None
+    except InvalidInput as exc:
+        return render_template("public/lookup.html", contact=contact, step="contact", errors=exc.fields,
+                               found=None, **LABELS), 422
+    except tracking.TooOften as exc:
+        return render_template("public/lookup.html", contact=contact, step="contact", errors={"form": str(exc)},
+                               found=None, **LABELS), 429
+    if states is None:
+        return render_template("public/lookup.html", contact=contact, step="code", errors={"code": tracking.BAD_CODE},
+                               found=None, **LABELS), 422
+    return render_template("public/lookup.html", contact="", step="done", errors={}, found=states, **LABELS)
 
 
 @office.get("")
