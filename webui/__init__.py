@@ -42,6 +42,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from webui.api import platform as platform_api
     from webui.api import public as public_api
     from webui.api import topics as api
+    from webui.api import triage as triage_api
     from webui.pages import admin, admin_ops, auth, exports, inbox, supervision, tasks, topics
     from webui.pages import deadlines as deadline_pages
     from webui.pages import deliberation as deliberation_pages
@@ -50,6 +51,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from webui.pages import platform as platform_pages
     from webui.pages import public as public_pages
     from webui.pages import results as result_pages
+    from webui.pages import triage as triage_pages
 
     converters.install(app)  # before the blueprints: their routes bind their converters when registered
     security.init_app(app)
@@ -66,12 +68,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(public_api.office)
     app.register_blueprint(deliberation_api.bp)
     app.register_blueprint(deliberation_api.public)
+    app.register_blueprint(triage_api.office)
+    app.register_blueprint(triage_api.submitters)
     for token_api in (api.bp, deadlines_api.bp, admin_api.bp, ops_api.bp, platform_api.bp, directory_api.bp,
-                      public_api.bp, public_api.office, deliberation_api.bp, deliberation_api.public):
+                      public_api.bp, public_api.office, deliberation_api.bp, deliberation_api.public,
+                      triage_api.office, triage_api.submitters):
         security.csrf.exempt(token_api)
     for blueprint in (auth.bp, inbox.bp, tasks.bp, topics.bp, supervision.bp, exports.bp, deadline_pages.bp,
                       admin.bp, admin_ops.bp, platform_pages.bp, directory_pages.bp,
-                      public_pages.bp, public_pages.office, result_pages.bp, deliberation_pages.bp,
+                      public_pages.bp, public_pages.office, result_pages.bp, triage_pages.office,
+                      triage_pages.submitters, deliberation_pages.bp,
                       deliberation_pages.invited):
         app.register_blueprint(blueprint)
     pages.init_app(app)  # after the APIs, so its error pages take over for HTML routes

@@ -1,14 +1,17 @@
 """The case page as a case file (案卷): every step's content, who and when, deadlines as they were, lanes in
 words, escalation from the page, and one PDF of the whole topic with its masthead and number."""
 import re
+from pathlib import Path
 
+import pypdfium2 as pdfium  # type: ignore[import-untyped]
 from sqlalchemy import select
-from weasyprint import HTML
 
 from models import Event
 from tests.conftest import NOW
 from tests.factories import drive, start_topic
 from workflows.demo.world import district_path, town_path
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screens"
 
 
 def test_the_case_page_holds_every_steps_content_who_and_when(web, session):
@@ -51,7 +54,15 @@ def test_the_case_file_prints_as_one_pdf_with_masthead_number_and_participants(w
     assert preview.count('<div class="step">') == len(district_path("tianning"))
     printed = clerk.get(f"/topics/{topic.id}/casefile.pdf")
     assert printed.status_code == 200 and printed.mimetype == "application/pdf" and printed.data.startswith(b"%PDF")
-    assert len(HTML(string=preview).render().pages) >= 2  # the whole path does not fit one A4 page
+    document = pdfium.PdfDocument(printed.data)
+    assert len(document) >= 2  # the whole path does not fit one A4 page
+    second = re.sub(r"\s", "", document[1].get_textpage().get_text_range())
+    assert f"天宁政协案〔2026〕{topic.id}号" in second and "第2页/共" in second  # the stylesheet's page margins
+    page_one = document[0].render(scale=1).to_pil().convert("RGB")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page_one.save(ARTIFACTS / "casefile-pdf-page-1.png")
+    masthead = page_one.crop((0, 0, page_one.width, page_one.height // 6))
+    assert any(r > 150 and g < 40 and b < 40 for _n, (r, g, b) in masthead.getcolors(1 << 24))  # red masthead, rule
     assert web("office_wujin").get(f"/topics/{topic.id}/casefile.pdf").status_code == 404
 
 

@@ -61,7 +61,7 @@ def test_a_resident_proposes_from_a_phone_and_looks_it_up_by_number(  # type: ig
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # nothing runs off a phone
 
     office = story.login("office_tianning")
-    office.get_by_role("link", name="群众建议").click()
+    office.get_by_role("link", name="议题建议").click()
     card = office.get_by_test_id(f"queued-{number}")
     expect(card).to_contain_text("13812345678")  # the office alone sees the contact
     card.locator("textarea").fill("已转郑陆镇政府，列入本季度停车位规划。")

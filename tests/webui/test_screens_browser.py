@@ -193,6 +193,12 @@ def test_the_case_file_page_and_its_print_preview(screens, session):
     screens.shot(clerk, "casefile-page")
     clerk.goto(f"{screens.base}/topics/{topic.id}/casefile.pdf?preview=1")
     expect(clerk.locator(".org")).to_have_text("天宁区政协")
+    # The print styles apply under the Content-Security-Policy: the masthead red and centred, the rule drawn.
+    expect(clerk.locator(".org")).to_have_css("color", "rgb(187, 0, 0)")
+    expect(clerk.locator(".org")).to_have_css("text-align", "center")
+    expect(clerk.locator(".rule")).to_have_css("border-bottom-style", "solid")
+    expect(clerk.locator("th").first).to_have_css("background-color", "rgb(242, 242, 242)")
+    assert screens.refused == []
     screens.shot(clerk, "casefile-print-preview")
 
 

@@ -3,6 +3,7 @@
 from typing import Any
 
 from webui.api.deliberation_paths import deliberation_paths
+from models import ConsultationKind
 from webui.api.directory_paths import directory_paths
 from webui.api.platform_paths import platform_paths
 from webui.api.public_paths import public_paths
@@ -36,6 +37,7 @@ def _path_id(name: str) -> dict[str, Any]:
     return {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
 
 
+CONSULTATION_KINDS = [k.value for k in ConsultationKind]
 _JSON_OBJECT = {"application/json": {"schema": {"type": "object"}}}
 _NEW_TOPIC = {
     "application/json": {
@@ -50,6 +52,11 @@ _NEW_TOPIC = {
                 "platform_level": {"enum": ["district", "town"]},
                 "district": {"type": "string", "description": "district organization code"},
                 "town": {"type": "string", "description": "town, street or park code (town platform)"},
+                "consultation_kind": {"enum": CONSULTATION_KINDS, "default": "youshi_haoshangliang",
+                                      "description": "有事好商量, 专题, 对口, 界别 or 提案办理协商"},
+                "proposal_number": {"type": "string", "maxLength": 40,
+                                    "description": "提案号 where the topic comes from the proposal system; "
+                                                   "required for proposal_handling"},
             },
         }
     }

@@ -3,16 +3,16 @@ and the CPPCC office's list of proposals under /api/v1/proposals (bearer token),
 
 The same human check, rate limit and field rules as the public form (webui/pages/public.py).
 """
-from typing import Any
 
 from flask import Blueprint, Response, g, jsonify, request
 
 from engine.errors import InvalidInput, ShangliangError
-from models import ProposalStatus, PublicProposal
+from models import ProposalSource, ProposalStatus, PublicProposal
 from models.database import writing
 from webui import human_check
 from webui.api import paging
 from webui.api.topics import _domain_error, json_body, token_required
+from webui.api.triage import for_office
 from webui.database import db_session, writes
 from webui.security import clock
 from workflows.participation import proposals
@@ -52,10 +52,6 @@ def proposal(number: str) -> Response:
     return jsonify(proposals.public_state(proposals.lookup(db_session(), number)))
 
 
-def _for_office(proposal: PublicProposal) -> dict[str, Any]:
-    return {**proposals.public_state(proposal), "contact": proposal.contact}
-
-
 @office.get("")
 @token_required
 def queue() -> Response:
@@ -64,9 +60,14 @@ def queue() -> Response:
     if raw and raw not in {s.value for s in ProposalStatus}:
         raise InvalidInput("bad query", {"status": "one of " + ", ".join(s.value for s in ProposalStatus)})
     query = proposals.queue_query(g.user, ProposalStatus(raw) if raw else None)
+    source = request.args.get("source", "")
+    if source and source not in {s.value for s in ProposalSource}:
+        raise InvalidInput("bad query", {"source": "one of " + ", ".join(s.value for s in ProposalSource)})
+    if source:
+        query = query.where(PublicProposal.source == source)
     page = paging.page_args()
     found, total = paging.paged_query(db_session(), query, page)
-    return paging.page_json("items", [_for_office(p) for p in found], total, page)
+    return paging.page_json("items", [for_office(p) for p in found], total, page)
 
 
 @office.post("/<number>/respond")
@@ -81,4 +82,4 @@ def respond(number: str) -> Response:
     session = db_session()
     found = proposals.require_for_office(session, g.user, number)
     proposals.respond(session, g.user, found, answer, body["decision"] == "reject", clock())
-    return jsonify(_for_office(found))
+    return jsonify(for_office(found))

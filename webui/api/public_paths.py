@@ -32,8 +32,11 @@ def public_paths(op: Callable[..., dict[str, Any]]) -> dict[str, Any]:
         "/public/proposals": {"post": send},
         "/public/proposals/{number}": {"get": public(op("A proposal's public state by its tracking number",
                                                         params=[_NUMBER]))},
-        "/proposals": {"get": op("Public proposals of the caller's districts with their contact (CPPCC office)",
-                                 params=[{"name": "status", "in": "query", "schema": {"enum": _STATUSES}}])},
+        "/proposals": {"get": op("The triage queue of the caller's districts, every source, with the contact "
+                                 "(CPPCC office)",
+                                 params=[{"name": "status", "in": "query", "schema": {"enum": _STATUSES}},
+                                         {"name": "source", "in": "query",
+                                          "schema": {"enum": ["public", "member", "opinion", "assigned"]}}])},
         "/proposals/{number}/respond": {"post": op("Answer a proposal or reject it with the reason (CPPCC office)",
                                                    body=_RESPOND, params=[_NUMBER])},
     }

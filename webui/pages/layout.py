@@ -62,6 +62,7 @@ def _navigation() -> dict[str, Any]:
         "locale": select_locale(),
         "may_supervise": user.is_authenticated and any(user.has_role(r) for r in SUPERVISING),
         "may_start_topic": user.is_authenticated and user.has_role(Role.CPPCC_OFFICE),
+        "may_recommend": user.is_authenticated and any(user.has_role(r) for r in (Role.MEMBER, Role.PARTY_LEADER)),
         "may_deliberate": user.is_authenticated and any(user.has_role(r) for r in (Role.MEMBER, Role.CPPCC_OFFICE)),
         "may_administer": user.is_authenticated and user.has_role(Role.PROCESS_ADMIN),
         "may_audit": user.is_authenticated and any(user.has_role(r) for r in audit.READERS),

@@ -12,12 +12,12 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from engine.errors import InvalidInput
-from models import ProposalStatus
+from models import ProposalSource, ProposalStatus
 from models.database import writing
 from webui import human_check
 from webui.database import db_session
 from webui.security import clock
-from workflows.participation import proposals, tracking
+from workflows.participation import proposals, tracking, triage
 from workflows.platform import rooms
 from workflows.topics.labels import CATEGORY_LABELS
 
@@ -121,11 +121,13 @@ def lookup() -> str | tuple[str, int]:
 @office.get("")
 @login_required
 def queue() -> str:
-    """List the received proposals of the office's districts, newest first: the start of the triage queue."""
-    raw = request.args.get("status", "")
+    """List the triage queue of the office's districts, every source together, newest first."""
+    raw, raw_source = request.args.get("status", ""), request.args.get("source", "")
     status = ProposalStatus(raw) if raw in {s.value for s in ProposalStatus} else None
-    found = proposals.queue(db_session(), current_user, status)
-    return render_template("public/queue.html", proposals=found, status=raw, **LABELS)
+    source = ProposalSource(raw_source) if raw_source in {s.value for s in ProposalSource} else None
+    found = triage.queue(db_session(), current_user, status, source)
+    return render_template("public/queue.html", proposals=found, status=raw, source=raw_source,
+                           source_labels=triage.SOURCE_LABELS, **LABELS)
 
 
 @office.post("/<number>/respond")
@@ -139,8 +141,9 @@ def respond(number: str) -> Response | tuple[str, int]:
             proposals.respond(session, current_user, found, request.form.get("answer", ""),
                               request.form.get("decision") == "reject", clock())
     except InvalidInput as exc:
-        page = render_template("public/queue.html", proposals=proposals.queue(session, current_user), status="",
-                               errors={number: exc.message}, typed={number: request.form.get("answer", "")}, **LABELS)
+        page = render_template("public/queue.html", proposals=triage.queue(session, current_user), status="",
+                               source="", source_labels=triage.SOURCE_LABELS, errors={number: exc.message},
+                               typed={number: request.form.get("answer", "")}, **LABELS)
         return page, 422
     return redirect(url_for("proposals.queue"))
 

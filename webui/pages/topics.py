@@ -17,6 +17,7 @@ from webui.pages import printing
 from webui.pages.lists import filters_from_request, list_context
 from webui.security import clock, diagram_file, download_only, roles_required
 from workflows.people.access import may_act, require_topic
+from workflows.participation import triage
 from workflows.people.directory import ROLE_LABELS
 from workflows.rules.forms import RATINGS, REPLY_CLASSES
 from workflows.rules.roles import LANE_ROLES
@@ -104,6 +105,7 @@ def detail(topic_id: int) -> str:
         has_contact=session.get(casefile.ResidentContact, topic.id) is not None,
         task_items={i.id: i for i in session.scalars(select(TaskItem).where(TaskItem.topic_id == topic.id))},
         steps=steps.of_topic(session, topic), lane_labels=lane_labels(),
+        origin=triage.origin(session, topic), origin_labels=triage.SOURCE_LABELS,
         may_escalate=current_user.has_role(Role.SUPERVISOR) and topic.status.value == "active",
         **LABELS,
     )

@@ -14,7 +14,9 @@ from models import Delegation, Organization, Role, TaskItem, Topic, TopicCoPlatf
 from models.people import BEIJING
 from workflows.rules.roles import covers
 
-SEE_ALL_IN_SCOPE = (Role.CPPCC_OFFICE, Role.CHAIR, Role.SUPERVISOR, Role.PROCESS_ADMIN, Role.COMMITTEE)
+# A party leader reads the topics of their area (no lane names the role, so they act on none).
+SEE_ALL_IN_SCOPE = (Role.CPPCC_OFFICE, Role.CHAIR, Role.SUPERVISOR, Role.PROCESS_ADMIN, Role.COMMITTEE,
+                    Role.PARTY_LEADER)
 T = TypeVar("T")
 MAX_ID = 2**31 - 1  # PostgreSQL's integer: the id columns of both databases hold at least this
 
