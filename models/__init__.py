@@ -1,4 +1,5 @@
 """SQLAlchemy 2.0 models of shangliang; importing this package registers every table on Base.metadata."""
+from .appraisal import Appraisal, AppraisalScore
 from .attachment import Attachment
 from .audit import AuditEntry
 from .base import Base, utcnow
@@ -44,6 +45,7 @@ from .webstate import ResidentContact, SavedFilter, TaskDraft
 from .workflow import WorkflowState
 
 __all__ = [
+    "Appraisal", "AppraisalScore",
     "RaiseStatus", "TopicCoPlatform", "TopicRaise",
     "ProposalSource", "ProposalStatus", "ProposalSubmission", "PublicProposal",
     "Deliberation", "DeliberationInvitation", "Opinion",

@@ -35,6 +35,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from webui import converters, i18n, operations, security, text_guard
     from webui.api import admin as admin_api
+    from webui.api import appraisals as appraisals_api
     from webui.api import deadlines as deadlines_api
     from webui.api import deliberation as deliberation_api
     from webui.api import directory as directory_api
@@ -44,6 +45,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from webui.api import topics as api
     from webui.api import triage as triage_api
     from webui.pages import admin, admin_ops, auth, exports, inbox, supervision, tasks, topics
+    from webui.pages import appraisals as appraisal_pages
     from webui.pages import deadlines as deadline_pages
     from webui.pages import deliberation as deliberation_pages
     from webui.pages import directory as directory_pages
@@ -63,6 +65,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(admin_api.bp)
     app.register_blueprint(ops_api.bp)
     app.register_blueprint(platform_api.bp)
+    app.register_blueprint(appraisals_api.bp)
     app.register_blueprint(directory_api.bp)
     app.register_blueprint(public_api.bp)
     app.register_blueprint(public_api.office)
@@ -72,13 +75,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(triage_api.submitters)
     for token_api in (api.bp, deadlines_api.bp, admin_api.bp, ops_api.bp, platform_api.bp, directory_api.bp,
                       public_api.bp, public_api.office, deliberation_api.bp, deliberation_api.public,
-                      triage_api.office, triage_api.submitters):
+                      triage_api.office, triage_api.submitters, appraisals_api.bp):
         security.csrf.exempt(token_api)
     for blueprint in (auth.bp, inbox.bp, tasks.bp, topics.bp, supervision.bp, exports.bp, deadline_pages.bp,
                       admin.bp, admin_ops.bp, platform_pages.bp, directory_pages.bp,
                       public_pages.bp, public_pages.office, result_pages.bp, triage_pages.office,
                       triage_pages.submitters, deliberation_pages.bp,
-                      deliberation_pages.invited):
+                      deliberation_pages.invited, appraisal_pages.bp):
         app.register_blueprint(blueprint)
     pages.init_app(app)  # after the APIs, so its error pages take over for HTML routes
     if app.config.get("SCHEDULER") == "embedded":

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from webui.api.appraisals_paths import appraisals_paths
 from webui.api.deliberation_paths import deliberation_paths
 from models import ConsultationKind
 from webui.api.directory_paths import directory_paths
@@ -208,6 +209,7 @@ OPENAPI: dict[str, Any] = {
         **directory_paths(_op, _query),
         **public_paths(_op),
         **deliberation_paths(_op, _path_id),
+        **appraisals_paths(_op, _path_id),
         "/openapi.json": {
             "get": {
                 "summary": "This document",
