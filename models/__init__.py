@@ -38,6 +38,7 @@ from .platform import (
     TopicRecommendation,
 )
 from .process import ProcessBinding, ProcessDefinition, ProcessVersion, VersionStatus
+from .stamp import SettingsStamp
 from .tally import FeedbackTally, OpenTaskTally
 from .task_item import Chase, TaskItem, TaskStatus, WarningLevel
 from .topic import ConsultationKind, PlatformLevel, Topic, TopicCategory, TopicSource, TopicStatus
@@ -76,6 +77,7 @@ __all__ = [
     "Base",
     "CalendarDay",
     "CalendarYear",
+    "SettingsStamp",
     "Channel",
     "Chase",
     "ClockOverride",

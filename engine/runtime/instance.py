@@ -33,11 +33,12 @@ SESSION_KEY = "workflow_engine"  # where a Session's info holds its WorkflowEngi
 
 @dataclass(frozen=True)
 class Saved:
-    """What a save found: whether the workflow ended, by which end events, and its data."""
+    """What a save found: whether the workflow ended, by which end events, its data, and the rows it opened."""
 
     ended: bool
     end_events: tuple[str, ...] = ()
     data: Mapping[str, Any] = field(default_factory=dict)
+    opened: tuple[TaskItem, ...] = ()  # the new task rows, so the owner tells their people without reading them again
 
 
 class WorkflowEngine:
@@ -210,17 +211,18 @@ class Instance:
             self.session.add(Event(topic_id=self.owner_id, actor_id=actor_id, kind="step_failed", at=now,
                                    payload=failure))
         self.stored.failure = failure
-        projection.sync(self.session, self.rules, self.owner_id, self.workflow, now, load_calendar(self.session))
-        return self._ending()
+        opened = projection.sync(self.session, self.rules, self.owner_id, self.workflow, now,
+                                 load_calendar(self.session))
+        return self._ending(tuple(opened))
 
     def refresh_rows(self, now: datetime) -> list[TaskItem]:
         """Bring the open rows in line with their tasks' specs (after a move to a new version)."""
         return projection.refresh(self.session, self.rules, self.owner_id, self.workflow,
                                   load_calendar(self.session), now)
 
-    def _ending(self) -> Saved:
+    def _ending(self, opened: tuple[TaskItem, ...]) -> Saved:
         if not self.workflow.is_completed():
-            return Saved(ended=False)
+            return Saved(ended=False, opened=opened)
         ends = [t for t in self.workflow.get_tasks(state=TaskState.COMPLETED, spec_class=EndEvent)
                 if t.workflow is self.workflow]
-        return Saved(True, tuple(t.task_spec.bpmn_id or "" for t in ends), dict(self.workflow.data))
+        return Saved(True, tuple(t.task_spec.bpmn_id or "" for t in ends), dict(self.workflow.data), opened)

@@ -108,11 +108,15 @@ def require_topic(session: Session, user: User, topic_id: int) -> Topic:
                    because="that you can see")
 
 
+# The task's topic and its platform come in the task's query: a completion resolves the new tasks' places from them.
+_WITH_TOPIC = joinedload(TaskItem.topic).options(joinedload(Topic.district), joinedload(Topic.town))
+
+
 def require_task(session: Session, user: User, task_item_id: int) -> TaskItem:
     """Return a task the user may act on: NotFound if unseen, Forbidden if seen but not theirs."""
     item = require(session, TaskItem, task_item_id, "task",
                    where=lambda i: _sees_by_task(user, i) or may_see(session, user, i.topic),
-                   because="that you can see", options=[joinedload(TaskItem.topic)])
+                   because="that you can see", options=[_WITH_TOPIC])
     if not may_act(user, item):
         raise Forbidden(f"task {task_item_id} needs the role {item.role.value} of its organization or unit")
     return item

@@ -141,15 +141,15 @@ def _complete(session: Session, actor: User, task_item_id: int, data: Mapping[st
     if not instance.is_ready(item.task_uuid):
         raise Conflict(f"task {item.id} is no longer waiting for input")
     signing.before_completion(item, cleaned, now)
-    open_before = notices.open_ids(session, topic.id)
     instance.complete(item.task_uuid, cleaned, now)
     item.status, item.completed_at, item.completed_by = TaskStatus.COMPLETED, now, actor
     item.assignee = item.assignee or actor
     session.add(Event(topic_id=topic.id, task_item_id=item.id, actor_id=actor.id, kind="task_completed",
                       at=now, payload={"task": item.bpmn_id, "data": cleaned,
                                        **({"submission": submission} if submission else {})}))
-    close_if_ended(session, topic, instance.save(now, actor.id), actor, now)
-    notices.after_completion(session, item, cleaned, open_before, now)
+    saved = instance.save(now, actor.id)
+    close_if_ended(session, topic, saved, actor, now)
+    notices.after_completion(session, item, cleaned, saved.opened, now)
     consultation.after_completion(session, item, cleaned, actor, now)  # the topic's activity record follows
     suggestions.from_minutes(session, topic, cleaned, actor, now)  # the minutes' suggestions are followed up
     session.flush()

@@ -5,7 +5,7 @@ new task rows: each new row's people get a notice linked to that task. A re-hand
 an unsatisfied rating sending the written reply back) also keeps the deadline the office had
 granted the earlier round when that is later than the fresh clock.
 """
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -15,29 +15,21 @@ from sqlalchemy.orm import Session
 from engine.time import clocks
 from engine.time.calendar import parse_allowance
 from engine.time.calendar_days import load_calendar
-from models import TaskItem, TaskStatus
+from models import TaskItem
 from workflows.i18n import N_
 from workflows.notifications.notify import Message, Recipients, notify
 
 REHANDLED = "write_reply"
 
 
-def open_ids(session: Session, topic_id: int) -> set[int]:
-    """Return the ids of the topic's open task rows (taken before a completion, to find the new ones)."""
-    return set(session.scalars(select(TaskItem.id).where(TaskItem.topic_id == topic_id,
-                                                         TaskItem.status == TaskStatus.READY)))
-
-
-def after_completion(session: Session, done: TaskItem, cleaned: Mapping[str, Any], before: Collection[int],
+def after_completion(session: Session, done: TaskItem, cleaned: Mapping[str, Any], opened: Sequence[TaskItem],
                      now: datetime) -> list[TaskItem]:
-    """Tell the people of each task the completion opened; return those tasks."""
-    opened = [i for i in session.scalars(select(TaskItem).where(
-        TaskItem.topic_id == done.topic_id, TaskItem.status == TaskStatus.READY)) if i.id not in before]
+    """Tell the people of each task the completion opened (the rows the workflow's save made); return those tasks."""
     recipients = Recipients(session)
     for item in opened:
         message = _message(session, done, cleaned, item, now)
         notify(session, message, recipients.task_actors(item), [], f"task:{item.id}:{message.kind}", now)
-    return opened
+    return list(opened)
 
 
 def is_rehandling(done: TaskItem, cleaned: Mapping[str, Any], item: TaskItem) -> bool:
