@@ -50,6 +50,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from webui.pages import deliberation as deliberation_pages
     from webui.pages import directory as directory_pages
     from webui.pages import layout as pages
+    from webui.pages import leaders as leader_pages
     from webui.pages import platform as platform_pages
     from webui.pages import public as public_pages
     from webui.pages import results as result_pages
@@ -78,7 +79,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
                       triage_api.office, triage_api.submitters, appraisals_api.bp):
         security.csrf.exempt(token_api)
     for blueprint in (auth.bp, inbox.bp, tasks.bp, topics.bp, supervision.bp, exports.bp, deadline_pages.bp,
-                      admin.bp, admin_ops.bp, platform_pages.bp, directory_pages.bp,
+                      admin.bp, admin_ops.bp, platform_pages.bp, leader_pages.bp, directory_pages.bp,
                       public_pages.bp, public_pages.office, result_pages.bp, triage_pages.office,
                       triage_pages.submitters, deliberation_pages.bp,
                       deliberation_pages.invited, appraisal_pages.bp):

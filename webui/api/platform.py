@@ -9,14 +9,15 @@ from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
 from sqlalchemy import select
 
 from engine.errors import Forbidden, InvalidInput, NotFound, ShangliangError
-from models import Activity, ConsultationRoom, Organization, Participant, Suggestion, utcnow
+from models import Activity, ConsultationKind, ConsultationRoom, Organization, Participant, Suggestion, utcnow
 from webui.api import paging
 from webui.api.topics import _domain_error, json_body, token_required
 from webui.database import db_session, writes
 from workflows.people.access import require_topic
-from workflows.platform import activities, assessment, coverage, points, rooms, suggestions
+from workflows.platform import activities, assessment, coverage, leaders, plan_report, points, rooms, suggestions
 from workflows.platform import plan as annual_plan
 from workflows.platform import report as yearly
+from workflows.topics.kinds import KIND_LABELS
 
 bp = Blueprint("platform_api", __name__, url_prefix="/api/v1")
 bp.register_error_handler(ShangliangError, _domain_error)
@@ -151,9 +152,11 @@ def activity_json(activity: Activity, detail: bool = False) -> dict[str, Any]:
         "id": activity.id, "title": activity.title, "platform": activity.platform.code,
         "room": activity.room.code if activity.room else None, "topic_id": activity.topic_id,
         "form": activity.form.value, "held_on": activity.held_on.isoformat(), "place": activity.place,
+        "consultation_kind": activity.consultation_kind.value, "proposal_number": activity.proposal_number,
         "plan_reviewed_on": activity.plan_reviewed_on.isoformat() if activity.plan_reviewed_on else None,
         "materials_sent_on": activity.materials_sent_on.isoformat() if activity.materials_sent_on else None,
         "check_in_url": url_for("platform.check_in", code=activity.code, _external=True),
+        "meeting_link": activity.meeting_link,
     }
     if detail:
         shaped["participants"] = [participant_json(p) for p in activity.participants]
@@ -166,16 +169,20 @@ def participant_json(p: Participant) -> dict[str, Any]:
             "unit": p.unit.code if p.unit else None, "is_leader": p.is_leader,
             "answered_on_site": p.answered_on_site, "invited_at": p.invited_at.isoformat() if p.invited_at else None,
             "checked_in_at": p.checked_in_at.isoformat() if p.checked_in_at else None,
-            "checked_in_by": p.checked_in_by or None}
+            "checked_in_by": p.checked_in_by or None, "joined_remotely": p.joined_remotely}
 
 
 @bp.get("/activities")
 @token_required
 def list_activities() -> Response:
-    """List the activities of ``?year=`` in the caller's scope."""
+    """List the activities of ``?year=`` in the caller's scope, of one ``?kind=`` of consultation if given."""
     _scoped()
     year, page = _year(), paging.page_args(default=paging.MAX_PER_PAGE)
-    found, total = paging.paged_list(activities.activities_in(db_session(), g.user, year), page)
+    raw_kind = request.args.get("kind", "")
+    if raw_kind and raw_kind not in KIND_LABELS:
+        raise InvalidInput("bad kind", {"kind": f"must be one of {', '.join(KIND_LABELS)}"})
+    kind = ConsultationKind(raw_kind) if raw_kind else None
+    found, total = paging.paged_list(activities.activities_in(db_session(), g.user, year, kind), page)
     return paging.page_json("activities", [activity_json(a) for a in found], total, page, year=year)
 
 
@@ -329,14 +336,23 @@ def put_recommendation(topic_id: int) -> Response:
 
 
 def plan_json(found: annual_plan.Plan) -> dict[str, Any]:
-    """Describe a district's plan and its history."""
+    """Describe a district's plan, its history, and where it stands with the party committee (请示报告)."""
+    reports = plan_report.reports_of(db_session(), found.district, found.year)
+    state = plan_report.approval(found, reports)
     return {"district": found.district.code, "year": found.year, "topics": [
         {"topic_id": r.topic_id, "title": r.title, "platform": r.platform, "category": r.category,
+         "consultation_kind": r.kind, "proposal_number": r.proposal_number,
          "planned_month": r.planned_month, "stage": r.stage, "status": r.status, "filed": r.filed,
          "removed": r.removed, "next_due": r.next_due.isoformat() if r.next_due else None} for r in found.rows],
         "changes": [{"topic_id": c.topic_id, "planned_month": c.planned_month, "removed": c.removed, "note": c.note,
                      "changed_by": c.changed_by.username, "changed_at": c.changed_at.isoformat()}
-                    for c in found.changes]}
+                    for c in found.changes],
+        "approval": {"state": state.state, "changes_since_decision": state.changes_since},
+        "reports": [{"round": r.round, "topic_count": r.topic_count, "note": r.note,
+                     "reported_by": r.reported_by.username, "reported_at": r.reported_at.isoformat(),
+                     "decision": r.decision.value if r.decision else None, "reason": r.reason,
+                     "decided_by": r.decided_by.username if r.decided_by else None,
+                     "decided_at": r.decided_at.isoformat() if r.decided_at else None} for r in reports]}
 
 
 @bp.get("/plan/<district>/<int:year>")
@@ -363,6 +379,56 @@ def change_plan(district: str, year: int) -> tuple[Response, int]:
                        str(body.get("note") or ""), now=_now())
     return jsonify(plan_json(annual_plan.plan_of(session, found, year))), 201
 
+
+@bp.post("/plan/<district>/<int:year>/reports")
+@token_required
+@writes
+def report_plan(district: str, year: int) -> tuple[Response, int]:
+    """Report the plan to the party committee (office or chairs' meeting): ``{"note"?}``."""
+    session = db_session()
+    found = annual_plan.plan_of(session, annual_plan.require_district(session, g.user, district), year)
+    plan_report.report(session, g.user, found, _text_field(json_body(), "note"), now=_now())
+    return jsonify(plan_json(found)), 201
+
+
+@bp.post("/plan/<district>/<int:year>/decision")
+@token_required
+@writes
+def decide_plan(district: str, year: int) -> Response:
+    """Record the party committee's decision (a party leader of the district): ``{"decision", "reason"?}``."""
+    session = db_session()
+    found = annual_plan.plan_of(session, annual_plan.require_district(session, g.user, district), year)
+    body = json_body()
+    plan_report.decide(session, g.user, found, _text_field(body, "decision"), _text_field(body, "reason"),
+                       now=_now())
+    return jsonify(plan_json(found))
+
+
+def _text_field(body: dict[str, Any], name: str) -> str:
+    """Return a body's text field ("" when absent); anything but text is a 422."""
+    value = body.get(name, "")
+    if not isinstance(value, str):
+        raise InvalidInput("bad body", {name: "must be text"})
+    return value
+
+
+@bp.get("/leader")
+@token_required
+def leader_overview() -> Response:
+    """What a party or government leader reads of their area in ``?year=``: plans, topics, suggestions, activities."""
+    found = leaders.overview(db_session(), g.user, _year())
+    return jsonify({
+        "year": _year(), "districts": [d.code for d in found.districts],
+        "topics": [{"id": t.id, "title": t.title, "platform": t.platform.code, "stage": t.stage,
+                    "status": t.status.value, "consultation_kind": t.consultation_kind.value,
+                    "proposal_number": t.proposal_number} for t in found.topics],
+        "stages": dict(found.stages), "outcomes": dict(found.outcomes),
+        "suggestions": [{"id": s.id, "topic_id": s.topic_id, "number": s.number, "unit": s.unit.code,
+                         "progress": s.progress, "outcome": s.outcome.value if s.outcome else None}
+                        for s in found.suggestions],
+        "activities": [{"id": a.id, "title": a.title, "held_on": a.held_on.isoformat(), "platform": a.platform.code,
+                        "checked_in_at": p.checked_in_at.isoformat() if p.checked_in_at else None}
+                       for a, p in found.attended]})
 
 def suggestion_json(s: Suggestion) -> dict[str, Any]:
     """Describe a suggestion and its milestones."""

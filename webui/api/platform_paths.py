@@ -19,8 +19,17 @@ _ACTIVITY = {"application/json": {"schema": {"type": "object", "required": ["tit
     "form": {"enum": ["on_site", "online", "remote"]}, "held_on": {"type": "string", "format": "date"},
     "place": {"type": "string"}, "topic_id": {"type": "integer"},
     "plan_reviewed_on": {"type": "string", "format": "date"},
-    "materials_sent_on": {"type": "string", "format": "date"}}}}}
+    "materials_sent_on": {"type": "string", "format": "date"},
+    "consultation_kind": {"enum": ["youshi_haoshangliang", "thematic", "counterpart", "sector", "proposal_handling"],
+                          "description": "the topic's kind when left out (有事好商量 without a topic)"},
+    "proposal_number": {"type": "string", "maxLength": 40,
+                        "description": "提案号 from the proposal system; required for proposal_handling"}}}}}
 
+_PLAN_REPORT = {"application/json": {"schema": {"type": "object", "properties": {
+    "note": {"type": "string", "description": "the report's covering words"}}}}}
+_PLAN_DECISION = {"application/json": {"schema": {"type": "object", "required": ["decision"], "properties": {
+    "decision": {"enum": ["approved", "returned"]},
+    "reason": {"type": "string", "description": "required when the plan is returned"}}}}}
 
 
 def platform_paths(op: Callable[..., dict[str, Any]], path_id: Callable[[str], dict[str, Any]],
@@ -38,7 +47,10 @@ def platform_paths(op: Callable[..., dict[str, Any]], path_id: Callable[[str], d
             params=[_CODE, {"name": "have", "in": "path", "required": True,
                             "schema": {"enum": ["site", "rules", "organization", "signage"]}}])},
         "/coverage": {"get": op("Coverage per district, the missing towns by name", params=year)},
-        "/activities": {"get": op("Activities of a year in the caller's scope", params=year),
+        "/activities": {"get": op("Activities of a year in the caller's scope, of one kind of consultation if given",
+                                  params=[*year, {"name": "kind", "in": "query", "schema": {"enum": [
+                                      "youshi_haoshangliang", "thematic", "counterpart", "sector",
+                                      "proposal_handling"]}}]),
                         "post": op("Plan a consultation activity", "201", _ACTIVITY)},
         "/activities/figures": {"get": op("Frequency per platform against the target, leaders' share", params=year)},
         "/activities/{activity_id}": {"get": op("An activity with its participants", params=[path_id("activity_id")])},
@@ -66,6 +78,18 @@ def platform_paths(op: Callable[..., dict[str, Any]], path_id: Callable[[str], d
         "/plan/{district}/{year}/changes": {"post": op(
             "The chairs' meeting moves a topic's month or takes it out, with a reason", "201", json_object,
             [{"name": "district", "in": "path", "required": True, "schema": {"type": "string"}}, path_id("year")])},
+        "/plan/{district}/{year}/reports": {"post": op(
+            "Report the plan to the party committee for approval (请示报告; the district's office or chairs' meeting)",
+            "201", _PLAN_REPORT,
+            [{"name": "district", "in": "path", "required": True, "schema": {"type": "string"}}, path_id("year")])},
+        "/plan/{district}/{year}/decision": {"post": op(
+            "The party committee's decision on the latest report: approved, or returned with a reason "
+            "(a party leader of the district)", body=_PLAN_DECISION,
+            params=[{"name": "district", "in": "path", "required": True, "schema": {"type": "string"}},
+                    path_id("year")])},
+        "/leader": {"get": op(
+            "A party or government leader's area: its districts' plans, topics by stage, suggestions' outcomes, "
+            "the activities the leader was invited to", params=year)},
         "/topics/{topic_id}/suggestions": {
             "get": op("A topic's suggestions with units, progress, outcome and milestones",
                       params=[path_id("topic_id")]),

@@ -166,6 +166,7 @@ def topic_json(topic: Topic) -> dict[str, Any]:
         "id": topic.id, "title": topic.title, "description": topic.description,
         "category": topic.category.value, "source": topic.source.value,
         "platform_level": topic.platform_level.value, "district": topic.district.code,
+        "consultation_kind": topic.consultation_kind.value, "proposal_number": topic.proposal_number,
         "town": topic.town.code if topic.town else None, "stage": topic.stage, "status": topic.status.value,
         "status_reason": topic.status_reason, **_version_and_failure(topic),
         "created_at": topic.created_at.isoformat(),

@@ -31,13 +31,14 @@ from workflows.supervision import escalation as supervision
 from workflows.topics import filters, inbox, worklist
 from workflows.topics import lifecycle as topics
 from workflows.topics import overview as casefile
+from workflows.topics.kinds import KIND_LABELS
 from workflows.topics.labels import CATEGORY_LABELS, STATUS_LABELS, stage_label
 from workflows.topics.worklist import Row
 
 bp = Blueprint("lists", __name__, url_prefix="/lists")
 TASK_HEADERS = ("预警", "剩余工作日", "任务", "议题编号", "议题", "平台", "阶段", "等待谁办理", "认领人", "截止日期",
                 "督办")
-TOPIC_HEADERS = ("编号", "议题", "平台", "类别", "阶段", "状态", "提出时间")
+TOPIC_HEADERS = ("编号", "议题", "平台", "类别", "协商形式", "提案号", "阶段", "状态", "提出时间")
 REPLY_HEADERS = ("议题编号", "议题", "办理单位", "截止日期", "答复日期", "是否按时")
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8",
                  "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -64,6 +65,7 @@ def _task_values(row: Row) -> list[object]:
 
 def _topic_values(topic: Topic) -> list[object]:
     return [topic.id, topic.title, topic.platform.name, CATEGORY_LABELS[topic.category.value],
+            KIND_LABELS[topic.consultation_kind.value], topic.proposal_number,
             stage_label(topic.stage, topic.status.value), STATUS_LABELS[topic.status.value], _day(topic.created_at)]
 
 

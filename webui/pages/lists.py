@@ -7,10 +7,11 @@ from flask import request
 
 from engine.time.timeleft import LEVEL_LABELS
 from workflows.rules.stages import STAGE_LABELS, STAGES
+from workflows.topics.kinds import KIND_LABELS
 from workflows.topics.worklist import SCOPES, TASK_SORTS, TOPIC_SORTS, Filters
 
-FILTER_KEYS = ("scope", "stage", "district", "warning", "waiting", "unit", "platform", "status", "q", "since", "until",
-               "sort")
+FILTER_KEYS = ("scope", "stage", "district", "warning", "waiting", "unit", "platform", "status", "kind", "q", "since",
+               "until", "sort")
 
 
 def _day(value: str) -> date | None:
@@ -37,6 +38,7 @@ def filters_from_request() -> Filters:
         unit=args.get("unit", "")[:64],
         platform=args.get("platform", "")[:64],
         status=args.get("status", "") if args.get("status", "") in ("active", "closed", "rejected") else "",
+        kind=args.get("kind", "") if args.get("kind", "") in KIND_LABELS else "",
         q=args.get("q", "").strip()[:100], since=_day(args.get("since", "")), until=_day(args.get("until", "")),
         sort=_sort(args.get("sort", "")),
         page=int(page) if page.isascii() and page.isdigit() and len(page) < 6 else 1,

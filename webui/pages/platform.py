@@ -18,6 +18,7 @@ from engine.errors import InvalidInput
 from engine.time.calendar import SHANGHAI
 from models import (
     ActivityForm,
+    ConsultationKind,
     FollowUpRound,
     Have,
     Member,
@@ -35,16 +36,17 @@ from webui.database import db_session
 from webui.pages import printing
 from webui.pages.exports import neutral
 from webui.security import clock
-from workflows.platform import activities, assessment, coverage, points, rooms, suggestions
+from workflows.platform import activities, assessment, coverage, leaders, plan_report, points, rooms, suggestions
 from workflows.platform import plan as annual_plan
 from workflows.platform import report as yearly
 from workflows.rules.stages import STAGE_LABELS
+from workflows.topics.kinds import KIND_LABELS
 from workflows.topics.labels import CATEGORY_LABELS
 
 bp = Blueprint("platform", __name__, url_prefix="/platform")
 LABELS = {"have_labels": rooms.HAVE_LABELS, "function_labels": rooms.FUNCTIONS,
           "form_labels": activities.FORM_LABELS, "kind_labels": activities.KIND_LABELS,
-          "round_labels": activities.ROUND_LABELS}
+          "round_labels": activities.ROUND_LABELS, "consultation_labels": KIND_LABELS}
 
 
 def _evidence_dir() -> Path:
@@ -187,8 +189,9 @@ def activity_list() -> str:
     districts = [o for o in session.scalars(select(Organization).where(Organization.id.in_(orgs),
                                                                         Organization.kind == OrgKind.DISTRICT))
                  if rooms.may_manage(current_user, o)]
-    return render_template("platform/activities.html", year=year, found=activities.activities_in(session, current_user,
-                                                                                                  year),
+    kind = request.args.get("kind", "") if request.args.get("kind", "") in KIND_LABELS else ""
+    found = activities.activities_in(session, current_user, year, ConsultationKind(kind) if kind else None)
+    return render_template("platform/activities.html", year=year, found=found, kind=kind,
                            figures=activities.figures(session, current_user, year, _today()), districts=districts,
                            may_plan=bool(_platform_choices(orgs)), **LABELS)
 
@@ -253,7 +256,7 @@ def activity(activity_id: int, errors: dict[str, str] | None = None, values: Any
     units = list(session.scalars(select(Unit).where(Unit.organization_id.in_({found.district_id, found.platform_id}),
                                                     Unit.kind != UnitKind.COMMITTEE).order_by(Unit.code)))
     return render_template("platform/activity.html", activity=found, kinds=list(ParticipantKind), members=members,
-                           units=units,
+                           units=units, leaders=leaders.leaders_for(session, found.platform),
                            may_manage=rooms.may_manage(current_user, found.platform), errors=errors or {},
                            values=values or {},
                            check_in_url=url_for("platform.check_in", code=found.code, _external=True), **LABELS)
@@ -424,6 +427,7 @@ def _platform_links() -> dict[str, Any]:
     user = current_user
     signed_in = bool(getattr(user, "is_authenticated", False))
     return {"may_see_points": signed_in and user.has_role(Role.MEMBER),
+            "may_see_leader": signed_in and user.has_role(Role.PARTY_LEADER),
             "may_see_assessment": signed_in and user.has_role(Role.HANDLING_UNIT)}
 
 
@@ -448,11 +452,14 @@ def plan_page(fmt: str = "") -> str | Response:
     """Show a district's annual consultation plan with its history; printable PDF and XLSX."""
     session, year = db_session(), _year()
     found = annual_plan.plan_of(session, _plan_district(), year)
-    context = dict(plan=found, year=year, stage_labels=STAGE_LABELS, category_labels=CATEGORY_LABELS)
+    reports = plan_report.reports_of(session, found.district, year)
+    context = _plan_context(found, reports)
     if fmt == "xlsx":
-        headers = [_("序号"), _("议题"), _("平台"), _("类别"), _("计划月份"), _("当前阶段"), _("下一期限"), _("说明")]
+        headers = [_("序号"), _("议题"), _("平台"), _("类别"), _("协商形式"), _("提案号"), _("计划月份"), _("当前阶段"),
+                   _("下一期限"), _("说明")]
         rows: list[list[object]] = [
-            [i, r.title, r.platform, _(CATEGORY_LABELS[r.category]), r.planned_month, _(STAGE_LABELS[r.stage]),
+            [i, r.title, r.platform, _(CATEGORY_LABELS[r.category]), _(KIND_LABELS[r.kind]), r.proposal_number,
+             r.planned_month, _(STAGE_LABELS[r.stage]),
              r.next_due.astimezone(SHANGHAI).date().isoformat() if r.next_due else "",
              _("已调出") if r.removed else _("镇（街道）备案") if r.filed else ""]
             for i, r in enumerate(found.rows, start=1)]
@@ -462,11 +469,29 @@ def plan_page(fmt: str = "") -> str | Response:
         return Response(printing.pdf(render_template("platform/plan_print.html", **context)),
                         mimetype="application/pdf",
                         headers={"Content-Disposition": f'inline; filename="plan-{found.district.code}-{year}.pdf"'})
-    districts = session.scalars(select(Organization).where(Organization.id.in_(_seeing()),
-                                                           Organization.kind == OrgKind.DISTRICT)
-                                .order_by(Organization.code)).all()
+    return render_plan(found, reports)
+
+
+def _plan_context(found: annual_plan.Plan, reports: list[Any]) -> dict[str, Any]:
+    return dict(plan=found, year=found.year, stage_labels=STAGE_LABELS, category_labels=CATEGORY_LABELS,
+                consultation_labels=KIND_LABELS, approval=plan_report.approval(found, reports),
+                state_labels=plan_report.STATE_LABELS, decision_labels=plan_report.DECISION_LABELS)
+
+
+def render_plan(found: annual_plan.Plan, reports: list[Any], errors: dict[str, str] | None = None,
+                values: Any = None) -> str:
+    """Render the plan page: the plan, its approval by the party committee, its whole history."""
+    session = db_session()
+    context = _plan_context(found, reports)
+    districts = session.scalars(select(Organization).where(
+        Organization.id.in_(rooms.scope(session, current_user) | {found.district.id}),
+        Organization.kind == OrgKind.DISTRICT).order_by(Organization.code)).all()
     return render_template("platform/plan.html", districts=districts,
-                           may_adjust=annual_plan.may_adjust(current_user, found.district), errors={}, **context)
+                           may_adjust=annual_plan.may_adjust(current_user, found.district),
+                           may_report=plan_report.may_report(current_user, found.district),
+                           may_decide=plan_report.may_decide(current_user, found.district),
+                           history=plan_report.history(found, reports), errors=errors or {}, values=values or {},
+                           **context)
 
 
 @bp.post("/plan/<district>/<int:year>/changes")

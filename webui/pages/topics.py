@@ -16,9 +16,10 @@ from webui.database import db_session
 from webui.pages import printing
 from webui.pages.lists import filters_from_request, list_context
 from webui.security import clock, diagram_file, download_only, roles_required
-from workflows.people.access import may_act, require_topic
 from workflows.participation import triage
+from workflows.people.access import may_act, require_topic
 from workflows.people.directory import ROLE_LABELS
+from workflows.platform import leaders
 from workflows.rules.forms import RATINGS, REPLY_CLASSES
 from workflows.rules.roles import LANE_ROLES
 from workflows.rules.stages import STAGE_LABELS
@@ -26,12 +27,13 @@ from workflows.topics import attachments, inbox, steps, timeline, worklist
 from workflows.topics import filters as saved
 from workflows.topics import lifecycle as topics
 from workflows.topics import overview as casefile
+from workflows.topics.kinds import KIND_LABELS
 from workflows.topics.labels import CATEGORY_LABELS, SOURCE_LABELS, STATUS_LABELS, stage_label
 
 bp = Blueprint("topics", __name__, url_prefix="/topics")
 LABELS = {"stage_labels": STAGE_LABELS, "category_labels": CATEGORY_LABELS, "source_labels": SOURCE_LABELS,
           "status_labels": STATUS_LABELS, "reply_classes": dict(REPLY_CLASSES), "ratings": dict(RATINGS),
-          "kind_labels": attachments.KIND_LABELS, "stage_label": stage_label,
+          "kind_labels": attachments.KIND_LABELS, "stage_label": stage_label, "consultation_labels": KIND_LABELS,
           "due_then": timeline.due_then}
 
 
@@ -67,7 +69,9 @@ def _platforms() -> tuple[bool, list[Organization], list[Organization]]:
 def new() -> str | tuple[str, int] | Response:
     """Start a topic (政协办公室): its fields, and optionally the proposing resident's contact."""
     may_district, districts, towns = _platforms()
-    context = dict(may_district=may_district, districts=districts, towns=towns, categories=TopicCategory,
+    cities = [a.organization for a in current_user.roles  # the city's office starts topics of the city's platform
+              if a.role is Role.CPPCC_OFFICE and a.organization and a.organization.kind is OrgKind.CITY]
+    context = dict(may_district=may_district, districts=districts, towns=towns, cities=cities, categories=TopicCategory,
                    sources=TopicSource, **LABELS)
     if request.method == "GET":
         return render_template("topics/new.html", values={}, errors={}, **context)
@@ -102,7 +106,8 @@ def detail(topic_id: int) -> str:
         files=attachments.for_topic(session, topic), replies=casefile.completed_data(session, topic, "write_reply"),
         ratings_given=casefile.completed_data(session, topic, "rate_reply"),
         minutes=casefile.completed_data(session, topic, "submit_minutes"),
-        has_contact=session.get(casefile.ResidentContact, topic.id) is not None,
+        has_contact=(session.get(casefile.ResidentContact, topic.id) is not None
+                     and not leaders.only_leader(current_user)),
         task_items={i.id: i for i in session.scalars(select(TaskItem).where(TaskItem.topic_id == topic.id))},
         steps=steps.of_topic(session, topic), lane_labels=lane_labels(),
         origin=triage.origin(session, topic), origin_labels=triage.SOURCE_LABELS,

@@ -72,6 +72,7 @@ USERS: list[tuple[str, str, Role, str | None, str | None]] = [
     ("sysadmin", "系统管理员", Role.SYSTEM_ADMIN, "changzhou", None),
     ("secadmin", "安全管理员", Role.SECURITY_ADMIN, "changzhou", None),
     ("auditor", "安全审计员", Role.AUDITOR, "changzhou", None),
+    ("party_changzhou", "常州市委领导", Role.PARTY_LEADER, "changzhou", None),
 ]
 for _d, _name in DISTRICTS:
     USERS += [
@@ -84,6 +85,7 @@ for _d, _name in DISTRICTS:
         (f"leader_civil_{_d}", f"{_name}民政局负责人", Role.LEADER, None, f"{_d}-civil"),
         (f"supervisor_{_d}", f"{_name}政协督查", Role.SUPERVISOR, _d, None),
         (f"member_{_d}", f"{_name}政协委员", Role.MEMBER, _d, None),
+        (f"party_{_d}", f"{_name}党委领导", Role.PARTY_LEADER, _d, None),
     ]
 for _d, _t, _name, _kind in TOWNS:
     USERS += [
@@ -91,6 +93,7 @@ for _d, _t, _name, _kind in TOWNS:
         (f"committee_{_t}", f"{_name}政协工委", Role.COMMITTEE, None, f"{_t}-cmt"),
         (f"gov_{_t}", f"{_name}人民政府", Role.HANDLING_UNIT, None, f"{_t}-gov"),
         (f"leader_gov_{_t}", f"{_name}人民政府负责人", Role.LEADER, None, f"{_t}-gov"),
+        (f"party_{_t}", f"{_name}党委领导", Role.PARTY_LEADER, _t, None),
     ]
 
 

@@ -20,6 +20,7 @@ from models import (
     Activity,
     ActivityForm,
     ActivityTarget,
+    ConsultationKind,
     ConsultationRoom,
     FollowUpRound,
     Member,
@@ -27,6 +28,7 @@ from models import (
     OrgKind,
     Participant,
     ParticipantKind,
+    Role,
     Topic,
     Unit,
     User,
@@ -35,7 +37,8 @@ from models import (
 from models.database import require_writing
 from workflows.i18n import N_
 from workflows.notifications.notify import Message, notify
-from workflows.platform import consultation, rooms
+from workflows.platform import consultation, leaders, rooms
+from workflows.topics import kinds
 
 ROUND_LABELS = {FollowUpRound.RESEARCH: N_("再调研"), FollowUpRound.INSPECTION: N_("再视察"),
                 FollowUpRound.CONSULTATION: N_("再协商")}
@@ -85,6 +88,8 @@ def plan(session: Session, user: User, form: Mapping[str, Any], now: datetime | 
         except ValueError:
             problems["follow_up"] = "再调研、再视察或再协商 (research, inspection or consultation)"
     place = str(form.get("place") or "").strip()[:200]
+    kind_fields, kind_problems = kinds.clean(_kind_of(form, topic))
+    problems.update(kind_problems)
     if problems:
         raise InvalidInput("the activity was not planned", problems)
     assert platform is not None and held_on is not None
@@ -95,10 +100,20 @@ def plan(session: Session, user: User, form: Mapping[str, Any], now: datetime | 
                         district_id=district.id if district else platform.id, room_id=room.id if room else None,
                         topic_id=topic.id if topic else None, form=kind, held_on=held_on,
                         place=place or (room.address if room else ""), plan_reviewed_on=reviewed,
-                        materials_sent_on=sent, follow_up=follow_up, created_by_id=user.id, created_at=now or utcnow())
+                        materials_sent_on=sent, follow_up=follow_up, created_by_id=user.id, created_at=now or utcnow(),
+                        **kind_fields)
     session.add(activity)
     session.flush()
     return activity
+
+
+def _kind_of(form: Mapping[str, Any], topic: Topic | None) -> dict[str, Any]:
+    """Return the activity's kind and proposal number as given, else its topic's: the two agree unless told."""
+    given = {name: form.get(name) for name in ("consultation_kind", "proposal_number")}
+    if topic is not None and not given["consultation_kind"]:
+        return {"consultation_kind": topic.consultation_kind.value,
+                "proposal_number": given["proposal_number"] or topic.proposal_number}
+    return given
 
 
 def _platform(session: Session, user: User, code: str, problems: dict[str, str]
@@ -132,7 +147,8 @@ def require_activity(session: Session, user: User, activity_id: int) -> Activity
     """Return an activity the user sees (its platform in their scope), else NotFound."""
     activity = session.get(Activity, activity_id, options=[selectinload(Activity.participants),
                                                            joinedload(Activity.platform)])
-    if activity is None or activity.platform_id not in rooms.scope(session, user):
+    invited = activity is not None and any(p.user_id == user.id for p in activity.participants)
+    if activity is None or (activity.platform_id not in rooms.scope(session, user) and not invited):
         raise NotFound(f"no activity {activity_id} that you can see")
     return activity
 
@@ -162,6 +178,14 @@ def add_participant(session: Session, user: User, activity: Activity, form: Mapp
         account = session.scalar(select(User).where(User.username == str(form["username"]).strip()))
         if account is None:
             problems["username"] = "没有这个账号 (no such account)"
+    if form.get("leader"):  # a party or government leader's own account: their attendance is theirs to check in
+        account = next((u for u in leaders.leaders_for(session, activity.platform)
+                        if u.username == str(form["leader"]).strip()), None)
+        if account is None:
+            problems["leader"] = "没有这位本地区的党政领导 (no such party or government leader of this area)"
+        else:
+            kind = ParticipantKind.LEADER
+            problems.pop("kind", None)
     unit = None
     if form.get("unit"):
         unit = session.scalar(select(Unit).where(Unit.code == str(form["unit"])))
@@ -176,7 +200,8 @@ def add_participant(session: Session, user: User, activity: Activity, form: Mapp
     person = Participant(activity=activity, kind=kind, name=name, member_id=member.id if member else None,
                          unit_id=unit.id if unit else None,
                          user_id=(account.id if account else member.user_id if member else None),
-                         is_leader=kind is ParticipantKind.LEADER or _truthy(form.get("is_leader")),
+                         is_leader=kind is ParticipantKind.LEADER or _truthy(form.get("is_leader"))
+                         or (account is not None and account.has_role(Role.PARTY_LEADER)),
                          answered_on_site=_truthy(form.get("answered_on_site")), spoke=_truthy(form.get("spoke")))
     session.add(person)
     session.flush()
@@ -308,12 +333,14 @@ def figures(session: Session, user: User, year: int, today: date, within: Organi
     return ActivityFigures(year, platforms, total, with_leaders)
 
 
-def activities_in(session: Session, user: User, year: int) -> list[Activity]:
-    """Return the year's activities in the user's scope, newest first, with their platforms and rooms."""
+def activities_in(session: Session, user: User, year: int, kind: ConsultationKind | None = None) -> list[Activity]:
+    """Return the year's activities in the user's scope (of one kind of consultation if given), newest first."""
     query = (select(Activity).options(joinedload(Activity.platform), joinedload(Activity.room))
              .where(Activity.platform_id.in_(rooms.scope(session, user)),
                     Activity.held_on >= date(year, 1, 1), Activity.held_on <= date(year, 12, 31))
              .order_by(Activity.held_on.desc(), Activity.id.desc()))
+    if kind is not None:
+        query = query.where(Activity.consultation_kind == kind)
     return list(session.scalars(query))
 
 

@@ -31,7 +31,8 @@ def after_completion(session: Session, item: TaskItem, data: dict[str, Any], act
     if activity is None:
         activity = Activity(code=secrets.token_urlsafe(12), title=topic.title, platform_id=topic.platform.id,
                             district_id=topic.district_id, topic_id=topic.id, form=ActivityForm.ON_SITE,
-                            held_on=now.date(), created_by_id=actor.id, created_at=now)
+                            held_on=now.date(), created_by_id=actor.id, created_at=now,
+                            consultation_kind=topic.consultation_kind, proposal_number=topic.proposal_number)
         session.add(activity)
     if item.bpmn_id == "send_materials" and isinstance(data.get("materials_sent_on"), (date, str)):
         activity.materials_sent_on = _day(data["materials_sent_on"])

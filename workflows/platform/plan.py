@@ -18,6 +18,7 @@ from engine.time.calendar import SHANGHAI
 from models import Event, Organization, OrgKind, PlanChange, Role, TaskItem, TaskStatus, Topic, User, utcnow
 from models.database import require_writing
 from workflows.platform import rooms
+from workflows.topics.inbox import descendants
 
 
 @dataclass
@@ -34,6 +35,8 @@ class PlanRow:
     next_due: datetime | None
     filed: bool  # a town topic filed with the district, not a district topic approved into the plan
     removed: bool = False
+    kind: str = "youshi_haoshangliang"  # the kind of consultation (workflows/topics/kinds.py)
+    proposal_number: str = ""
 
 
 @dataclass
@@ -50,9 +53,16 @@ def require_district(session: Session, user: User, code: str) -> Organization:
     """Return a district the user sees, else NotFound."""
     district = session.scalar(select(Organization).where(Organization.code == code,
                                                          Organization.kind == OrgKind.DISTRICT))
-    if district is None or district.id not in rooms.scope(session, user):
+    if district is None or (district.id not in rooms.scope(session, user)
+                            and not _leads_within(session, user, district)):
         raise NotFound(f"no district {code} that you can see")
     return district
+
+
+def _leads_within(session: Session, user: User, district: Organization) -> bool:
+    """Tell whether the user is a party leader of a town of the district: they read their district's plan."""
+    towns = {a.organization_id for a in user.roles if a.role is Role.PARTY_LEADER and a.in_force()}
+    return bool(towns & descendants(session, {district.id}))
 
 
 def _completed(task: str) -> list[Any]:
@@ -96,7 +106,7 @@ def plan_of(session: Session, district: Organization, year: int) -> Plan:
 
 def _row(topic: Topic, platform: str, month: int | None, filed: bool) -> PlanRow:
     return PlanRow(topic.id, topic.title, topic.category.value, platform, topic.stage, topic.status.value, month,
-                   None, filed)
+                   None, filed, kind=topic.consultation_kind.value, proposal_number=topic.proposal_number)
 
 
 def may_adjust(user: User, district: Organization) -> bool:

@@ -29,7 +29,8 @@ HAVE_LABELS = {Have.SITE: N_("有场所"), Have.RULES: N_("有制度"), Have.ORG
                Have.SIGNAGE: N_("有标识"), Have.ACTIVITIES: N_("有活动")}
 VERIFIED_HAVES = (Have.SITE, Have.RULES, Have.ORGANIZATION, Have.SIGNAGE)  # "activities" comes from the records
 ROOM_KINDS = (OrgKind.TOWN, OrgKind.STREET, OrgKind.PARK, OrgKind.VILLAGE, OrgKind.COMMUNITY, OrgKind.ENTERPRISE)
-SEEING_ROLES = (Role.CPPCC_OFFICE, Role.CHAIR, Role.SUPERVISOR, Role.COMMITTEE)
+# Party and government leaders read their area's platform; every change needs one of the roles below.
+SEEING_ROLES = (Role.CPPCC_OFFICE, Role.CHAIR, Role.SUPERVISOR, Role.COMMITTEE, Role.PARTY_LEADER)
 MANAGING_ROLES = (Role.CPPCC_OFFICE,)
 VERIFYING_ROLES = (Role.CPPCC_OFFICE, Role.SUPERVISOR)  # at the district or the city, never the room's own town
 FIELD_LIMITS = {"name": 200, "address": 200, "host": 200, "contact_name": 100, "contact_phone": 40}

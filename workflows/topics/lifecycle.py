@@ -38,13 +38,14 @@ from models.database import require_writing
 from workflows.people.access import lineage_ids, require_task
 from workflows.platform import consultation, suggestions
 from workflows.rules.forms import FORMS, FormInvalid, validate
-from workflows.topics import notices, signing
+from workflows.topics import kinds, notices, signing
 from workflows.topics.inbox import descendants
 
 # The city runs the district diagram on its own bindings (a binding row for the city organization).
 PROCESS_FOR_LEVEL = {PlatformLevel.CITY: "topic_district", PlatformLevel.DISTRICT: "topic_district",
                      PlatformLevel.TOWN: "topic_town"}
-TOPIC_FIELDS = ("title", "description", "category", "source", "platform_level", "district", "town")
+TOPIC_FIELDS = ("title", "description", "category", "source", "platform_level", "district", "town",
+                "consultation_kind", "proposal_number")
 
 
 def start_topic(session: Session, actor: User, fields: Mapping[str, Any], now: datetime | None = None) -> Topic:
@@ -84,6 +85,9 @@ def _new_topic(session: Session, fields: Mapping[str, Any]) -> Topic:
             values[name] = kind(str(fields.get(name)))
         except ValueError:
             errors[name] = f"must be one of {', '.join(m.value for m in kind)}"
+    kind_fields, kind_problems = kinds.clean(fields)
+    values.update(kind_fields)
+    errors.update(kind_problems)
     city_level = values.get("platform_level") is PlatformLevel.CITY
     district = _org(session, fields.get("district"), (OrgKind.CITY,) if city_level else (OrgKind.DISTRICT,))
     if district is None:

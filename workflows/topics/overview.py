@@ -11,8 +11,9 @@ from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from engine.diagrams.loading import BPMN, parse_xml
+from engine.errors import Forbidden
 from engine.store import versions as processes
-from models import Event, ResidentContact, TaskItem, TaskStatus, Topic, TopicCoPlatform, User, WorkflowState
+from models import Event, ResidentContact, Role, TaskItem, TaskStatus, Topic, TopicCoPlatform, User, WorkflowState
 from models.database import require_writing
 from workflows.people import audit
 from workflows.people.access import SEE_ALL_IN_SCOPE, require_topic
@@ -113,6 +114,8 @@ def contact(
 ) -> ResidentContact | None:
     """Return the resident's contact details of a topic, writing the look to the audit log."""
     require_writing(session)
+    if {a.role for a in user.roles if a.in_force()} == {Role.PARTY_LEADER}:
+        raise Forbidden("a leader reads the topic; the resident's contact is for the staff who handle it")
     found = session.get(ResidentContact, topic.id)
     if found is not None:
         audit.record(session, "contact_viewed", user, target=f"topic:{topic.id}", address=address, now=now)

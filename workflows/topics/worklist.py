@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, contains_eager, joinedload
 
 from engine.time.calendar import SHANGHAI, WorkCalendar
 from engine.time.timeleft import TimeLeft, level_is, warning_level
-from models import Chase, Event, Organization, TaskItem, Topic, TopicStatus, Unit, User
+from models import Chase, ConsultationKind, Event, Organization, TaskItem, Topic, TopicStatus, Unit, User
 
 PAGE_SIZE = 20
 T = TypeVar("T")
@@ -63,6 +63,7 @@ class Filters:
     unit: str = ""
     platform: str = ""
     status: str = ""  # topic lists: active | closed | rejected
+    kind: str = ""  # topic lists: the kind of consultation (a ConsultationKind value)
     q: str = ""  # a title's words, or a topic number (#12 or 12)
     since: date | None = None  # task lists: due on or after; topic lists: proposed on or after (Beijing days)
     until: date | None = None  # … on or before
@@ -89,11 +90,13 @@ TOPIC_SORTS: dict[str, Any] = {"id": Topic.id, "title": Topic.title, "stage": To
 
 
 def search(q: str) -> ColumnElement[bool]:
-    """Return the condition of a topic whose number is ``q`` (``#12`` or ``12``) or whose title holds its words."""
+    """Return the condition of a topic whose number is ``q`` (``#12`` or ``12``), whose proposal number is ``q``,
+    or whose title holds its words."""
     text = q.strip()
     number = text.removeprefix("#")
     words = [w for w in text.split() if w]
     by_title = and_(*(Topic.title.contains(w, autoescape=True) for w in words)) if words else false()
+    by_title = or_(by_title, Topic.proposal_number == text) if text else by_title
     is_id = number.isascii() and number.isdigit() and len(number) < 10
     return or_(Topic.id == int(number), by_title) if is_id else by_title
 
@@ -237,6 +240,8 @@ def topic_filters(filters: Filters) -> list[ColumnElement[bool]]:
         conditions.append(Topic.district_id.in_(_org_ids(filters.district)))
     if filters.status:
         conditions.append(Topic.status == TopicStatus(filters.status))
+    if filters.kind:
+        conditions.append(Topic.consultation_kind == ConsultationKind(filters.kind))
     return conditions
 
 
