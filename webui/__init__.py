@@ -39,6 +39,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from webui.api import deadlines as deadlines_api
     from webui.api import deliberation as deliberation_api
     from webui.api import directory as directory_api
+    from webui.api import levels as levels_api
     from webui.api import operations as ops_api
     from webui.api import platform as platform_api
     from webui.api import public as public_api
@@ -51,6 +52,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from webui.pages import directory as directory_pages
     from webui.pages import layout as pages
     from webui.pages import leaders as leader_pages
+    from webui.pages import levels as level_pages
     from webui.pages import platform as platform_pages
     from webui.pages import public as public_pages
     from webui.pages import results as result_pages
@@ -66,6 +68,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(admin_api.bp)
     app.register_blueprint(ops_api.bp)
     app.register_blueprint(platform_api.bp)
+    app.register_blueprint(levels_api.bp)
     app.register_blueprint(appraisals_api.bp)
     app.register_blueprint(directory_api.bp)
     app.register_blueprint(public_api.bp)
@@ -74,12 +77,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(deliberation_api.public)
     app.register_blueprint(triage_api.office)
     app.register_blueprint(triage_api.submitters)
-    for token_api in (api.bp, deadlines_api.bp, admin_api.bp, ops_api.bp, platform_api.bp, directory_api.bp,
+    for token_api in (api.bp, deadlines_api.bp, admin_api.bp, ops_api.bp, platform_api.bp, levels_api.bp,
+                      directory_api.bp,
                       public_api.bp, public_api.office, deliberation_api.bp, deliberation_api.public,
                       triage_api.office, triage_api.submitters, appraisals_api.bp):
         security.csrf.exempt(token_api)
     for blueprint in (auth.bp, inbox.bp, tasks.bp, topics.bp, supervision.bp, exports.bp, deadline_pages.bp,
-                      admin.bp, admin_ops.bp, platform_pages.bp, leader_pages.bp, directory_pages.bp,
+                      admin.bp, admin_ops.bp, platform_pages.bp, level_pages.bp, leader_pages.bp, directory_pages.bp,
                       public_pages.bp, public_pages.office, result_pages.bp, triage_pages.office,
                       triage_pages.submitters, deliberation_pages.bp,
                       deliberation_pages.invited, appraisal_pages.bp):

@@ -6,6 +6,7 @@ from webui.api.appraisals_paths import appraisals_paths
 from webui.api.deliberation_paths import deliberation_paths
 from models import ConsultationKind
 from webui.api.directory_paths import directory_paths
+from webui.api.levels_paths import levels_paths
 from webui.api.platform_paths import platform_paths
 from webui.api.public_paths import public_paths
 
@@ -206,6 +207,7 @@ OPENAPI: dict[str, Any] = {
         },
         **ADMIN_PATHS,
         **platform_paths(_op, _path_id, _query, _JSON_OBJECT),
+        **levels_paths(_op, _path_id),
         **directory_paths(_op, _query),
         **public_paths(_op),
         **deliberation_paths(_op, _path_id),

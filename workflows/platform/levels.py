@@ -87,7 +87,7 @@ def raise_topic(session: Session, actor: User, topic_id: int, reason: object, no
     open_raise = session.scalar(select(TopicRaise.id).where(
         TopicRaise.topic_id == topic.id, TopicRaise.status != RaiseStatus.DECLINED))
     if open_raise is not None:
-        raise Conflict(f"topic {topic.id} was already raised (raise {open_raise}) (该议题已提交上级平台)")
+        raise Conflict(f"topic {topic.id} was already raised to the level above (该议题已提交上级平台)")
     raised = TopicRaise(topic=topic, from_org=topic.platform, to_org=target, reason=text, raised_by=actor,
                         raised_at=now, status=RaiseStatus.PENDING)
     session.add(raised)
@@ -111,7 +111,7 @@ def decide(session: Session, actor: User, raise_id: int, accept: object, note: o
     if not is_office_of(actor, raised.to_org):
         raise Forbidden("only the CPPCC office of the receiving level accepts or declines a raised topic")
     if raised.status is not RaiseStatus.PENDING:
-        raise Conflict(f"raise {raised.id} was already {raised.status.value} (已受理或已不予受理)")
+        raise Conflict(f"this raise was already {raised.status.value} (已受理或已不予受理)")
     if not isinstance(accept, bool):
         raise InvalidInput("say whether the topic is accepted", {"accept": "must be true or false"})
     text = _reason(note, "note") if not accept else (note.strip()[:MAX_REASON] if isinstance(note, str) else "")

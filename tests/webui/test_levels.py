@@ -1,0 +1,151 @@
+"""The linked levels over HTTP: the city's own topics, raising a topic and deciding on it, joint topics; who may."""
+import pytest
+from flask import Flask
+
+from models import Topic
+from tests.conftest import NOW
+from tests.factories import start_topic
+
+
+def auth(username: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer demo-{username}"}
+
+
+@pytest.fixture
+def api(app: Flask):  # type: ignore[no-untyped-def]
+    return app.test_client()
+
+
+def _town_topic(api) -> int:  # type: ignore[no-untyped-def]
+    response = api.post("/api/v1/topics", headers=auth("office_zhenglu"), json={
+        "title": "跨镇河道整治", "category": "governance", "source": "public", "platform_level": "town",
+        "district": "tianning", "town": "zhenglu"})
+    assert response.status_code == 201, response.get_json()
+    return int(response.get_json()["id"])
+
+
+def test_the_city_office_starts_a_city_topic_through_the_api(api) -> None:  # type: ignore[no-untyped-def]
+    body = {"title": "全市养老服务", "category": "livelihood", "source": "assigned", "platform_level": "city",
+            "district": "changzhou"}
+    made = api.post("/api/v1/topics", headers=auth("office_changzhou"), json=body)
+    assert made.status_code == 201, made.get_json()
+    links = api.get(f"/api/v1/topics/{made.get_json()['id']}/links", headers=auth("office_changzhou")).get_json()
+    assert (links["topic"]["platform_level"], links["topic"]["platform"]) == ("city", "changzhou")
+    assert api.post("/api/v1/topics", headers=auth("office_tianning"), json=body).status_code == 403
+    wrong = api.post("/api/v1/topics", headers=auth("office_changzhou"), json={**body, "district": "tianning"})
+    assert wrong.status_code == 422 and "district" in wrong.get_json()["error"]["fields"]
+
+
+def test_raise_and_decide_through_the_api(api) -> None:  # type: ignore[no-untyped-def]
+    topic_id = _town_topic(api)
+    path = f"/api/v1/topics/{topic_id}/raise"
+    assert api.post(path, json={"reason": "x"}).status_code == 401
+    assert api.post(path, json={"reason": "x"}, headers=auth("office_tianning")).status_code == 403
+    assert api.post(path, json={"reason": "x"}, headers=auth("office_hutang")).status_code == 404
+    assert api.post(path, json={"reason": ""}, headers=auth("office_zhenglu")).status_code == 422
+    assert api.post(path, data="reason", headers=auth("office_zhenglu")).status_code == 400
+    raised = api.post(path, json={"reason": "涉及三个镇"}, headers=auth("office_zhenglu"))
+    assert raised.status_code == 201 and raised.get_json()["to"] == "tianning"
+    assert api.post(path, json={"reason": "再来"}, headers=auth("office_zhenglu")).status_code == 409
+    raise_id = raised.get_json()["id"]
+    listed = api.get("/api/v1/raises", headers=auth("office_tianning")).get_json()
+    assert [r["id"] for r in listed["received"]] == [raise_id] and listed["sent"] == []
+    decision = f"/api/v1/raises/{raise_id}/decision"
+    assert api.post(decision, json={"accept": True}, headers=auth("office_zhenglu")).status_code == 403
+    assert api.post(decision, json={"accept": True}, headers=auth("office_xinbei")).status_code == 404
+    assert api.post(decision, json={"accept": True}, headers=auth("chair_tianning")).status_code == 403
+    assert api.post(decision, json={"accept": "yes"}, headers=auth("office_tianning")).status_code == 422
+    assert api.post(decision, json={"accept": False}, headers=auth("office_tianning")).status_code == 422
+    accepted = api.post(decision, json={"accept": True}, headers=auth("office_tianning"))
+    assert accepted.status_code == 200 and accepted.get_json()["status"] == "accepted"
+    new = accepted.get_json()["raised_topic"]
+    assert (new["platform_level"], new["platform"], new["title"]) == ("district", "tianning", "跨镇河道整治")
+    assert api.post(decision, json={"accept": True}, headers=auth("office_tianning")).status_code == 409
+    back = api.get(f"/api/v1/topics/{new['id']}/links", headers=auth("office_zhenglu")).get_json()
+    assert back["raised_from"]["topic"]["id"] == topic_id and back["co_platforms"][0]["platform"] == "zhenglu"
+    history = api.get(f"/api/v1/topics/{new['id']}/history", headers=auth("office_tianning")).get_json()
+    assert "raised_from" in str(history)
+
+
+def test_joint_topics_through_the_api(api, session) -> None:  # type: ignore[no-untyped-def]
+    topic: Topic = start_topic(session, NOW, title="两区交界道路")
+    path = f"/api/v1/topics/{topic.id}/co-platforms"
+    assert api.get(f"/api/v1/topics/{topic.id}/links", headers=auth("office_xinbei")).status_code == 404
+    assert api.post(path, json={"platform": "xinbei"}, headers=auth("office_xinbei")).status_code == 404
+    assert api.post(path, json={"platform": "xinbei"}, headers=auth("chair_tianning")).status_code == 403
+    assert api.post(path, json={"platform": "nowhere"}, headers=auth("office_tianning")).status_code == 422
+    assert api.post(path, json={"platform": ["xinbei"]}, headers=auth("office_tianning")).status_code == 422
+    assert api.post(path, json={"platform": "xinbei"}, headers=auth("office_tianning")).status_code == 201
+    assert api.post(path, json={"platform": "xinbei"}, headers=auth("office_tianning")).status_code == 409
+    assert api.get(path, headers=auth("office_xinbei")).get_json()["co_platforms"][0]["name"] == "新北区"
+    joint = api.get("/api/v1/joint-topics", headers=auth("supervisor_xinbei")).get_json()["topics"]
+    assert [(t["id"], t["co_platforms"]) for t in joint] == [(topic.id, ["新北区"])]
+    assert api.get("/api/v1/joint-topics", headers=auth("housing_xinbei")).status_code == 403
+    assert api.delete(f"{path}/xinbei", headers=auth("office_xinbei")).status_code == 403
+    assert api.delete(f"{path}/xinbei", headers=auth("office_tianning")).status_code == 204
+    assert api.delete(f"{path}/xinbei", headers=auth("office_tianning")).status_code == 404
+    assert api.get(path, headers=auth("office_xinbei")).status_code == 404
+
+
+def test_the_city_gets_bindings_of_its_own(api) -> None:  # type: ignore[no-untyped-def]
+    versions = api.get("/api/v1/processes?process_id=topic_district", headers=auth("admin")).get_json()
+    version_id = versions["versions"][0]["id"]
+    bound = api.put("/api/v1/bindings", json={"version_id": version_id, "district": "changzhou"},
+                    headers=auth("admin"))
+    assert bound.status_code == 200, bound.get_json()
+    rows = bound.get_json()["bindings"]
+    assert [row["district_name"] for row in rows if row["district"] == "changzhou"] == ["常州市"]
+    town = api.put("/api/v1/bindings", json={"version_id": version_id, "district": "zhenglu"}, headers=auth("admin"))
+    assert town.status_code == 422
+    assert api.put("/api/v1/bindings", json={"version_id": version_id, "district": "changzhou"},
+                   headers=auth("office_changzhou")).status_code == 403
+
+
+def test_pages_of_the_levels_and_who_sees_them(web, session) -> None:  # type: ignore[no-untyped-def]
+    town = web("office_zhenglu")
+    topic: Topic = start_topic(session, NOW, level="town", town="zhenglu", title="跨镇河道整治")
+    page = town.get(f"/platform/levels/topics/{topic.id}").get_data(as_text=True)
+    assert 'data-testid="raise-form"' in page and "天宁区" in page
+    refused = town.post(f"/platform/levels/topics/{topic.id}/raise", {"reason": "   "})
+    assert refused.status_code == 422 and "此项必填" in refused.get_data(as_text=True)
+    done = town.post(f"/platform/levels/topics/{topic.id}/raise", {"reason": "涉及三个镇"})
+    assert done.status_code == 302
+    again = town.post(f"/platform/levels/topics/{topic.id}/raise", {"reason": "又一次提交"})
+    assert again.status_code == 409 and "又一次提交" in again.get_data(as_text=True)
+    district = web("office_tianning")
+    listing = district.get("/platform/levels/").get_data(as_text=True)
+    assert "跨镇河道整治" in listing and "涉及三个镇" in listing
+    raise_id = int(listing.split('data-raise="')[1].split('"')[0])
+    kept = district.post(f"/platform/levels/raises/{raise_id}/decision", {"decision": "decline", "note": " "})
+    assert kept.status_code == 422 and "此项必填" in kept.get_data(as_text=True)
+    assert web("office_zhenglu").post(f"/platform/levels/raises/{raise_id}/decision",
+                                      {"decision": "accept"}).status_code == 403
+    declined = district.post(f"/platform/levels/raises/{raise_id}/decision",
+                             {"decision": "decline", "note": "属镇职权范围"})
+    assert declined.status_code == 302
+    panel = town.get(f"/platform/levels/topics/{topic.id}/panel").get_data(as_text=True)
+    assert "不予受理" in panel and "属镇职权范围" in panel
+    assert web("office_xinbei").get(f"/platform/levels/topics/{topic.id}").status_code == 404
+    assert web("housing_tianning").get("/platform/levels/").status_code == 403
+    assert web("housing_tianning").get("/platform/levels/joint-summary").status_code == 403
+    assert web().get("/platform/levels/").status_code in (302, 401)
+    summary = web("supervisor_tianning").get("/platform/levels/joint-summary")
+    assert summary.status_code == 200 and 'data-testid="joint-count">0<' in summary.get_data(as_text=True)
+
+
+def test_the_joint_topic_pages_and_the_topic_list(web, session) -> None:  # type: ignore[no-untyped-def]
+    topic: Topic = start_topic(session, NOW, title="两区交界道路")
+    office = web("office_tianning")
+    office.get(f"/platform/levels/topics/{topic.id}")
+    bad = office.post(f"/platform/levels/topics/{topic.id}/co-platforms", {"platform": "tianning"})
+    assert bad.status_code == 422 and "不能选择本平台" in bad.get_data(as_text=True)
+    assert office.post(f"/platform/levels/topics/{topic.id}/co-platforms", {"platform": "xinbei"}).status_code == 302
+    xinbei = web("office_xinbei")
+    assert "两区交界道路" in xinbei.get("/topics/").get_data(as_text=True)
+    assert xinbei.get(f"/topics/{topic.id}").status_code == 200
+    assert 'data-testid="joint-count">1<' in web("supervisor_xinbei").get("/platform/levels/joint-summary") \
+        .get_data(as_text=True)
+    assert xinbei.post(f"/platform/levels/topics/{topic.id}/co-platforms", {"platform": "jintan"}).status_code == 403
+    office.post("/locale", {"locale": "en"})
+    shown = office.get(f"/platform/levels/topics/{topic.id}").get_data(as_text=True)
+    assert "Co-organizing platforms" in shown and "Raise to the level above" in shown
