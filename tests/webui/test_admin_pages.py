@@ -107,7 +107,7 @@ def test_operations_from_the_topic_page_reach_the_audit_log(web, session):
     admin = web("admin")
     page = admin.get(f"/admin/topics/{topic.id}").get_data(as_text=True)
     assert topic.title in page
-    assert '<option value="tianning-urban">天宁区城市管理局</option>' in page and "wujin-urban" not in page
+    assert '<option value="unit:tianning-urban">天宁区城市管理局</option>' in page and "wujin-urban" not in page
     admin.post(f"/admin/topics/{topic.id}/suspend", {"reason": "等待部署"})
     fresh(session)
     assert session.get(type(topic), topic.id).status is TopicStatus.SUSPENDED
@@ -115,7 +115,7 @@ def test_operations_from_the_topic_page_reach_the_audit_log(web, session):
     assert "a reason is required" in missing.get_data(as_text=True)
     assert admin.post(f"/admin/topics/{topic.id}/explode", {}).status_code == 404
     item = open_task(session, topic, "submit_proposal")
-    admin.post(f"/admin/tasks/{item.id}/reassign", {"kind": "user", "target": "office_tianning", "reason": "专人"})
+    admin.post(f"/admin/tasks/{item.id}/reassign", {"target": "user:office_tianning", "reason": "专人"})
     admin.post(f"/admin/topics/{topic.id}/resume", {})
     fresh(session)
     actions = [e.action for e in session.scalars(select(AuditEntry).order_by(AuditEntry.id))]

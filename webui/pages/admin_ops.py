@@ -7,8 +7,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 from werkzeug.wrappers import Response
 
@@ -20,16 +21,20 @@ from models import (
     Organization,
     ProcessVersion,
     Role,
+    RoleAssignment,
     TaskItem,
     TaskStatus,
     Topic,
     TopicStatus,
     Unit,
+    User,
     VersionStatus,
     WorkflowState,
 )
+from models.database import writing
 from webui.database import db_session
 from webui.pages.admin import address, attempt
+from webui.pages.messages import in_words
 from webui.security import roles_required
 from workflows.administration import migration, operations
 from workflows.people import audit
@@ -137,19 +142,46 @@ def topics_page() -> str:
 @bp.get("/topics/<int:topic_id>")
 @login_required
 @roles_required(ADMIN)
-def topic(topic_id: int) -> str:
+def topic(topic_id: int) -> tuple[str, int]:
     """Operate on one topic: suspend, resume, terminate, retry or skip its failed step, reassign its tasks."""
+    return _topic_page(topic_id)
+
+
+def _topic_page(topic_id: int, refused: dict[str, Any] | None = None, status: int = 200) -> tuple[str, int]:
+    """Render a topic's operations; ``refused`` is a reassignment sent back to its form (task, values, message)."""
     session = db_session()
     shown = require(session, Topic, topic_id, "topic")
     stored = session.get(WorkflowState, topic_id)
-    scope = inbox.descendants(session, {shown.district_id})
-    places = session.execute(select(Unit.code, Unit.name).where(Unit.organization_id.in_(scope))
-                             .order_by(Unit.organization_id, Unit.id)).tuples().all()
-    orgs = session.execute(select(Organization.code, Organization.name).where(Organization.id.in_(scope))
-                           .order_by(Organization.id)).tuples().all()
     return render_template("admin/topic.html", topic=shown, failure=stored.failure if stored else None,
                            open_tasks=inbox.open_tasks(session, shown), history=topics.history(session, shown)[-12:],
-                           unit_choices=places, org_choices=orgs)
+                           choices=_reassign_choices(session, shown), refused=refused or {}), status
+
+
+def _reassign_choices(session: Session, topic: Topic) -> dict[str, Any]:
+    """Return where the topic's open tasks may go: its district's units and organizations, and its people by role.
+
+    Values are ``unit:<code>``, ``organization:<code>`` and ``user:<username>``; the form offers these only.
+    """
+    scope = inbox.descendants(session, {topic.district_id})
+    units = session.execute(select(Unit.code, Unit.name).where(Unit.organization_id.in_(scope), Unit.active.is_(True))
+                            .order_by(Unit.organization_id, Unit.id)).tuples().all()
+    orgs = session.execute(select(Organization.code, Organization.name).where(
+        Organization.id.in_(scope), Organization.active.is_(True)).order_by(Organization.id)).tuples().all()
+    held = (select(User.username, User.display_name, RoleAssignment.role).join(RoleAssignment)
+            .outerjoin(Unit, Unit.id == RoleAssignment.unit_id).where(User.active.is_(True), or_(
+                RoleAssignment.organization_id.in_(scope), Unit.organization_id.in_(scope)))
+            .distinct().order_by(User.username))
+    people: dict[Role, list[tuple[str, str]]] = {}
+    for username, name, role in session.execute(held).tuples():
+        people.setdefault(role, []).append((f"user:{username}", name))
+    return {"units": [(f"unit:{c}", n) for c, n in units], "organizations": [(f"organization:{c}", n) for c, n in orgs],
+            "people": people}
+
+
+def _allowed(choices: dict[str, Any], item: TaskItem, target: str) -> bool:
+    """Tell whether ``target`` is one the task's form offered."""
+    offered = choices["units"] + choices["organizations"] + choices["people"].get(item.role, [])
+    return target in {value for value, _name in offered}
 
 
 @bp.post("/topics/<int:topic_id>/<action>")
@@ -172,11 +204,20 @@ def reassign(task_id: int) -> Response:
     """Give an open task to another unit, organization or user."""
     session = db_session()
     item = require(session, TaskItem, task_id, "task")
-    kind, target = request.form.get("kind", ""), request.form.get("target", "").strip()
-    attempt(lambda: operations.reassign(session, current_user, task_id, reason=request.form.get("reason", ""),
-                                        address=address(), unit=target if kind == "unit" else None,
-                                        organization=target if kind == "organization" else None,
-                                        user=target if kind == "user" else None), "已转办 (reassigned)")
+    target, reason = request.form.get("target", "").strip(), request.form.get("reason", "")
+    kept = {"task": item.id, "target": target, "reason": reason}
+    if not _allowed(_reassign_choices(session, item.topic), item, target):
+        message = _("请从列表中选择转办对象：本区的单位、组织或能办理该任务的人员") if not target else \
+            _("“%(value)s”不在可选列表中：请从列表中选择本区的单位、组织或能办理该任务的人员", value=(target.partition(":")[2] or target)[:60])
+        return _topic_page(item.topic_id, {**kept, "message": message}, 422)
+    kind, _colon, code = target.partition(":")
+    try:
+        with writing(session):
+            operations.reassign(session, current_user, task_id, reason=reason, address=address(),
+                                **{"organization" if kind == "organization" else kind: code})
+    except ShangliangError as exc:
+        return _topic_page(item.topic_id, {**kept, "message": in_words(exc.message)}, exc.status)
+    flash(_("已转办"), "success")
     return redirect(url_for("admin_ops.topic", topic_id=item.topic_id))
 
 

@@ -15,6 +15,7 @@ from models import Organization, TaskItem, Unit, User, utcnow
 from models.database import require_writing
 from workflows.rules.roles import UNIT_CANDIDATES
 from workflows.topics import lifecycle as topics
+from workflows.topics.inbox import descendants
 
 
 def reassign_task(session: Session, item: TaskItem, *, unit: str | None, organization: str | None,
@@ -26,12 +27,18 @@ def reassign_task(session: Session, item: TaskItem, *, unit: str | None, organiz
         target = session.scalar(select(Unit).where(Unit.code == unit))
         if target is None:
             raise InvalidInput("unknown unit", {"unit": f"no unit {unit!r}"})
+        if target.organization_id not in descendants(session, {item.topic.district_id}):
+            raise InvalidInput("unit of another district (不能转给本议题所在区以外的单位)",
+                               {"unit": f"{unit} is not in the topic's district"})
         item.candidate_unit, item.candidate_org_id, item.assignee = target, target.organization_id, None
         _follow_in_workflow(session, item, target.code, now or utcnow())
     elif organization is not None:
         org = session.scalar(select(Organization).where(Organization.code == organization))
         if org is None:
             raise InvalidInput("unknown organization", {"organization": f"no organization {organization!r}"})
+        if org.id not in descendants(session, {item.topic.district_id}):
+            raise InvalidInput("organization of another district (不能转给本议题所在区以外的组织)",
+                               {"organization": f"{organization} is not in the topic's district"})
         item.candidate_unit, item.candidate_org, item.assignee = None, org, None
     else:
         person = session.scalar(select(User).where(User.username == user, User.active.is_(True)))
