@@ -83,7 +83,7 @@ def test_bulk_escalation_with_one_reason(web, session, three):
     items = [open_task(session, t, "submit_proposal") for t in three]
     supervisor = web("supervisor_tianning")
     supervisor.get("/supervision/tasks")
-    assert supervisor.post("/supervision/tasks/escalate", {"task": [str(items[0].id)], "reason": ""}).status_code == 302
+    assert supervisor.post("/supervision/tasks/escalate", {"task": [str(items[0].id)], "reason": ""}).status_code == 422
     supervisor.post("/supervision/tasks/escalate", {"task": [str(i.id) for i in items[:2]], "reason": "请加快办理"})
     session.commit()
     escalated = session.scalars(select(Event.task_item_id).where(Event.kind == "escalated")).all()

@@ -1,5 +1,6 @@
 """Supervision pages (督查督办): the dashboard, the lists behind its figures, escalation."""
 from collections import Counter
+from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -22,6 +23,7 @@ from workflows.topics import worklist
 
 bp = Blueprint("supervision", __name__, url_prefix="/supervision")
 supervising = roles_required(*supervision.SUPERVISING_ROLES)
+MAX_REASON = 500  # the escalation service's limit, said in the message
 
 
 @bp.get("/")
@@ -56,6 +58,11 @@ def _series(entries: list[tuple[str, str, Counter[str]]], key: str) -> dict[str,
 @supervising
 def tasks() -> str:
     """List the open tasks behind a figure, with filters, paging and escalation."""
+    return _tasks_page()
+
+
+def _tasks_page(refused: dict[str, Any] | None = None) -> str:
+    """Render the list (its filters from the query string); ``refused`` is a bulk 督办 sent back with its ticks."""
     session, filters = db_session(), filters_from_request()
     in_scope = supervision.open_task_conditions(session, current_user)
     page = worklist.task_page(session, in_scope, filters, current_user, clock(), topics.load_calendar(session))
@@ -66,7 +73,7 @@ def tasks() -> str:
         grouped_by=grouped_by, groups=worklist.org_choices(session, in_scope, group, by_name=True),
         waiting=worklist.waiting_choices(session, in_scope), saved=saved.list_for(session, current_user, "supervision"),
         may_escalate=current_user.has_role(Role.SUPERVISOR), list_endpoint="supervision.tasks",
-        export_endpoint="lists.export", view="supervision", **list_context(),
+        export_endpoint="lists.export", view="supervision", refused=refused or {}, **list_context(),
     )
 
 
@@ -78,9 +85,10 @@ def escalate_many() -> Response:
     ids = [int(i) for i in request.form.getlist("task") if i.isascii() and i.isdigit() and len(i) < 10][:100]
     reason = request.form.get("reason", "").strip()
     back = safe_next(request.form.get("next"), "supervision.tasks")
-    if not ids or not reason:
-        flash(_("请勾选任务并填写督办意见。"), "error")
-        return redirect(back)
+    if not ids or not reason or len(reason) > MAX_REASON:
+        message = (_("请先勾选要督办的任务。") if not ids else
+                   _("请填写督办意见（最多 %(limit)s 字），勾选的任务已保留。", limit=MAX_REASON))
+        return _tasks_page({"ticked": set(ids), "reason": request.form.get("reason", ""), "message": message}), 422
     session, done, failed = db_session(), 0, []
     for task_id in ids:
         try:
