@@ -127,6 +127,7 @@ class Activity(Base):
     plan_reviewed_on: Mapped[Optional[date]]  # the chairs' meeting reviewed the plan
     materials_sent_on: Mapped[Optional[date]]
     follow_up: Mapped[Optional[FollowUpRound]] = mapped_column(str_enum(FollowUpRound))
+    minutes: Mapped[str] = mapped_column(Text, default="", server_default="")  # a follow-up round's own minutes
     consultation_kind: Mapped[ConsultationKind] = mapped_column(
         str_enum(ConsultationKind), default=ConsultationKind.YOUSHI, server_default=ConsultationKind.YOUSHI.value,
         index=True)
@@ -254,6 +255,7 @@ class Suggestion(Base):
     number: Mapped[int]
     text: Mapped[str] = mapped_column(Text)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    activity_id: Mapped[Optional[int]] = mapped_column(ForeignKey("activity.id"), index=True)  # its follow-up round
     outcome: Mapped[Optional[Outcome]] = mapped_column(str_enum(Outcome))
     progress: Mapped[int] = mapped_column(default=0)  # percent
     created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))

@@ -47,6 +47,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from webui.api import triage as triage_api
     from webui.pages import admin, admin_ops, auth, exports, inbox, supervision, tasks, topics
     from webui.pages import appraisals as appraisal_pages
+    from webui.pages import rounds as round_pages
     from webui.pages import deadlines as deadline_pages
     from webui.pages import deliberation as deliberation_pages
     from webui.pages import directory as directory_pages
@@ -86,7 +87,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
                       admin.bp, admin_ops.bp, platform_pages.bp, level_pages.bp, leader_pages.bp, directory_pages.bp,
                       public_pages.bp, public_pages.office, result_pages.bp, triage_pages.office,
                       triage_pages.submitters, deliberation_pages.bp,
-                      deliberation_pages.invited, appraisal_pages.bp):
+                      deliberation_pages.invited, appraisal_pages.bp, round_pages.bp):
         app.register_blueprint(blueprint)
     pages.init_app(app)  # after the APIs, so its error pages take over for HTML routes
     if app.config.get("SCHEDULER") == "embedded":

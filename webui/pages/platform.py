@@ -38,6 +38,7 @@ from webui.pages.exports import neutral
 from webui.security import clock
 from workflows.platform import activities, assessment, coverage, leaders, plan_report, points, rooms, suggestions
 from workflows.platform import plan as annual_plan
+from workflows.platform import rounds as round_minutes
 from workflows.platform import report as yearly
 from workflows.rules.stages import STAGE_LABELS
 from workflows.topics.kinds import KIND_LABELS
@@ -258,7 +259,7 @@ def activity(activity_id: int, errors: dict[str, str] | None = None, values: Any
     return render_template("platform/activity.html", activity=found, kinds=list(ParticipantKind), members=members,
                            units=units, leaders=leaders.leaders_for(session, found.platform),
                            may_manage=rooms.may_manage(current_user, found.platform), errors=errors or {},
-                           values=values or {},
+                           values=values or {}, **round_minutes.context(session, current_user, found),
                            check_in_url=url_for("platform.check_in", code=found.code, _external=True), **LABELS)
 
 

@@ -74,10 +74,12 @@ def add(session: Session, user: User, topic_id: int, form: Mapping[str, Any], no
     return suggestion
 
 
-def from_minutes(session: Session, topic: Topic, data: Mapping[str, Any], actor: User, now: datetime) -> None:
+def from_minutes(session: Session, topic: Topic, data: Mapping[str, Any], actor: User, now: datetime,
+                 activity_id: int | None = None) -> None:
     """List the suggestions written in a completed minutes form, numbered after the topic's earlier ones.
 
-    Called by workflows/topics/lifecycle.py in the completion's transaction; the form has already
+    Called in the completion's transaction by workflows/topics/lifecycle.py (the topic's minutes) and
+    by workflows/platform/rounds.py (a follow-up round's, ``activity_id``); the form has already
     checked each row's text and that its unit belongs to the topic's district.
     """
     rows = data.get("suggestions") or []
@@ -87,7 +89,8 @@ def from_minutes(session: Session, topic: Topic, data: Mapping[str, Any], actor:
     units = dict(session.execute(wanted).tuples().all())
     last = session.scalar(select(func.max(Suggestion.number)).where(Suggestion.topic_id == topic.id)) or 0
     session.add_all(Suggestion(topic_id=topic.id, number=last + n, text=row["text"], unit_id=units[row["unit"]],
-                               created_by_id=actor.id, created_at=now) for n, row in enumerate(rows, start=1))
+                               activity_id=activity_id, created_by_id=actor.id, created_at=now)
+                    for n, row in enumerate(rows, start=1))
 
 
 def report(session: Session, user: User, suggestion_id: int, form: Mapping[str, Any],

@@ -30,16 +30,14 @@ from models import (
     TopicCategory,
     TopicSource,
     TopicStatus,
-    Unit,
     User,
     utcnow,
 )
 from models.database import require_writing
 from workflows.people.access import lineage_ids, require_task
-from workflows.platform import consultation, suggestions
+from workflows.platform import consultation, rounds, suggestions
 from workflows.rules.forms import FORMS, FormInvalid, validate
-from workflows.topics import kinds, notices, signing
-from workflows.topics.inbox import descendants
+from workflows.topics import kinds, notices, signing, taskforms
 
 # The city runs the district diagram on its own bindings (a binding row for the city organization).
 PROCESS_FOR_LEVEL = {PlatformLevel.CITY: "topic_district", PlatformLevel.DISTRICT: "topic_district",
@@ -137,7 +135,7 @@ def _complete(session: Session, actor: User, task_item_id: int, data: Mapping[st
         raise Conflict(f"topic {item.topic_id} is {item.topic.status.value}{reason}; its tasks cannot be completed")
     form = FORMS[item.context.get("form", item.bpmn_id)]
     try:
-        cleaned = validate(form, data, lambda code: _unit_in_district(session, code, item.topic))
+        cleaned = validate(form, data, lambda code: taskforms.unit_in_district(session, code, item.topic))
     except FormInvalid as exc:
         raise InvalidInput(f"the form {form.key} has errors", exc.errors) from None
     topic = item.topic
@@ -156,6 +154,7 @@ def _complete(session: Session, actor: User, task_item_id: int, data: Mapping[st
     notices.after_completion(session, item, cleaned, saved.opened, now)
     consultation.after_completion(session, item, cleaned, actor, now)  # the topic's activity record follows
     suggestions.from_minutes(session, topic, cleaned, actor, now)  # the minutes' suggestions are followed up
+    rounds.after_follow_up(session, item, cleaned, actor, now)  # 再调研、再视察、再协商 open their round
     session.flush()
     return item
 
@@ -203,12 +202,6 @@ def completed_by_submission(session: Session, actor: User, task_item_id: int, su
 def load_instance(session: Session, topic: Topic) -> Instance:
     """Load a topic's workflow on the live specs of the versions it pins."""
     return WorkflowEngine.of(session).load(session, topic.id, topic.process_version_id)
-
-
-def _unit_in_district(session: Session, code: str, topic: Topic) -> bool:
-    """Tell whether a unit named in a form exists in the topic's district (another district's unit is refused)."""
-    unit_org = session.scalar(select(Unit.organization_id).where(Unit.code == code, Unit.active.is_(True)))
-    return unit_org is not None and unit_org in descendants(session, {topic.district_id})
 
 
 def close_if_ended(session: Session, topic: Topic, saved: Saved, actor: User | None, now: datetime) -> None:

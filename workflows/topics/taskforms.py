@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from models import Organization, TaskDraft, TaskItem, Unit, UnitKind, User, utcnow
+from models import Organization, TaskDraft, TaskItem, Topic, Unit, UnitKind, User, utcnow
 from models.database import require_writing
 from workflows.rules.forms import Form
 from workflows.topics.inbox import descendants
@@ -27,6 +27,12 @@ def unit_choices(session: Session, item: TaskItem, field_name: str) -> list[tupl
     else:
         query = query.where(Unit.kind != UnitKind.COMMITTEE)
     return [(u.code, u.name) for u in session.scalars(query)]
+
+
+def unit_in_district(session: Session, code: str, topic: Topic) -> bool:
+    """Tell whether a unit named in a form exists in the topic's district (another district's unit is refused)."""
+    unit_org = session.scalar(select(Unit.organization_id).where(Unit.code == code, Unit.active.is_(True)))
+    return unit_org is not None and unit_org in descendants(session, {topic.district_id})
 
 
 def load_draft(session: Session, user: User, item: TaskItem) -> TaskDraft | None:
