@@ -17,7 +17,7 @@ from models.database import writing
 from webui import human_check
 from webui.database import db_session
 from webui.security import clock
-from workflows.participation import proposals, tracking, triage
+from workflows.participation import photos, proposals, tracking, triage
 from workflows.platform import rooms
 from workflows.topics.labels import CATEGORY_LABELS
 
@@ -44,8 +44,10 @@ def propose() -> tuple[str, int] | Response:
         return _form(values, {"answer": failed}, 422)
     session = db_session()
     try:
+        sent = photos.clean([f.read(photos.MAX_BYTES + 1) for f in request.files.getlist("photos") if f.filename])
         with writing(session):
             proposal = proposals.propose(session, request.form, request.remote_addr or "", clock())
+            photos.attach(session, proposal, sent, clock())
             number = proposal.number
     except InvalidInput as exc:
         return _form(values, exc.fields, 422)
@@ -63,9 +65,25 @@ def find() -> Response:
 @bp.get("/proposals/<number>")
 def proposal(number: str) -> str:
     """Show a proposal's public state to whoever holds its number (never the contact)."""
-    found = proposals.lookup(db_session(), number)
+    session = db_session()
+    found = proposals.lookup(session, number)
     return render_template("public/proposal.html", proposal=proposals.public_state(found),
-                           received_at=found.received_at, new=request.args.get("new") == "1", **LABELS)
+                           received_at=found.received_at, new=request.args.get("new") == "1",
+                           photo_ids=photos.of(session, found, published_only=True), **LABELS)
+
+
+@bp.get("/proposals/<number>/photos/<int:photo_id>.jpg")
+def photo(number: str, photo_id: int) -> Response:
+    """Serve a photo the office published (re-encoded JPEG; any other is the same 404)."""
+    session = db_session()
+    return _jpeg(photos.one(session, proposals.lookup(session, number), photo_id, published_only=True))
+
+
+def _jpeg(found: Any) -> Response:
+    response = Response(found.content, mimetype="image/jpeg")
+    response.headers["Cache-Control"] = "private, max-age=300"
+    response.headers["Content-Disposition"] = "inline"
+    return response
 
 
 @bp.post("/proposals/<number>/follow")
@@ -146,6 +164,36 @@ def respond(number: str) -> Response | tuple[str, int]:
                                typed={number: request.form.get("answer", "")}, **LABELS)
         return page, 422
     return redirect(url_for("proposals.queue"))
+
+
+@office.get("/<number>/photos/<int:photo_id>.jpg")
+@login_required
+def office_photo(number: str, photo_id: int) -> Response:
+    """Serve any photo of a proposal to its office."""
+    session = db_session()
+    found = proposals.require_for_office(session, current_user, number)
+    return _jpeg(photos.one(session, found, photo_id, published_only=False))
+
+
+@office.post("/<number>/photos/<int:photo_id>")
+@login_required
+def publish_photo(number: str, photo_id: int) -> Response:
+    """Make a photo public on the proposal's page, or take it back (audited)."""
+    session = db_session()
+    with writing(session):
+        found = proposals.require_for_office(session, current_user, number)
+        photos.publish(session, current_user, found, photo_id, request.form.get("public") == "1", clock())
+    return redirect(request.referrer if _same_site(request.referrer) else url_for("proposals.queue"))
+
+
+def _same_site(url: str | None) -> bool:
+    return bool(url) and str(url).startswith(request.host_url)
+
+
+@bp.app_template_global("proposal_photos")
+def proposal_photos(item: Any) -> list[tuple[int, bool]]:
+    """Return the photos of a proposal and whether each is public, for the office's pages."""
+    return photos.states(db_session(), item)
 
 
 @office.get("/rooms/<code>/qr.svg")
