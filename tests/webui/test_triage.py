@@ -8,7 +8,7 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import ProposalSource, ProposalStatus, PublicProposal, Topic
+from models import Delivery, ProposalSource, ProposalStatus, PublicProposal, Topic
 from models.database import writing
 from tests.conftest import NOW
 from tests.webui.test_public_proposals import _propose
@@ -184,3 +184,17 @@ def test_the_item_page_in_english(app: Flask, web) -> None:  # type: ignore[no-u
     office.post("/locale", {"locale": "en", "next": "/"})
     page = office.get(f"/proposals/{number}").get_data(as_text=True)
     assert "Similar proposals" in page and "Start a topic" in page and "Merge into this one" in page
+
+
+def test_merging_and_starting_a_topic_tell_each_proposer_who_left_an_e_mail(app: Flask, session: Session,
+                                                                           web) -> None:  # type: ignore[no-untyped-def]
+    resident = app.test_client()
+    target = _number(_propose(resident, title="停车难", contact="a@example.org"))
+    duplicate = _number(_propose(resident, title="停车位不够", contact="b@example.org"))
+    office = web("office_tianning")
+    office.get(f"/proposals/{target}")
+    assert office.post(f"/proposals/{target}/merge", {"numbers": duplicate}).status_code == 302
+    assert office.post(f"/proposals/{target}/topic", {"platform_level": "district"}).status_code == 302
+    session.rollback()
+    told = {(d.address, d.subject.split("：")[-1]) for d in session.scalars(select(Delivery))}
+    assert {("b@example.org", "已合并"), ("a@example.org", "已立为议题"), ("b@example.org", "已立为议题")} <= told

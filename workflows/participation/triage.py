@@ -174,11 +174,12 @@ def start_topic(session: Session, user: User, item: PublicProposal, form: Mappin
 
 
 def _became_topic(session: Session, item: PublicProposal, topic_id: int) -> None:
-    """Mark the item and every item merged into it as the topic's origin."""
-    session.execute(update(PublicProposal)
-                    .where((PublicProposal.id == item.id) | (PublicProposal.merged_into_id == item.id))
-                    .values(topic_id=topic_id, status=ProposalStatus.BECAME_TOPIC)
-                    .execution_options(synchronize_session="fetch"))
+    """Mark the item and every item merged into it as the topic's origin (through the objects, so that the
+    session's listeners see each status change and tell the item's followers)."""
+    found = session.scalars(select(PublicProposal).where(
+        (PublicProposal.id == item.id) | (PublicProposal.merged_into_id == item.id)))
+    for each in found:
+        each.topic_id, each.status = topic_id, ProposalStatus.BECAME_TOPIC
 
 
 def origin(session: Session, topic: Topic) -> list[PublicProposal]:
