@@ -1,4 +1,4 @@
-"""Version stamps of rarely edited settings that every process caches (the working-day calendar).
+"""Version stamps of rarely edited settings that every process caches (the working-day calendar, district clocks).
 
 Database triggers (migration 0021_speed_settings_stamp) give a stamp a new value whenever a row it
 covers is inserted, updated or deleted, by this code, another process or plain SQL alike; a reader
@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from .base import Base
 
 CALENDAR = "calendar"  # calendar_day and calendar_year
+CLOCKS = "clock_override"  # the districts' own task clocks
 
 
 class SettingsStamp(Base):

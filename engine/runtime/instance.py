@@ -25,7 +25,7 @@ from engine.errors import Conflict, NotFound
 from engine.rules import Rules
 from engine.runtime import engine_time, failures, state, timers
 from engine.store import projection, versions
-from engine.time.calendar_days import load_calendar
+from engine.time import calendar_days
 from models import Event, ProcessVersion, TaskItem, WorkflowState
 
 SESSION_KEY = "workflow_engine"  # where a Session's info holds its WorkflowEngine
@@ -211,14 +211,14 @@ class Instance:
             self.session.add(Event(topic_id=self.owner_id, actor_id=actor_id, kind="step_failed", at=now,
                                    payload=failure))
         self.stored.failure = failure
-        opened = projection.sync(self.session, self.rules, self.owner_id, self.workflow, now,
-                                 load_calendar(self.session))
+        with calendar_days.pinned(self.session) as settings:  # the calendar and clocks read once for every row
+            opened = projection.sync(self.session, self.rules, self.owner_id, self.workflow, now, settings.calendar)
         return self._ending(tuple(opened))
 
     def refresh_rows(self, now: datetime) -> list[TaskItem]:
         """Bring the open rows in line with their tasks' specs (after a move to a new version)."""
-        return projection.refresh(self.session, self.rules, self.owner_id, self.workflow,
-                                  load_calendar(self.session), now)
+        with calendar_days.pinned(self.session) as settings:
+            return projection.refresh(self.session, self.rules, self.owner_id, self.workflow, settings.calendar, now)
 
     def _ending(self, opened: tuple[TaskItem, ...]) -> Saved:
         if not self.workflow.is_completed():

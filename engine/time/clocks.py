@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from engine.errors import Forbidden, InvalidInput, NotFound
 from engine.store import versions as processes
+from engine.time import calendar_days
 from engine.time.calendar import SHANGHAI, Allowance, Due, WorkCalendar, parse_allowance
 from engine.time.timeleft import stored_level
 from models import (
@@ -62,11 +63,9 @@ def diagram_clock(props: dict[str, Any]) -> TaskClock | None:
 def task_clock(session: Session, district_id: int, process_id: str, bpmn_id: str,
                props: dict[str, Any]) -> TaskClock | None:
     """Return the district's override of a task's clock, else the diagram's."""
-    override = session.scalar(select(ClockOverride).where(
-        ClockOverride.district_id == district_id, ClockOverride.process_id == process_id,
-        ClockOverride.bpmn_id == bpmn_id))
+    override = calendar_days.clock_override(session, district_id, process_id, bpmn_id)
     if override is not None:
-        return TaskClock(parse_allowance(override.clock), parse_allowance(override.warn), "district")
+        return TaskClock(parse_allowance(override[0]), parse_allowance(override[1]), "district")
     return diagram_clock(props)
 
 

@@ -1,13 +1,14 @@
-"""The working-day calendar is built once per process and stamp, and any change, from anywhere, rebuilds it."""
+"""The deadline settings (working days, district clocks) are built once per process and stamp; any change rebuilds."""
 import subprocess
 import sys
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine.time.calendar_days import load_calendar, read_calendar
-from models import CalendarDay, CalendarYear
+from engine.time.calendar_days import clock_override, load_calendar, pinned, read_calendar
+from models import CalendarDay, CalendarYear, ClockOverride, Organization
 from models.database import writing
 from tests.counting import counted
 
@@ -31,9 +32,7 @@ def test_a_second_session_reads_one_stamp_row_and_gets_the_same_calendar(session
         again = load_calendar(session)
     assert again is first
     assert [" ".join(s.split()) for s in seen if not s.startswith("BEGIN")] == [
-        "SELECT settings_stamp.version FROM settings_stamp WHERE settings_stamp.name = ?"
-        if session.get_bind().dialect.name == "sqlite" else
-        "SELECT settings_stamp.version FROM settings_stamp WHERE settings_stamp.name = %(name_1)s"]
+        "SELECT settings_stamp.name, settings_stamp.version FROM settings_stamp"]
 
 
 def test_a_day_another_process_writes_in_plain_sql_is_seen_at_once(sessions: sessionmaker[Session],
@@ -73,3 +72,39 @@ def test_an_official_year_entered_or_removed_changes_the_calendar(sessions: sess
         with writing(session):
             session.delete(session.get(CalendarYear, 2031))
         assert load_calendar(session).is_provisional(2031)
+
+
+CLOCK_FROM_ELSEWHERE = """
+import sys
+from sqlalchemy import create_engine, text
+engine = create_engine(sys.argv[1])
+with engine.begin() as connection:
+    connection.execute(text("UPDATE clock_override SET clock = '1m' WHERE process_id = 'topic_path'"))
+"""
+
+
+def test_a_districts_clock_changed_by_another_process_is_used_at_once(sessions: sessionmaker[Session],
+                                                                      db_url: str) -> None:
+    with sessions() as session:
+        tianning = session.scalar(select(Organization.id).where(Organization.code == "tianning"))
+        assert tianning is not None and clock_override(session, tianning, "topic_path", "write_reply") is None
+        with writing(session):
+            session.add(ClockOverride(district_id=tianning, process_id="topic_path", bpmn_id="write_reply",
+                                      clock="2m", warn="5wd"))
+        assert clock_override(session, tianning, "topic_path", "write_reply") == ("2m", "5wd")
+    subprocess.run([sys.executable, "-c", CLOCK_FROM_ELSEWHERE, db_url], check=True, timeout=60)
+    with sessions() as session:
+        assert clock_override(session, tianning, "topic_path", "write_reply") == ("1m", "5wd")
+
+
+def test_pinned_settings_answer_every_look_up_of_the_block_without_a_statement(
+        sessions: sessionmaker[Session]) -> None:
+    with sessions() as session:
+        load_calendar(session)
+        with pinned(session) as settings, counted(session.get_bind()) as seen:  # type: ignore[arg-type]
+            assert load_calendar(session) is settings.calendar
+            assert clock_override(session, 1, "topic_path", "write_reply") is None
+        assert seen == []
+        with counted(session.get_bind()) as seen:  # type: ignore[arg-type]
+            load_calendar(session)
+        assert len(seen) == 1  # outside the block the stamps are read again
