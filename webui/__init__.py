@@ -56,6 +56,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from webui.pages import levels as level_pages
     from webui.pages import platform as platform_pages
     from webui.pages import public as public_pages
+    from webui.pages import remote as remote_pages
     from webui.pages import results as result_pages
     from webui.pages import triage as triage_pages
 
@@ -87,7 +88,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
                       admin.bp, admin_ops.bp, platform_pages.bp, level_pages.bp, leader_pages.bp, directory_pages.bp,
                       public_pages.bp, public_pages.office, result_pages.bp, triage_pages.office,
                       triage_pages.submitters, deliberation_pages.bp,
-                      deliberation_pages.invited, appraisal_pages.bp, round_pages.bp):
+                      deliberation_pages.invited, appraisal_pages.bp, round_pages.bp, remote_pages.bp):
         app.register_blueprint(blueprint)
     pages.init_app(app)  # after the APIs, so its error pages take over for HTML routes
     if app.config.get("SCHEDULER") == "embedded":

@@ -267,3 +267,47 @@ def test_the_english_page(web, session: Session) -> None:  # type: ignore[no-unt
     office.post("/locale", {"locale": "en"})
     shown = office.get(page).get_data(as_text=True)
     assert "Online deliberation" in shown and "Invite residents" in shown and "Taken into the minutes" not in shown
+
+
+def test_a_remote_consultation_records_its_meeting_link_and_who_joined_remotely(
+        web, app: Flask) -> None:  # type: ignore[no-untyped-def]
+    office = web("office_tianning")
+    office.get("/platform/activities/new")
+    made = office.post("/platform/activities/new", {"title": "远程协商会", "platform": "tianning", "form": "remote",
+                                                    "held_on": "2026-03-02"})
+    url = made.headers["Location"]
+    activity_id = int(url.rsplit("/", 1)[1])
+    office.get(url)
+    office.post(f"{url}/participants", {"kind": "member", "username": "member_tianning"})
+    office.post(f"{url}/participants", {"kind": "expert", "name": "周教授"})
+    for hostile in ("javascript:alert(1)", "http://meet.example.cn/1", "https://meet.example.cn/a b",
+                    'https://x.cn/"><script>', "https://" + "a" * 500 + ".cn"):
+        refused = office.post(f"{url}/meeting-link", {"meeting_link": hostile})
+        assert refused.status_code == 422 and "https://" in refused.get_data(as_text=True)
+    saved = office.post(f"{url}/meeting-link", {"meeting_link": "https://meeting.tencent.com/dm/abc123"})
+    assert saved.status_code == 302
+    page = office.get(url).get_data(as_text=True)
+    assert 'href="https://meeting.tencent.com/dm/abc123" rel="noopener noreferrer"' in page
+    code = re.search(r'data-testid="check-in-link">[^<]*/check-in/([^<]+)<', page)
+    assert code
+    member = web("member_tianning")
+    shown = member.get(f"/platform/check-in/{code.group(1)}").get_data(as_text=True)
+    assert "https://meeting.tencent.com/dm/abc123" in shown and 'data-testid="join-remotely"' in shown
+    assert member.post(f"/platform/check-in/{code.group(1)}/remote").status_code == 302
+    expert = re.search(r'data-participant="(\d+)"><td>[^<]*</td><td>周教授', office.get(url).get_data(as_text=True))
+    assert expert
+    assert office.post(f"{url}/participants/{expert.group(1)}/remote", {"remote": "1"}).status_code == 302
+    page = office.get(url).get_data(as_text=True)
+    assert page.count('data-testid="joined-remotely"') == 2
+    api = app.test_client()
+    shown_api = api.get(f"/api/v1/activities/{activity_id}", headers=auth("office_tianning")).get_json()
+    assert shown_api["meeting_link"] == "https://meeting.tencent.com/dm/abc123"
+    assert all(p["joined_remotely"] and p["checked_in_at"] for p in shown_api["participants"])
+    moved = api.post(f"/api/v1/activities/{activity_id}/participants/{expert.group(1)}/remote", json={"remote": False},
+                     headers=auth("office_tianning")).get_json()
+    assert int(expert.group(1)) not in moved["joined_remotely"] and len(moved["joined_remotely"]) == 1
+    assert api.post(f"/api/v1/activities/{activity_id}/meeting-link", json={"meeting_link": "ftp://x"},
+                    headers=auth("office_tianning")).status_code == 422
+    assert api.post(f"/api/v1/activities/{activity_id}/meeting-link", json={"meeting_link": "https://x.cn/m"},
+                    headers=auth("member_tianning")).status_code in (403, 404)
+    assert member.post(f"{url}/meeting-link", {"meeting_link": "https://evil.example/"}).status_code in (403, 404)

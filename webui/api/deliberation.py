@@ -1,13 +1,16 @@
-"""Online deliberation in the JSON API: the office opens a topic's deliberation, invites residents, hides and marks
-opinions taken into the minutes; members read and post with their bearer token (/api/v1/deliberations); an invited
-resident reads and posts by the signed token of the invitation link, without an account
-(/api/v1/public/deliberation/<token>). The same rules as the pages (webui/pages/deliberation.py).
+"""Online deliberation and remote consultation in the JSON API.
+
+The office opens a topic's deliberation, invites residents, hides and marks opinions taken into the minutes;
+members read and post with their bearer token (/api/v1/deliberations); an invited resident reads and posts by the
+signed token of the invitation link, without an account (/api/v1/public/deliberation/<token>). The office records
+an activity's meeting link and who joined through it (远程协商). The same rules as the pages
+(webui/pages/deliberation.py, webui/pages/remote.py).
 """
 from typing import Any
 
 from flask import Blueprint, Response, g, jsonify, url_for
 
-from engine.errors import ShangliangError
+from engine.errors import InvalidInput, ShangliangError
 from models import Deliberation, DeliberationInvitation
 from webui import invitation_links
 from webui.api.topics import _domain_error, json_body, token_required
@@ -15,6 +18,7 @@ from webui.database import db_session, writes
 from webui.security import clock
 from workflows.participation import deliberation as deliberations
 from workflows.people.access import require_topic
+from workflows.platform import activities, remote
 
 bp = Blueprint("deliberation_api", __name__, url_prefix="/api/v1")
 bp.register_error_handler(ShangliangError, _domain_error)
@@ -128,3 +132,44 @@ def post_invited(token: str) -> tuple[Response, int]:
     opinion = deliberations.post(db_session(), found, deliberations.Author(invitation=invitation), json_body(),
                                  clock())
     return jsonify(id=opinion.id, parent_id=opinion.parent_id), 201
+
+
+def _remote_state(activity_id: int) -> Response:
+    found = activities.require_activity(db_session(), g.user, activity_id)
+    return jsonify(id=found.id, meeting_link=found.meeting_link,
+                   joined_remotely=[p.id for p in found.participants if p.joined_remotely])
+
+
+@bp.post("/activities/<int:activity_id>/meeting-link")
+@token_required
+@writes
+def meeting_link(activity_id: int) -> Response:
+    """Record the activity's video meeting link (``{"meeting_link": "https://…"}``; empty clears it)."""
+    session = db_session()
+    found = activities.require_activity(session, g.user, activity_id)
+    remote.set_link(session, g.user, found, json_body().get("meeting_link"), clock())
+    return _remote_state(activity_id)
+
+
+@bp.post("/activities/<int:activity_id>/participants/<int:participant_id>/remote")
+@token_required
+@writes
+def mark_remote(activity_id: int, participant_id: int) -> Response:
+    """Record a participant present through the meeting link (``{"remote": true}``) or in the room (``false``)."""
+    session = db_session()
+    found = activities.require_activity(session, g.user, activity_id)
+    joined = json_body().get("remote")
+    if not isinstance(joined, bool):
+        raise InvalidInput("bad body", {"remote": "true or false"})
+    remote.mark(session, g.user, found, participant_id, joined, clock())
+    return _remote_state(activity_id)
+
+
+@bp.post("/activities/check-in/<code>/remote")
+@token_required
+@writes
+def join_remotely(code: str) -> Response:
+    """Check the caller in to the activity as joining through its meeting link."""
+    person = remote.join(db_session(), g.user, code, clock())
+    return jsonify(id=person.id, checked_in_at=person.checked_in_at.isoformat() if person.checked_in_at else None,
+                   joined_remotely=person.joined_remotely)

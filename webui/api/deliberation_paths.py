@@ -1,4 +1,4 @@
-"""The OpenAPI paths of online deliberation (webui/api/deliberation.py), merged into webui/api/openapi.py."""
+"""The OpenAPI paths of online deliberation and remote consultation (webui/api/deliberation.py), for openapi.py."""
 from collections.abc import Callable
 from typing import Any
 
@@ -45,6 +45,17 @@ def deliberation_paths(op: Callable[..., dict[str, Any]], path_id: Callable[[str
         "/opinions/{opinion_id}/take": {"post": op(
             "Mark an opinion taken into the minutes, or undo with taken=false (CPPCC office)",
             body=_body([], taken={"type": "boolean", "default": True}), params=[path_id("opinion_id")])},
+        "/activities/{activity_id}/meeting-link": {"post": op(
+            "Record an activity's video meeting link, https only; empty clears it (CPPCC office)",
+            body=_body(["meeting_link"], meeting_link={"type": "string", "maxLength": 500}),
+            params=[path_id("activity_id")])},
+        "/activities/{activity_id}/participants/{participant_id}/remote": {"post": op(
+            "Record a participant present through the meeting link, or in the room (CPPCC office)",
+            body=_body(["remote"], remote={"type": "boolean"}),
+            params=[path_id("activity_id"), path_id("participant_id")])},
+        "/activities/check-in/{code}/remote": {"post": op(
+            "Check the caller in to an activity as joining through its meeting link",
+            params=[{"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}])},
         "/public/deliberation/{token}": {"get": {**op("The deliberation an invited resident reads (no account)",
                                                       params=[_TOKEN]), "security": []}},
         "/public/deliberation/{token}/opinions": {"post": throttled(op(

@@ -33,15 +33,17 @@ ACTIONS: dict[str, str] = {
     "deliberation_opened": N_("开启网络议政"), "deliberation_invited": N_("邀请居民参加网络议政"),
     "deliberation_revoked": N_("收回网络议政邀请"), "opinion_hidden": N_("隐藏网络议政意见"),
     "opinion_taken": N_("意见纳入纪要"), "opinion_untaken": N_("取消意见纳入纪要"),
+    "meeting_link_set": N_("设置远程协商会议链接"),
 }
 TARGETS: dict[str, str] = {"topic": N_("议题"), "task_item": N_("任务"), "version": N_("流程版本"),
                            "process_version": N_("流程版本"), "user": N_("用户"), "list": N_("清单"),
                            "unit": N_("单位"), "organization": N_("组织"),
-                           "proposal": N_("群众议题建议"), "opinion": N_("网络议政意见")}
+                           "proposal": N_("群众议题建议"), "opinion": N_("网络议政意见"),
+                           "activity": N_("协商活动")}
 DETAILS: dict[str, str] = {"reason": N_("理由"), "note": N_("说明"), "format": N_("格式"), "rows": N_("行数"),
                            "from": N_("原版本"), "to": N_("新版本"), "process": N_("流程"), "query": N_("筛选条件"),
                            "name": N_("姓名"), "text": N_("原文"), "opens_at": N_("开始时间"),
-                           "closes_at": N_("截止时间")}
+                           "closes_at": N_("截止时间"), "link": N_("链接")}
 
 
 def action_words(action: str) -> str:
