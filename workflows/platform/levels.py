@@ -23,6 +23,7 @@ from models import (
     RaiseStatus,
     Role,
     RoleAssignment,
+    TaskItem,
     Topic,
     TopicCoPlatform,
     TopicRaise,
@@ -173,16 +174,27 @@ def links(session: Session, topic: Topic) -> Links:
     return Links(came, list(went), list(co))
 
 
-def earlier_history(session: Session, topic: Topic) -> list[tuple[Topic, list[Event]]]:
+@dataclass
+class Earlier:
+    """A topic this one was raised from, with its own history and the names of its tasks."""
+
+    topic: Topic
+    events: list[Event]
+    task_names: dict[int, str]
+
+
+def earlier_history(session: Session, topic: Topic) -> list[Earlier]:
     """Return the topics this one was raised from, nearest first, each with its own events (its history kept)."""
-    chain: list[tuple[Topic, list[Event]]] = []
+    chain: list[Earlier] = []
     current = topic
     while len(chain) < len(ABOVE):  # a city topic comes at most from a district, which came from a town
         came = session.scalar(select(TopicRaise).where(TopicRaise.raised_topic_id == current.id))
         if came is None:
             break
         current = came.topic
-        chain.append((current, lifecycle.history(session, current)))
+        names = dict(session.execute(select(TaskItem.id, TaskItem.name).where(TaskItem.topic_id == current.id))
+                     .tuples().all())
+        chain.append(Earlier(current, lifecycle.history(session, current), names))
     return chain
 
 

@@ -76,9 +76,10 @@ def test_a_town_topic_is_raised_to_its_district_then_to_the_city_keeping_its_his
     city_topic = up.raised_topic
     assert city_topic is not None and city_topic.platform.code == "changzhou"
     chain = levels.earlier_history(session, city_topic)
-    assert [t.id for t, _ in chain] == [district_topic.id, town.id]
-    assert [e.kind for e in chain[1][1]].count("task_completed") == 2  # the town's own steps stay in its history
-    assert {"topic_started", "topic_raised", "raise_accepted"} <= {e.kind for e in chain[1][1]}
+    assert [found.topic.id for found in chain] == [district_topic.id, town.id]
+    assert [e.kind for e in chain[1].events].count("task_completed") == 2  # the town's own steps stay in its history
+    assert {"topic_started", "topic_raised", "raise_accepted"} <= {e.kind for e in chain[1].events}
+    assert "提交议题建议" in chain[1].task_names.values()  # the steps are named as the town's people saw them
     with writing(session), pytest.raises(Conflict):
         levels.raise_topic(session, user_named(session, "office_changzhou"), city_topic.id, "没有更高一级", NOW)
 
