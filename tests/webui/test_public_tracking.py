@@ -142,3 +142,20 @@ def test_opening_a_proposal_puts_it_under_review_and_audits_the_contact(app: Fla
     assert actions == ["proposal_opened", "contact_viewed"]
     stamped = session.scalars(select(AuditEntry.at).where(AuditEntry.target == f"proposal:{number}")).all()
     assert all(at == clock() for at in stamped)  # at the app's time
+
+
+def test_every_showing_of_a_contact_to_the_office_is_audited(app: Flask, web: Any, session: Session) -> None:
+    number = _number(_propose(app.test_client()))
+    office = web("office_tianning")
+    assert "13812345678" not in office.get("/proposals").get_data(as_text=True)  # the list shows no contact
+    assert "13812345678" in office.get(f"/proposals/{number}").get_data(as_text=True)
+    client = app.test_client()
+    token = {"Authorization": "Bearer demo-office_tianning"}
+    assert client.get(f"/api/v1/proposals/{number}", headers=token).get_json()["contact"] == "13812345678"
+    assert client.get("/api/v1/proposals", headers=token).status_code == 200
+    entries = session.scalars(select(AuditEntry).where(AuditEntry.target == f"proposal:{number}")
+                              .order_by(AuditEntry.id)).all()
+    assert [(e.action, e.payload.get("via")) for e in entries] == [
+        ("proposal_opened", None), ("contact_viewed", None), ("contact_viewed", None), ("contact_viewed", "list")]
+    stored = session.scalar(select(PublicProposal).where(PublicProposal.number == number))
+    assert stored is not None and stored.status is ProposalStatus.UNDER_REVIEW

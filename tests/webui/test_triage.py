@@ -147,7 +147,9 @@ def test_bad_input_keeps_what_was_typed_and_script_stays_text(app: Flask, sessio
                        headers=BEARER["office_tianning"]).status_code == 422
     assert client.post(f"/api/v1/proposals/{number}/topic", json={"platform_level": "district", "x": 1},
                        headers=BEARER["office_tianning"]).status_code == 422
-    assert session.get(PublicProposal, _newest(session, ProposalSource.MEMBER).id).status is ProposalStatus.RECEIVED
+    # opened by its office (under review), and nothing the refused requests sent changed it
+    assert session.get(PublicProposal, _newest(session, ProposalSource.MEMBER).id).status \
+        is ProposalStatus.UNDER_REVIEW
 
 
 def test_the_api_triages_like_the_pages(app: Flask, session: Session) -> None:

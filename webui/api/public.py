@@ -15,7 +15,7 @@ from webui.api.topics import _domain_error, json_body, token_required
 from webui.api.triage import for_office
 from webui.database import db_session, writes
 from webui.security import clock
-from workflows.participation import proposals
+from workflows.participation import proposals, tracking
 
 bp = Blueprint("public_api", __name__, url_prefix="/api/v1/public")
 bp.register_error_handler(ShangliangError, _domain_error)
@@ -65,8 +65,10 @@ def queue() -> Response:
         raise InvalidInput("bad query", {"source": "one of " + ", ".join(s.value for s in ProposalSource)})
     if source:
         query = query.where(PublicProposal.source == source)
-    page = paging.page_args()
-    found, total = paging.paged_query(db_session(), query, page)
+    page, session = paging.page_args(), db_session()
+    found, total = paging.paged_query(session, query, page)
+    with writing(session):
+        tracking.contacts_listed(session, g.user, found, clock())
     return paging.page_json("items", [for_office(p) for p in found], total, page)
 
 

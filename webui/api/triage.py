@@ -12,7 +12,7 @@ from models import ProposalSource, PublicProposal
 from webui.api.topics import _domain_error, json_body, token_required
 from webui.database import db_session, writes
 from webui.security import clock
-from workflows.participation import proposals, triage
+from workflows.participation import proposals, tracking, triage
 
 office = Blueprint("triage_api", __name__, url_prefix="/api/v1/proposals")
 office.register_error_handler(ShangliangError, _domain_error)
@@ -30,10 +30,15 @@ def for_office(item: PublicProposal) -> dict[str, Any]:
 
 @office.get("/<number>")
 @token_required
+@writes
 def item(number: str) -> Response:
-    """Return one item of the caller's queue, the items merged into it, and the similar items to merge."""
+    """Return one item of the caller's queue, the items merged into it, and the similar items to merge.
+
+    Opening a received item puts it under review, and the contact it carries is audited (contact_viewed).
+    """
     session = db_session()
     found = proposals.require_for_office(session, g.user, number)
+    tracking.open_for_office(session, g.user, found, clock())
     return jsonify(**for_office(found), merged=[m.number for m in triage.merged_into(session, found)],
                    similar=[{"number": s.number, "title": s.title, "status": s.status.value, "source": s.source.value}
                             for s in triage.similar(session, g.user, found)])

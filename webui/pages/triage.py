@@ -15,7 +15,7 @@ from models.database import writing
 from webui.database import db_session
 from webui.pages.public import LABELS
 from webui.security import clock
-from workflows.participation import proposals, triage
+from workflows.participation import proposals, tracking, triage
 
 office = Blueprint("triage", __name__, url_prefix="/proposals")
 submitters = Blueprint("recommendations", __name__, url_prefix="/recommendations")
@@ -43,8 +43,15 @@ def _item_page(item: PublicProposal, errors: dict[str, str] | None = None, typed
 @office.get("/<number>")
 @login_required
 def item(number: str) -> tuple[str, int]:
-    """Show one queued item to its office: who sent it, the similar items to merge, and what to do with it."""
-    return _item_page(proposals.require_for_office(db_session(), current_user, number))
+    """Show one queued item to its office: who sent it, the similar items to merge, and what to do with it.
+
+    Opening a received item puts it under review, and showing a contact is audited (contact_viewed).
+    """
+    session = db_session()
+    with writing(session):
+        found = proposals.require_for_office(session, current_user, number)
+        tracking.open_for_office(session, current_user, found, clock())
+    return _item_page(found)
 
 
 @office.post("/<number>/merge")

@@ -99,6 +99,14 @@ def open_for_office(session: Session, user: User, proposal: PublicProposal, now:
         audit.record(session, "contact_viewed", user, f"proposal:{proposal.number}", now=now)
 
 
+def contacts_listed(session: Session, user: User, listed: list[PublicProposal], now: datetime) -> None:
+    """Audit that a list handed the office these proposals' contacts (the API's queue carries them)."""
+    require_writing(session)
+    for proposal in listed:
+        if proposal.contact:
+            audit.record(session, "contact_viewed", user, f"proposal:{proposal.number}", now=now, via="list")
+
+
 def _attempt(session: Session, address: str, kind: str, now: datetime) -> None:
     # rows older than the window go first, so the table holds at most one window of attempts
     session.execute(delete(PublicAttempt).where(PublicAttempt.at < now - WINDOW))
