@@ -30,6 +30,11 @@ ACTIONS: dict[str, str] = {
     "member_saved": N_("保存委员信息"), "sector_saved": N_("保存界别"), "liaison_group_saved": N_("保存联络组"),
     "delegation_added": N_("添加代理"), "first_admin_created": N_("创建首个管理员"),
     "proposal_answered": N_("答复群众议题建议"), "proposal_rejected": N_("不予采纳群众议题建议"),
+    "proposal_opened": N_("打开群众议题建议（审核中）"),
+    "photo_published": N_("公开建议照片"), "photo_withdrawn": N_("取消公开建议照片"),
+    "topic_published": N_("公开议题成果"), "topic_withdrawn": N_("取消公开议题成果"),
+    "publication_edited": N_("修改公开内容"), "typical_case_marked": N_("列为典型案例"),
+    "typical_case_unmarked": N_("取消典型案例"),
     "deliberation_opened": N_("开启网络议政"), "deliberation_invited": N_("邀请居民参加网络议政"),
     "deliberation_revoked": N_("收回网络议政邀请"), "opinion_hidden": N_("隐藏网络议政意见"),
     "opinion_taken": N_("意见纳入纪要"), "opinion_untaken": N_("取消意见纳入纪要"),
@@ -43,7 +48,7 @@ TARGETS: dict[str, str] = {"topic": N_("议题"), "task_item": N_("任务"), "ve
 DETAILS: dict[str, str] = {"reason": N_("理由"), "note": N_("说明"), "format": N_("格式"), "rows": N_("行数"),
                            "from": N_("原版本"), "to": N_("新版本"), "process": N_("流程"), "query": N_("筛选条件"),
                            "name": N_("姓名"), "text": N_("原文"), "opens_at": N_("开始时间"),
-                           "closes_at": N_("截止时间"), "link": N_("链接")}
+                           "closes_at": N_("截止时间"), "link": N_("链接"), "via": N_("途径"), "photo": N_("照片")}
 
 
 def action_words(action: str) -> str:
