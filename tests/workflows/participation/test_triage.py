@@ -120,3 +120,16 @@ def test_handled_items_cannot_be_merged_or_started_again(session: Session) -> No
         triage.merge(session, user_named(session, "office_wujin"), first, [third.number], NOW)
     with pytest.raises(InvalidInput), writing(session):
         triage.merge(session, office, first, [first.number], NOW)
+
+
+def test_the_queue_reads_one_statement_whatever_its_length(session: Session) -> None:
+    for n in range(4):
+        _public(session, {**LAMPS, "title": f"路灯 {n}"}, address=f"10.0.0.{n}")
+        _submit(session, "member_tianning", ProposalSource.MEMBER, {**PARKING, "title": f"停车 {n}"})
+    session.expunge_all()
+    office = user_named(session, "office_tianning")
+    assert office.roles  # the user's roles are read once at sign-in, before the page
+    with counted(session.get_bind()) as seen:  # type: ignore[arg-type]
+        queued = triage.queue(session, office)
+        [(p.organization.name, p.submitted_by and p.submitted_by.display_name, p.room) for p in queued]
+    assert len(queued) == 8 and len(seen) == 2  # the items with place, sender and room; the senders' roles
