@@ -19,7 +19,7 @@ from engine.errors import ShangliangError, TooLarge
 from models import Organization, OrgKind, ProcessDefinition, ProcessDraft, ProcessVersion, Role, VersionStatus
 from models.database import writing
 from webui.database import db_session
-from webui.i18n import N_
+from webui.i18n import N_, select_locale
 from webui.pages import diagram_problems
 from webui.security import diagram_file, download_only, modeler_policy, roles_required
 from webui.verbs import route_verbs
@@ -201,7 +201,7 @@ def new_draft() -> Response:
     return back("admin.modeler", draft_id=draft.id)
 
 
-PANEL_WORDS = {  # the properties panel's own words; bpmn-js's built-in entries stay as the library has them
+PANEL_WORDS = {  # the properties panel's own words; bpmn-js's built-in ones are in webui/static/src/translate.js
     "group": N_("议题办理属性"), "lane_group": N_("泳道角色"), "role": N_("角色"), "stage": N_("阶段"),
     "form": N_("表单"), "candidate": N_("办理方"), "clock": N_("办理期限"), "warn": N_("预警提前量"),
     "clock_start": N_("起算"), "clock_hint": N_("例如 15wd（工作日）或 3m（月）"), "warn_hint": N_("例如 3wd"),
@@ -217,6 +217,7 @@ def modeler_choices() -> dict[str, Any]:
         "candidates": [[c, _(CANDIDATE_LABELS[c]) if c in CANDIDATE_LABELS else ""] for c in CANDIDATES],
         "roles": [[r, _(ROLE_LABELS[r]) if r in ROLE_LABELS else ""] for r in LANE_ROLES],
         "words": {key: _(text) for key, text in PANEL_WORDS.items()},
+        "locale": select_locale(),  # bpmn-js's own words follow it (webui/static/src/translate.js)
     }
 
 

@@ -5,6 +5,7 @@ import NavigatedViewer from "bpmn-js/lib/NavigatedViewer";
 import { BpmnPropertiesPanelModule, BpmnPropertiesProviderModule } from "bpmn-js-properties-panel";
 import ShangliangPropertiesProvider, { readProperty } from "./shangliang-properties.js";
 import spiffworkflow from "./spiffworkflow.json";
+import { translateModule } from "./translate.js";
 
 const ShangliangPropertiesModule = {
   __init__: ["shangliangPropertiesProvider"],
@@ -15,7 +16,8 @@ function create({ container, panel, choices }) {
   return new Modeler({
     container,
     propertiesPanel: { parent: panel },
-    additionalModules: [BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, ShangliangPropertiesModule],
+    additionalModules: [BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, ShangliangPropertiesModule,
+                        ...translateModule(choices.locale)],
     moddleExtensions: { spiffworkflow },
     shangliang: choices,
   });
