@@ -159,3 +159,17 @@ def test_every_showing_of_a_contact_to_the_office_is_audited(app: Flask, web: An
         ("proposal_opened", None), ("contact_viewed", None), ("contact_viewed", None), ("contact_viewed", "list")]
     stored = session.scalar(select(PublicProposal).where(PublicProposal.number == number))
     assert stored is not None and stored.status is ProposalStatus.UNDER_REVIEW
+
+
+def test_the_office_lists_one_link_and_qr_code_per_district_it_covers(app: Flask, web: Any) -> None:
+    district = web("office_tianning").get("/proposals/district-links").get_data(as_text=True)
+    assert "/public/propose?place=tianning" in district and "place=wujin" not in district
+    city = web("office_changzhou").get("/proposals/district-links").get_data(as_text=True)
+    assert all(f"/public/propose?place={code}" in city for code in ("tianning", "zhonglou", "xinbei", "wujin"))
+    qr = web("office_tianning").get("/proposals/district-links/tianning/qr.svg")
+    assert qr.status_code == 200 and qr.mimetype == "image/svg+xml" and b"<svg" in qr.data
+    assert web("office_tianning").get("/proposals/district-links/wujin/qr.svg").status_code == 404
+    assert web("member_tianning").get("/proposals/district-links").status_code == 403
+    assert app.test_client().get("/proposals/district-links").status_code == 302  # to the sign-in page
+    opened = app.test_client().get("/public/propose?place=tianning").get_data(as_text=True)
+    assert 'value="tianning" selected' in opened

@@ -201,7 +201,27 @@ def proposal_photos(item: Any) -> list[tuple[int, bool]]:
 def room_qr(code: str) -> Response:
     """Render the room's link to the public form, its place preselected, as an SVG QR code to print."""
     found = rooms.require_room(db_session(), current_user, code)
-    link = url_for("public.propose", place=found.organization.code, _external=True)
+    return _qr(url_for("public.propose", place=found.organization.code, _external=True))
+
+
+def _qr(link: str) -> Response:
     buffer = io.BytesIO()
     qrcode.make(link, image_factory=qrcode.image.svg.SvgPathImage, box_size=12).save(buffer)
     return Response(buffer.getvalue(), mimetype="image/svg+xml")
+
+
+@office.get("/district-links")
+@login_required
+def district_links() -> str:
+    """List one link to the public form per district the office covers, with its QR code, to publish or print."""
+    found = tracking.districts_of_office(db_session(), current_user)
+    links = [(d, url_for("public.propose", place=d.code, _external=True)) for d in found]
+    return render_template("public/district_links.html", links=links)
+
+
+@office.get("/district-links/<code>/qr.svg")
+@login_required
+def district_qr(code: str) -> Response:
+    """Render a district's link to the public form as an SVG QR code."""
+    found = tracking.district_of_office(db_session(), current_user, code)
+    return _qr(url_for("public.propose", place=found.code, _external=True))

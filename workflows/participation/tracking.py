@@ -17,15 +17,18 @@ from typing import Any
 from sqlalchemy import delete, event, func, inspect, select
 from sqlalchemy.orm import Session
 
-from engine.errors import InvalidInput
+from engine.errors import Forbidden, InvalidInput, NotFound
 from models import (
     Channel,
     Delivery,
     LookupCode,
+    Organization,
+    OrgKind,
     ProposalFollower,
     ProposalStatus,
     PublicAttempt,
     PublicProposal,
+    Role,
     User,
     utcnow,
 )
@@ -105,6 +108,24 @@ def contacts_listed(session: Session, user: User, listed: list[PublicProposal], 
     for proposal in listed:
         if proposal.contact:
             audit.record(session, "contact_viewed", user, f"proposal:{proposal.number}", now=now, via="list")
+
+
+def districts_of_office(session: Session, user: User) -> list[Organization]:
+    """Return the districts the user's CPPCC office covers (the city's office: all of them), by code."""
+    offices = {a.organization_id for a in user.roles if a.role is Role.CPPCC_OFFICE and a.organization_id}
+    if not offices:
+        raise Forbidden("只有政协办公室可以查看 (only the CPPCC office may see this)")
+    return list(session.scalars(select(Organization).where(
+        Organization.kind == OrgKind.DISTRICT, Organization.id.in_(offices) | Organization.parent_id.in_(offices))
+        .order_by(Organization.code)))
+
+
+def district_of_office(session: Session, user: User, code: str) -> Organization:
+    """Return one of the districts the user's office covers, else NotFound."""
+    found = next((d for d in districts_of_office(session, user) if d.code == code), None)
+    if found is None:
+        raise NotFound(f"没有区 {code[:64]} (no district {code[:64]} that you cover)")
+    return found
 
 
 def _attempt(session: Session, address: str, kind: str, now: datetime) -> None:
