@@ -96,6 +96,7 @@ class Instance:
         self.workflow = workflow
         self._failure: dict[str, Any] | None = None  # a step that failed in this instance's last engine run
         self._cancelled = False
+        self._timers = timers.waiting_timers(workflow)  # what the timer rows hold: they match the stored state
 
     @property
     def owner_id(self) -> int:
@@ -212,7 +213,9 @@ class Instance:
                                    payload=failure))
         self.stored.failure = failure
         with calendar_days.pinned(self.session) as settings:  # the calendar and clocks read once for every row
-            opened = projection.sync(self.session, self.rules, self.owner_id, self.workflow, now, settings.calendar)
+            opened = projection.sync(self.session, self.rules, self.owner_id, self.workflow, now, settings.calendar,
+                                     self._timers)
+        self._timers = timers.waiting_timers(self.workflow)
         return self._ending(tuple(opened))
 
     def refresh_rows(self, now: datetime) -> list[TaskItem]:

@@ -5,6 +5,7 @@ query on ``timer_due`` instead of loading every workflow; the sweep then fires t
 topic service (``topics.fire_timers``, which calls Instance.fire_timers), the same save a
 person's action takes.
 """
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -61,9 +62,16 @@ def catch_up(workflow: BpmnWorkflow, now: datetime) -> int:
     return moved
 
 
-def sync(session: Session, owner_id: int, workflow: BpmnWorkflow) -> None:
-    """Make the owner's timer_due rows match the timers its workflow now waits on."""
+def sync(session: Session, owner_id: int, workflow: BpmnWorkflow,
+         saved: Mapping[str, tuple[str, datetime]] | None = None) -> dict[str, tuple[str, datetime]]:
+    """Make the owner's timer_due rows match the timers its workflow now waits on; return those timers.
+
+    ``saved`` are the timers the workflow waited on when it was loaded, which its rows matched (only
+    this function writes them): when nothing changed, the rows are neither read nor written.
+    """
     waiting = waiting_timers(workflow)
+    if saved is not None and saved == waiting:
+        return waiting
     rows = {r.task_uuid: r for r in session.scalars(select(TimerDue).where(TimerDue.topic_id == owner_id))}
     for uuid in set(rows) - set(waiting):
         session.delete(rows[uuid])
@@ -73,6 +81,7 @@ def sync(session: Session, owner_id: int, workflow: BpmnWorkflow) -> None:
             session.add(TimerDue(task_uuid=uuid, topic_id=owner_id, bpmn_id=bpmn_id, fires_at=fires_at))
         elif row.fires_at != fires_at:
             row.fires_at = fires_at
+    return waiting
 
 
 def due_topic_ids(session: Session, now: datetime, limit: int) -> list[int]:

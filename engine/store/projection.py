@@ -5,6 +5,7 @@ and overdue lists are plain indexed queries that never deserialize a workflow. T
 decides which rows exist (one per ready user task); the injected Rules fill in what a row
 means to the domain: its role, stage, place and clock.
 """
+from collections.abc import Mapping
 from datetime import datetime
 
 from SpiffWorkflow import TaskState
@@ -30,11 +31,15 @@ def bpmn_id(task: Task) -> str:
 
 
 def sync(session: Session, rules: Rules, owner_id: int, workflow: BpmnWorkflow, now: datetime,
-         calendar: WorkCalendar) -> list[TaskItem]:
-    """Create rows for newly ready tasks, cancel rows whose task vanished; return the new rows."""
+         calendar: WorkCalendar, timers_saved: Mapping[str, tuple[str, datetime]] | None = None) -> list[TaskItem]:
+    """Create rows for newly ready tasks, cancel rows whose task vanished; return the new rows.
+
+    ``timers_saved`` are the timers the workflow waited on when loaded (see timers.sync).
+    """
     session.flush()  # the changes made so far once; the rows below are read and made without autoflushes between
     with session.no_autoflush:
         created, kept = _sync_rows(session, rules, owner_id, workflow, now, calendar)
+        timers.sync(session, owner_id, workflow, timers_saved)
     session.flush()
     rules.rows_synced(session, owner_id, [*kept, *created])
     return created
@@ -55,7 +60,6 @@ def _sync_rows(session: Session, rules: Rules, owner_id: int, workflow: BpmnWork
     known = {item.task_uuid for item in open_items}
     created = [_new_item(session, rules, owner_id, task, now, calendar)
                for uuid, task in ready.items() if uuid not in known]
-    timers.sync(session, owner_id, workflow)
     return created, [i for i in open_items if i.task_uuid in ready]
 
 

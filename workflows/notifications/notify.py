@@ -11,10 +11,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from models import Delivery, Notification, NotifyRoute, Organization, Role, RoleAssignment, TaskItem, Topic, Unit, User
 from models.database import require_writing
+from models.people import BEIJING
 from workflows.i18n import translate
 
 PURPOSES = ("reminder", "escalation", "any")
@@ -34,11 +35,14 @@ class Recipients:
         if key not in self._users:
             place = (RoleAssignment.unit_id == unit_id if unit_id is not None
                      else RoleAssignment.organization_id == org_id)
-            query = select(User).join(RoleAssignment).where(RoleAssignment.role == role, place, User.active.is_(True))
-            found = self.session.scalars(query.order_by(User.id)).unique()
-            self._users[key] = [u for u in found if any(  # a role past its end date hears nothing
-                a.role is role and a.in_force() and (a.unit_id == unit_id if unit_id is not None
-                                                     else a.organization_id == org_id) for a in u.roles)]
+            day = datetime.now(BEIJING).date()  # a role outside its dates hears nothing (RoleAssignment.in_force)
+            in_force = ((RoleAssignment.starts_on.is_(None) | (RoleAssignment.starts_on <= day))
+                        & (RoleAssignment.ends_on.is_(None) | (RoleAssignment.ends_on >= day)))
+            query = select(User).join(RoleAssignment).where(RoleAssignment.role == role, place, in_force,
+                                                            User.active.is_(True))
+            # One statement: the assignment is checked in SQL, so the people's other roles are not loaded.
+            found = self.session.scalars(query.options(lazyload(User.roles)).order_by(User.id)).unique()
+            self._users[key] = list(found)
         return self._users[key]
 
     def routes(self, purpose: str, unit_id: int | None = None, org_id: int | None = None) -> list[NotifyRoute]:
