@@ -43,6 +43,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from webui.api import operations as ops_api
     from webui.api import platform as platform_api
     from webui.api import public as public_api
+    from webui.api import results as results_api
     from webui.api import topics as api
     from webui.api import triage as triage_api
     from webui.pages import admin, admin_ops, auth, exports, inbox, supervision, tasks, topics
@@ -75,6 +76,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(directory_api.bp)
     app.register_blueprint(public_api.bp)
     app.register_blueprint(public_api.office)
+    app.register_blueprint(results_api.bp)
+    app.register_blueprint(results_api.office)
     app.register_blueprint(deliberation_api.bp)
     app.register_blueprint(deliberation_api.public)
     app.register_blueprint(triage_api.office)
@@ -82,7 +85,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     for token_api in (api.bp, deadlines_api.bp, admin_api.bp, ops_api.bp, platform_api.bp, levels_api.bp,
                       directory_api.bp,
                       public_api.bp, public_api.office, deliberation_api.bp, deliberation_api.public,
-                      triage_api.office, triage_api.submitters, appraisals_api.bp):
+                      triage_api.office, triage_api.submitters, appraisals_api.bp, results_api.bp,
+                      results_api.office):
         security.csrf.exempt(token_api)
     for blueprint in (auth.bp, inbox.bp, tasks.bp, topics.bp, supervision.bp, exports.bp, deadline_pages.bp,
                       admin.bp, admin_ops.bp, platform_pages.bp, level_pages.bp, leader_pages.bp, directory_pages.bp,

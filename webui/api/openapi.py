@@ -9,6 +9,7 @@ from webui.api.directory_paths import directory_paths
 from webui.api.levels_paths import levels_paths
 from webui.api.platform_paths import platform_paths
 from webui.api.public_paths import public_paths
+from webui.api.results_paths import results_paths
 
 _ERROR = {"$ref": "#/components/responses/Error"}
 
@@ -210,6 +211,7 @@ OPENAPI: dict[str, Any] = {
         **levels_paths(_op, _path_id),
         **directory_paths(_op, _query),
         **public_paths(_op),
+        **results_paths(_op),
         **deliberation_paths(_op, _path_id),
         **appraisals_paths(_op, _path_id),
         "/openapi.json": {
