@@ -1,6 +1,7 @@
 """The public results page and its Atom feed: only what the office publishes, its stage and results, the plan,
 a search, typical cases; the office's publication page (audited, permission-checked); script inert everywhere.
 """
+import re
 from typing import Any
 from xml.etree import ElementTree
 
@@ -125,3 +126,18 @@ def test_only_the_office_of_the_topic_s_district_publishes(app: Flask, web: Any,
 def test_anonymous_visitors_brand_link_goes_to_the_public_page(app: Flask) -> None:
     page = app.test_client().get("/public").get_data(as_text=True)
     assert 'class="brand" href="/public"' in page
+
+
+def test_the_public_pages_speak_english_after_the_switch(app: Flask, web: Any, answered: Topic) -> None:
+    _publish(web("office_tianning"), answered.id, typical="1", typical_note="先议后办")
+    client = app.test_client()
+    page = client.get("/public").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token
+    client.post("/locale", data={"locale": "en", "csrf_token": token.group(1)})
+    english = client.get("/public").get_data(as_text=True)
+    for words in ("Consultation results", "Typical cases", "Consultation plan 2026", "Summary of the minutes",
+                  "Progress of the suggestions", "Subscribe (Atom)"):
+        assert words in english, words
+    lookup = client.get("/public/lookup").get_data(as_text=True)
+    assert "Look up by contact" in lookup and "Send the code" in lookup
