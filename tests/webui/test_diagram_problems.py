@@ -108,3 +108,27 @@ def test_a_bad_time_allowance_is_explained_in_words(web, session):
     [problem] = validated(web, session, bad, english=True)["problems"]
     assert problem["message"] == ("The time property clock has the value “soon”: give a whole number followed by "
                                   "wd (working days) or m (months), e.g. 15wd or 3m")
+
+
+def test_a_refused_deployment_says_why_in_the_administrators_language(web, session):
+    bad = PATH_XML.replace(b'name="clock" value="3m"', b'name="clock" value="soon"', 1)
+    validated(web, session, bad)  # saves the bad diagram in the draft
+    draft = session.scalars(select(ProcessDraft)).one()
+    admin = web("admin")
+    admin.get(f"/admin/drafts/{draft.id}")
+    page = admin.post(f"/admin/drafts/{draft.id}/deploy", {"note": "缩短时限", "bind_to": ["tianning"]},
+                      follow_redirects=True).get_data(as_text=True)
+    assert "未能部署：办理并书面答复：时限属性 clock 的值“soon”无效" in page and "bad clock" not in page
+    admin.post("/locale", {"locale": "en", "next": "/"})
+    admin.get(f"/admin/drafts/{draft.id}")
+    page = admin.post(f"/admin/drafts/{draft.id}/deploy", {"note": "shorter", "bind_to": ["tianning"]},
+                      follow_redirects=True).get_data(as_text=True)
+    assert "Not deployed: 办理并书面答复: The time property clock has the value “soon”" in page
+
+
+def test_an_import_refused_says_why_in_words(web):
+    admin = web("admin")
+    admin.get("/admin/")
+    page = admin.post("/admin/drafts", {"file": (io.BytesIO(b"<definitions"), "broken.bpmn")},
+                      content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
+    assert "导入失败：文件不是格式正确的 XML" in page

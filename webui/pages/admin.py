@@ -196,7 +196,7 @@ def new_draft() -> Response:
             flash("请选择一个版本或上传 .bpmn 文件 (choose a version or a file)", "error")
             return back("admin.index")
     except ShangliangError as exc:
-        flash(f"导入失败 (import refused): {exc.message}", "error")
+        flash(_("导入失败：%(why)s", why=diagram_problems.refusal(exc)), "error")
         return back("admin.index")
     return back("admin.modeler", draft_id=draft.id)
 
@@ -282,7 +282,7 @@ def deploy_draft(draft_id: int) -> Response:
             deployed = drafts.deploy(db_session(), current_user, draft_id, request.form.get("note", ""), bind_to,
                                      address())
     except ShangliangError as exc:
-        flash(f"未能部署 (not deployed): {exc.message}", "error")
+        flash(_("未能部署：%(why)s", why=diagram_problems.refusal(exc)), "error")
         return back("admin.modeler", draft_id=draft_id)
     flash(f"{deployed.label} 已提交，待另一位流程管理员审批 (pending a second administrator's approval)", "success")
     return back("admin.version", version_id=deployed.id)

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from lxml import etree
 
 from engine.diagrams.loading import BPMN, FLOW_NODES, local_name
-from engine.errors import Problem
+from engine.errors import DiagramRejected, Problem, ShangliangError
 from workflows.rules.roles import CANDIDATES
 from workflows.rules.stages import STAGE_LABELS
 
@@ -66,6 +66,15 @@ def in_words(message: str) -> str:
         if found:
             return say(found)
     return message
+
+
+def refusal(exc: ShangliangError) -> str:
+    """Return why a diagram was refused, in the page's language: each cause with the elements it concerns."""
+    if not isinstance(exc, DiagramRejected):
+        return exc.message
+    said = [_("%(elements)s：%(why)s", elements=_("、").join(e["name"] or e["id"] for e in cause["elements"]),
+              why=cause["message"]) if cause["elements"] else cause["message"] for cause in gathered(exc.problems)]
+    return _("；").join(said)
 
 
 def gathered(problems: Sequence[Problem]) -> list[dict[str, Any]]:
