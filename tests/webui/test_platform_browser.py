@@ -9,9 +9,11 @@ from playwright.sync_api import expect
 from sqlalchemy.orm import Session
 
 from tests.conftest import NOW
+from tests.factories import drive, start_topic
 from tests.webui.test_browser import Story, browser, server  # noqa: F401  (fixtures)
 from tests.workflows.platform import known
 from tests.workflows.platform.test_plan import _topics
+from workflows.demo.world import district_path
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "platform"
 
@@ -147,4 +149,14 @@ def test_room_activity_check_in_points_and_assessment(browser, server, clock, se
     expect(row.get_by_test_id("signing-rate")).to_contain_text("75%")
     expect(row.get_by_test_id("reply-rate")).to_contain_text("50%")
     story.shot(unit, "unit-assessment")
+
+    handed = start_topic(session, NOW, title="背街小巷路灯改造")  # a fifth topic handed to 住建局, signed in time
+    steps = district_path("tianning", assisting=False)
+    drive(session, handed, steps[: [s[0] for s in steps].index("sign_receipt")], NOW)
+    unit.goto(server + "/")
+    unit.locator('tr[data-task="sign_receipt"]', has_text="背街小巷路灯改造").get_by_role("button", name="签收").click()
+    expect(unit.get_by_test_id("next-steps")).to_contain_text("办理并书面答复")
+    unit.get_by_role("link", name="年度考核").click()
+    expect(unit.locator('tr[data-unit="tianning-housing"]').get_by_test_id("signing-rate")).to_contain_text("80%")
+    story.shot(unit, "unit-assessment-updated")  # 4 of 5 signed on time
     assert story.refused == []  # nothing the Content-Security-Policy blocked
