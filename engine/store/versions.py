@@ -11,7 +11,7 @@ from weakref import WeakKeyDictionary
 
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from sqlalchemy import Connection, Engine, func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, defer, joinedload
 
 from engine.diagrams import loading as diagrams
 from engine.errors import Conflict, DiagramRejected, NotFound, Problem
@@ -103,7 +103,8 @@ def bound_version(session: Session, process_id: str, district: Organization) -> 
         select(ProcessBinding).where(
             ProcessBinding.process_id == process_id,
             (ProcessBinding.district_id == district.id) | ProcessBinding.district_id.is_(None),
-        ).options(joinedload(ProcessBinding.version).defer(ProcessVersion.bpmn_xml))
+        ).options(joinedload(ProcessBinding.version).options(defer(ProcessVersion.bpmn_xml),
+                                                             joinedload(ProcessVersion.definition)))
     ).all()
     for binding in sorted(bindings, key=lambda b: b.district_id is None):
         return binding.version

@@ -1,10 +1,24 @@
-"""A completion and a start through the API read nothing twice: no second read of the state, no diagram bytes."""
+"""A completion and a start read nothing twice: no second read of the state, no diagram bytes, no settings.
+
+The service completion the bench times (write_reply, one new task) sends 13 statements; what each is for
+is listed in docs/performance.md.
+"""
+from sqlalchemy.orm import Session, sessionmaker
+
+from models import User
+from models.database import writing
+from tests.conftest import NOW
 from tests.counting import counted
+from tests.factories import drive as drive_service
+from tests.factories import open_task, start_topic
 from tests.webui.test_api import NEW_TOPIC, auth, client, complete, start  # noqa: F401  (client is a fixture)
-from workflows.demo.world import district_path
+from workflows.demo.world import district_path, user_named
+from workflows.topics import lifecycle
 
 STEPS = district_path("tianning", assisting=False)
 SIGN = [step[0] for step in STEPS].index("sign_receipt")
+REPLY = [step[0] for step in STEPS].index("write_reply")
+SETTINGS_TABLES = ("calendar_day", "calendar_year", "clock_override")
 
 
 def drive(client, topic: dict, steps: list) -> dict:  # noqa: F811
@@ -46,3 +60,25 @@ def test_starting_a_topic_reads_no_diagram_once_its_versions_were_parsed(client)
     assert response.status_code == 201, response.get_json()
     assert not any("bpmn_xml" in s for s in seen)
     assert sum(" ".join(s.split()).startswith("SELECT process_binding") for s in seen) == 2  # main and called
+
+
+def test_a_service_completion_sends_13_statements_and_reads_no_settings_table(sessions: sessionmaker[Session]) -> None:
+    with sessions() as session:
+        topic = start_topic(session, NOW)
+        drive_service(session, topic, STEPS[:REPLY], NOW)
+        item_id, (_task, username, data) = open_task(session, topic, "write_reply").id, STEPS[REPLY]
+        user_id = user_named(session, username).id
+    with sessions() as session:  # a new session, as a request has
+        user = session.get(User, user_id)
+        assert user is not None and user.roles
+        with counted(session.get_bind()) as seen, writing(session):  # type: ignore[arg-type]
+            lifecycle.complete_task(session, user, item_id, data, now=NOW)
+    flat = [" ".join(s.split()) for s in seen]
+    listed = "\n".join(s[:120] for s in flat)
+    assert len(flat) == 13, listed
+    assert not any(f"FROM {table}" in s for s in flat for table in SETTINGS_TABLES), listed
+    assert sum(s.startswith("SELECT settings_stamp") for s in flat) == 1
+    assert not any("FROM timer_due" in s for s in flat), listed  # the workflow's timers did not change
+    assert not any("FROM role_assignment" in s for s in flat), listed  # the new task's people in one query
+    # the task (with its topic) and the topic's open rows; the new rows are not read back for the notices
+    assert sum(s.startswith("SELECT task_item.") and "FROM task_item" in s for s in flat) == 2, listed
