@@ -133,3 +133,13 @@ def test_the_queue_reads_one_statement_whatever_its_length(session: Session) -> 
         queued = triage.queue(session, office)
         [(p.organization.name, p.submitted_by and p.submitted_by.display_name, p.room) for p in queued]
     assert len(queued) == 8 and len(seen) == 2  # the items with place, sender and room; the senders' roles
+
+
+def test_search_syntax_typed_by_a_resident_is_only_words(session: Session) -> None:
+    hostile = {**PARKING, "title": "停车 \" OR * NEAR( AND -- ' ; DROP TABLE proposal_search",
+               "description": "停车难 ^ : NOT ( ) {} || && ! <-> '停车':*"}
+    first, second = _public(session, hostile), _public(session, PARKING)
+    office = user_named(session, "office_tianning")
+    assert [p.number for p in triage.similar(session, office, first)] == [second.number]
+    assert [p.number for p in triage.similar(session, office, second)] == [first.number]
+    assert all(search.WORD.fullmatch(w) for w in first.words.split())
