@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from models import AuditEntry, Topic
 from models.database import writing
 from tests.conftest import NOW
+from tests.counting import counted
 from tests.factories import drive, start_topic
 from workflows.demo.world import district_path, user_named
 from workflows.platform import suggestions
@@ -141,3 +142,27 @@ def test_the_public_pages_speak_english_after_the_switch(app: Flask, web: Any, a
         assert words in english, words
     lookup = client.get("/public/lookup").get_data(as_text=True)
     assert "Look up by contact" in lookup and "Send the code" in lookup
+
+
+def test_the_public_page_and_feed_cost_the_same_statements_at_1_and_3_published_topics(
+        app: Flask, web: Any, session: Session, answered: Topic) -> None:
+    office = web("office_tianning")
+    _publish(office, answered.id)
+    client = app.test_client()
+
+    def counts() -> list[int]:
+        found = []
+        for url in ("/public", "/public/feed.atom", "/public?q=电梯"):
+            with counted(app.extensions["db_engine"]) as seen:
+                assert client.get(url).status_code == 200
+            found.append(len(seen))
+        return found
+
+    at_1 = counts()
+    for title in ("第二个议题", "第三个议题"):
+        more = start_topic(session, NOW, title=title + "电梯")
+        path = district_path("tianning", assisting=False)
+        drive(session, more, path[:next(i for i, s in enumerate(path) if s[0] == "rate_reply")], NOW)
+        _publish(office, more.id)
+    assert len(app.test_client().get("/public/feed.atom").data.split(b"<entry>")) == 4
+    assert counts() == at_1
