@@ -148,8 +148,7 @@ def test_bad_input_keeps_what_was_typed_and_script_stays_text(app: Flask, sessio
     assert client.post(f"/api/v1/proposals/{number}/topic", json={"platform_level": "district", "x": 1},
                        headers=BEARER["office_tianning"]).status_code == 422
     # opened by its office (under review), and nothing the refused requests sent changed it
-    assert session.get(PublicProposal, _newest(session, ProposalSource.MEMBER).id).status \
-        is ProposalStatus.UNDER_REVIEW
+    assert _newest(session, ProposalSource.MEMBER).status is ProposalStatus.UNDER_REVIEW
 
 
 def test_the_api_triages_like_the_pages(app: Flask, session: Session) -> None:
@@ -188,8 +187,8 @@ def test_the_item_page_in_english(app: Flask, web) -> None:  # type: ignore[no-u
     assert "Similar proposals" in page and "Start a topic" in page and "Merge into this one" in page
 
 
-def test_merging_and_starting_a_topic_tell_each_proposer_who_left_an_e_mail(app: Flask, session: Session,
-                                                                           web) -> None:  # type: ignore[no-untyped-def]
+def test_merging_and_starting_a_topic_tell_each_proposer_who_left_an_e_mail(  # type: ignore[no-untyped-def]
+        app: Flask, session: Session, web) -> None:
     resident = app.test_client()
     target = _number(_propose(resident, title="停车难", contact="a@example.org"))
     duplicate = _number(_propose(resident, title="停车位不够", contact="b@example.org"))

@@ -46,7 +46,7 @@ def test_the_office_triages_every_source_merges_the_duplicate_and_starts_a_topic
         room = rooms.register(session, user_named(session, "office_tianning"), "zhenglu-c1",
                               {"name": "郑陆镇第一社区议事室", "functions": ["opinion_point"]}, now=NOW)
     story = TriageStory(browser, server, clock)
-    phone = story.browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True).new_page()
+    phone = story.browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True).new_page()  # type: ignore[arg-type]
     phone.goto(f"{server}/public/propose?place=zhenglu-c1")
     phone.fill("#title", "菜场门口停车难")
     phone.fill("#description", "早高峰电动车和汽车混停，停车位不够，老人买菜不方便。")
