@@ -1,8 +1,9 @@
 """The linked levels over HTTP: the city's own topics, raising a topic and deciding on it, joint topics; who may."""
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
-from models import Topic
+from models import Notification, Topic
 from tests.conftest import NOW
 from tests.factories import start_topic
 
@@ -149,3 +150,34 @@ def test_the_joint_topic_pages_and_the_topic_list(web, session) -> None:  # type
     office.post("/locale", {"locale": "en"})
     shown = office.get(f"/platform/levels/topics/{topic.id}").get_data(as_text=True)
     assert "Co-organizing platforms" in shown and "Raise to the level above" in shown
+
+
+def test_every_levels_page_refuses_who_may_not_and_hostile_input(web, session) -> None:  # type: ignore[no-untyped-def]
+    topic: Topic = start_topic(session, NOW, level="town", town="zhenglu", title="村道修缮")
+    town, outsider = web("office_zhenglu"), web("office_xinbei")
+    assert outsider.get(f"/platform/levels/topics/{topic.id}/panel").status_code == 404
+    assert outsider.get("/platform/levels/topics/99999999999").status_code == 404
+    assert web("chair_tianning").post(f"/platform/levels/topics/{topic.id}/raise", {"reason": "x"}).status_code == 403
+    assert town.post(f"/platform/levels/topics/{topic.id}/raise", {"reason": "x"}, csrf=False).status_code == 400
+    town.get(f"/platform/levels/topics/{topic.id}")
+    long = "长" * 2001
+    refused = town.post(f"/platform/levels/topics/{topic.id}/raise", {"reason": long})
+    assert refused.status_code == 422 and long in refused.get_data(as_text=True)  # what was typed is kept
+    assert town.post(f"/platform/levels/topics/{topic.id}/raise", {"reason": "a\x00b"}).status_code == 422
+    assert town.post(f"/platform/levels/topics/{topic.id}/raise", {"reason": "需区级协调"}).status_code == 302
+    notices = session.scalars(select(Notification.title).where(Notification.kind == "topic_raised")).all()
+    assert notices == ["下级平台提交议题：村道修缮"]  # to the district's office, the one that decides
+    district = web("office_tianning")
+    page = district.get("/platform/levels/").get_data(as_text=True)
+    raise_id = int(page.split('data-raise="')[1].split('"')[0])
+    odd = district.post(f"/platform/levels/raises/{raise_id}/decision", {"decision": "maybe"})
+    assert odd.status_code == 422
+    assert district.post("/platform/levels/raises/99999999999/decision", {"decision": "accept"}).status_code == 404
+    assert district.post(f"/platform/levels/topics/{topic.id}/co-platforms", {"platform": "xinbei"}).status_code == 403
+    town.get(f"/platform/levels/topics/{topic.id}")
+    assert town.post(f"/platform/levels/topics/{topic.id}/co-platforms", {"platform": "xinbei"}).status_code == 302
+    assert district.post(f"/platform/levels/topics/{topic.id}/co-platforms/xinbei/remove").status_code == 403
+    assert outsider.post(f"/platform/levels/topics/{topic.id}/co-platforms/xinbei/remove").status_code == 403
+    assert town.post(f"/platform/levels/topics/{topic.id}/co-platforms/hutang/remove").status_code == 404
+    assert town.post(f"/platform/levels/topics/{topic.id}/co-platforms/xinbei/remove").status_code == 302
+    assert outsider.get(f"/topics/{topic.id}").status_code == 404
