@@ -76,7 +76,9 @@ class TopicRules:
         """Move the topic to the earliest stage among its open tasks (it keeps its stage when none are open)."""
         topic = session.get(Topic, owner_id)
         assert topic is not None, "a workflow belongs to a topic"
-        topic.stage = current_stage(topic, open_items)
+        stage = current_stage(topic, open_items)
+        if topic.stage != stage:  # an unchanged stage leaves the topic clean: nothing for the next flush
+            topic.stage = stage
 
 
 def current_stage(topic: Topic, open_items: Sequence[TaskItem]) -> str:

@@ -26,9 +26,11 @@ def after_completion(session: Session, done: TaskItem, cleaned: Mapping[str, Any
                      now: datetime) -> list[TaskItem]:
     """Tell the people of each task the completion opened (the rows the workflow's save made); return those tasks."""
     recipients = Recipients(session)
-    for item in opened:
-        message = _message(session, done, cleaned, item, now)
-        notify(session, message, recipients.task_actors(item), [], f"task:{item.id}:{message.kind}", now)
+    # The people and an earlier round's extension are not what this completion changes: no flush before reading them.
+    with session.no_autoflush:
+        for item in opened:
+            message = _message(session, done, cleaned, item, now)
+            notify(session, message, recipients.task_actors(item), [], f"task:{item.id}:{message.kind}", now)
     return list(opened)
 
 
