@@ -39,6 +39,7 @@ def matching(session: Session, text_words: str, query: Select[tuple[PublicPropos
     terms = text_words.split()[:MAX_QUERY_WORDS]
     if not terms:
         return []
+    query = query.order_by(None)  # the most alike first, whatever order the caller's query had
     if session.get_bind().dialect.name == "sqlite":
         ranked = (query.join(FTS, FTS.c.rowid == PublicProposal.id)
                   .where(literal_column("proposal_search").op("MATCH")(" OR ".join(f'"{t}"' for t in terms)))

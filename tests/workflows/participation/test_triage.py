@@ -82,6 +82,14 @@ def test_similar_items_are_suggested_by_shared_words_most_alike_first(session: S
     assert len(seen) == 2  # the item, then the suggestions in one statement
 
 
+def test_the_most_alike_comes_first_not_the_newest(session: Session) -> None:
+    item = _public(session, PARKING)
+    alike = _public(session, {**PARKING, "title": "电动车乱停，停车难"})
+    _public(session, {**LAMPS, "title": "小区路灯", "description": "小区路灯不亮。"})  # newer, one word shared
+    found = triage.similar(session, user_named(session, "office_tianning"), item)
+    assert [p.number for p in found][0] == alike.number and len(found) == 2
+
+
 def test_merge_then_start_a_topic_that_keeps_its_origin_and_every_merged_item(session: Session) -> None:
     resident, member = _public(session, PARKING), _submit(session, "member_tianning", ProposalSource.MEMBER, PARKING)
     third = _public(session, {**PARKING, "title": "停车位不够"})
