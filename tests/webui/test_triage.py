@@ -59,6 +59,8 @@ def test_every_source_lands_in_the_one_queue_with_its_source(app: Flask, session
                          ("老旧小区加装电梯", "党委政府点题")):
         assert title in queue and label in queue
     assert "郑陆一社区议事室" in queue and "天宁区政协委员" in queue
+    heard = office.get(f"/platform/rooms/{room.code}").get_data(as_text=True).split('data-testid="room-opinions"')[1]
+    assert "菜场噪音" in heard and "小区停车难" not in heard  # the room lists the opinion reports heard in it
     only = office.get("/proposals?source=opinion").get_data(as_text=True)
     assert "菜场噪音" in only and "小区停车难" not in only
     listed = app.test_client().get("/api/v1/proposals?source=assigned", headers=BEARER["office_tianning"])

@@ -36,10 +36,11 @@ from webui.database import db_session
 from webui.pages import printing
 from webui.pages.exports import neutral
 from webui.security import clock
+from workflows.participation import proposals, triage
 from workflows.platform import activities, assessment, coverage, leaders, plan_report, points, rooms, suggestions
 from workflows.platform import plan as annual_plan
-from workflows.platform import rounds as round_minutes
 from workflows.platform import report as yearly
+from workflows.platform import rounds as round_minutes
 from workflows.rules.stages import STAGE_LABELS
 from workflows.topics.kinds import KIND_LABELS
 from workflows.topics.labels import CATEGORY_LABELS
@@ -122,7 +123,9 @@ def room(code: str, errors: dict[str, str] | None = None) -> str:
         status=coverage.statuses(session, [found], year, _today())[found.id],
         verifications=rooms.verifications(session, found), evidence=rooms.evidence_of(session, found),
         may_manage=rooms.may_manage(current_user, found.organization),
-        may_verify=rooms.may_verify(current_user, found.organization), errors=errors or {}, **LABELS)
+        may_verify=rooms.may_verify(current_user, found.organization), errors=errors or {},
+        opinions=triage.heard_in(session, found), source_labels=triage.SOURCE_LABELS,
+        proposal_status_labels=proposals.STATUS_LABELS, **LABELS)
 
 
 @bp.post("/rooms/<code>/evidence")

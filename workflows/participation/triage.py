@@ -191,6 +191,15 @@ def origin(session: Session, topic: Topic) -> list[PublicProposal]:
     return list(session.scalars(query))
 
 
+def heard_in(session: Session, room: ConsultationRoom) -> list[PublicProposal]:
+    """Return the public-opinion reports members collected in a room, newest first (at most 50), in one statement."""
+    query = (select(PublicProposal).where(PublicProposal.room_id == room.id,
+                                          PublicProposal.source == ProposalSource.OPINION)
+             .options(joinedload(PublicProposal.submitted_by))
+             .order_by(PublicProposal.received_at.desc(), PublicProposal.id.desc()).limit(50))
+    return list(session.scalars(query))
+
+
 def require_own(session: Session, user: User, number: str) -> PublicProposal:
     """Return an item the user submitted from their account, else NotFound."""
     item = proposals.lookup(session, number)
