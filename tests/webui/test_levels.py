@@ -181,3 +181,15 @@ def test_every_levels_page_refuses_who_may_not_and_hostile_input(web, session) -
     assert town.post(f"/platform/levels/topics/{topic.id}/co-platforms/hutang/remove").status_code == 404
     assert town.post(f"/platform/levels/topics/{topic.id}/co-platforms/xinbei/remove").status_code == 302
     assert outsider.get(f"/topics/{topic.id}").status_code == 404
+
+
+def test_a_co_organizer_lists_the_joint_topics_open_tasks(web, session) -> None:  # type: ignore[no-untyped-def]
+    topic: Topic = start_topic(session, NOW, title="两区交界道路")
+    watcher = web("supervisor_xinbei")
+    assert "两区交界道路" not in watcher.get("/supervision/tasks").get_data(as_text=True)
+    office = web("office_tianning")
+    office.get(f"/platform/levels/topics/{topic.id}")
+    assert office.post(f"/platform/levels/topics/{topic.id}/co-platforms", {"platform": "xinbei"}).status_code == 302
+    listed = watcher.get("/supervision/tasks").get_data(as_text=True)
+    assert "两区交界道路" in listed and "提交议题建议" in listed
+    assert "两区交界道路" not in web("supervisor_jintan").get("/supervision/tasks").get_data(as_text=True)

@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from engine.errors import Conflict, Forbidden, InvalidInput
-from models import Chase, Event, OrgKind, Role, TaskItem, TaskStatus, Topic, User, utcnow
+from models import Chase, Event, OrgKind, Role, TaskItem, TaskStatus, Topic, TopicCoPlatform, User, utcnow
 from models.database import require_writing
 from workflows.i18n import N_
 from workflows.notifications.notify import Message, Recipients, notify
@@ -43,8 +43,13 @@ def in_scope(orgs: Collection[int]) -> ColumnElement[bool]:
 
 
 def open_task_conditions(session: Session, user: User) -> list[ColumnElement[bool]]:
-    """Return the conditions of an open task of a topic in the user's scope (task_item joined with topic)."""
-    return [TaskItem.status == TaskStatus.READY, in_scope(scope(session, user))]
+    """Return the conditions of an open task of a topic in the user's scope (task_item joined with topic).
+
+    A joint topic's tasks are listed for its co-organizing platforms too; the dashboard's counts stay per platform.
+    """
+    orgs = scope(session, user)
+    joint = select(TopicCoPlatform.topic_id).where(TopicCoPlatform.organization_id.in_(orgs))
+    return [TaskItem.status == TaskStatus.READY, in_scope(orgs) | Topic.id.in_(joint)]
 
 
 def reply_conditions(orgs: Collection[int]) -> list[ColumnElement[bool]]:
