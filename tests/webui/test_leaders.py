@@ -1,6 +1,8 @@
 """Leaders as users, the plan's 请示报告, and the kind of consultation with its proposal number: pages, API, who may."""
 import re
+from pathlib import Path
 
+import pypdfium2 as pdfium  # type: ignore[import-untyped]
 import pytest
 from flask import Flask
 from sqlalchemy.orm import Session
@@ -9,6 +11,7 @@ from tests.conftest import NOW
 from tests.factories import drive, start_topic
 from workflows.demo.world import district_path
 
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "leaders"
 TOPIC = {"title": "加装电梯提案办理协商", "category": "livelihood", "source": "member", "platform_level": "district",
          "district": "tianning", "consultation_kind": "proposal_handling", "proposal_number": "〔2026〕第12号"}
 
@@ -122,7 +125,12 @@ def test_the_plan_page_reports_and_decides_and_keeps_a_missing_reason(web, sessi
     assert '<tr data-entry="reported">' in page and '<tr data-entry="returned">' in page
     assert web("party_xinbei").post("/platform/plan/tianning/2026/decision",
                                     {"decision": "approved"}).status_code == 404
-    assert office.get("/platform/plan.pdf?district=tianning&year=2026").data.startswith(b"%PDF")
+    document = pdfium.PdfDocument(office.get("/platform/plan.pdf?district=tianning&year=2026").data)
+    text = re.sub(r"\s", "", document[0].get_textpage().get_text_range())
+    for expected in ("天宁区政协", "党委退回修改", "协商形式", "有事好商量", "老旧小区加装电梯"):
+        assert expected in text, expected
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    document[0].render(scale=1.5).to_pil().save(ARTIFACTS / "plan-pdf-page-1.png")
 
 
 def test_a_leader_reads_their_area_and_is_recorded_as_attending(web, api, session: Session) -> None:  # type: ignore[no-untyped-def]
