@@ -193,3 +193,16 @@ def test_a_co_organizer_lists_the_joint_topics_open_tasks(web, session) -> None:
     listed = watcher.get("/supervision/tasks").get_data(as_text=True)
     assert "两区交界道路" in listed and "提交议题建议" in listed
     assert "两区交界道路" not in web("supervisor_jintan").get("/supervision/tasks").get_data(as_text=True)
+
+
+def test_the_administrator_binds_a_version_for_the_city_on_the_version_page(web, api) -> None:  # type: ignore[no-untyped-def]
+    versions = api.get("/api/v1/processes?process_id=topic_district", headers=auth("admin")).get_json()["versions"]
+    admin = web("admin")
+    page = admin.get(f"/admin/versions/{versions[0]['id']}").get_data(as_text=True)
+    assert '<option value="changzhou">常州市</option>' in page  # the city first, then the districts
+    assert page.index('value="changzhou"') < page.index('value="tianning"')
+    admin.post("/admin/bindings", {"version_id": versions[0]["id"], "district": "changzhou",
+                                   "next": "/admin/"})
+    table = api.get("/api/v1/bindings", headers=auth("admin")).get_json()["bindings"]
+    assert [(r["process_id"], r["district_name"]) for r in table if r["district"] == "changzhou"] == [
+        ("topic_district", "常州市")]
