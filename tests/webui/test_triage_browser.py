@@ -99,4 +99,9 @@ def test_the_office_triages_every_source_merges_the_duplicate_and_starts_a_topic
     member.get_by_role("link", name="荐题与社情民意").click()
     expect(member.get_by_test_id("mine")).to_contain_text(f"#{topic_id}")
     story.shot(member, "member-sees-topic")
+    office.get_by_role("button", name="English").click()
+    office.goto(f"{server}/proposals/{number}")
+    expect(office.get_by_test_id("item-source")).to_contain_text("Public proposal")  # a resident's, in English
+    expect(office.get_by_test_id("merged")).to_contain_text("郑陆菜场周边停车位不够")
+    story.shot(office, "item-in-english")
     assert story.refused == [], story.refused
