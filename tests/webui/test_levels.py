@@ -125,7 +125,7 @@ def test_pages_of_the_levels_and_who_sees_them(web, session) -> None:  # type: i
                              {"decision": "decline", "note": "属镇职权范围"})
     assert declined.status_code == 302
     panel = town.get(f"/platform/levels/topics/{topic.id}/panel").get_data(as_text=True)
-    assert "不予受理" in panel and "属镇职权范围" in panel
+    assert "未予受理" in panel and "属镇职权范围" in panel
     assert web("office_xinbei").get(f"/platform/levels/topics/{topic.id}").status_code == 404
     assert web("housing_tianning").get("/platform/levels/").status_code == 403
     assert web("housing_tianning").get("/platform/levels/joint-summary").status_code == 403
@@ -206,3 +206,12 @@ def test_the_administrator_binds_a_version_for_the_city_on_the_version_page(web,
     table = api.get("/api/v1/bindings", headers=auth("admin")).get_json()["bindings"]
     assert [(r["process_id"], r["district_name"]) for r in table if r["district"] == "changzhou"] == [
         ("topic_district", "常州市")]
+
+
+def test_the_openapi_document_describes_the_levels(api) -> None:  # type: ignore[no-untyped-def]
+    paths = api.get("/api/v1/openapi.json").get_json()["paths"]
+    for path in ("/topics/{topic_id}/links", "/topics/{topic_id}/raise", "/raises", "/raises/{raise_id}/decision",
+                 "/topics/{topic_id}/co-platforms", "/topics/{topic_id}/co-platforms/{code}", "/joint-topics"):
+        assert path in paths, path
+    new_topic = paths["/topics"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert "city" in new_topic["properties"]["platform_level"]["enum"]

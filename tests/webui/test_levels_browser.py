@@ -95,6 +95,11 @@ def test_city_topic_raise_accept_joint_and_decline(browser, server, clock, sessi
     city.locator("tr[data-raise]", has_text=TITLE).get_by_role("button", name="不予受理").click()
     expect(city.get_by_test_id("received")).to_contain_text("两区协商即可解决")
     district.goto(raised_url)
-    expect(district.get_by_test_id("raised-to")).to_contain_text("不予受理")
+    expect(district.get_by_test_id("raised-to")).to_contain_text("未予受理")
     story.shot(district, "district-declined-by-city")
+    district.get_by_role("button", name="English").click()
+    district.goto(server + "/platform/levels/")
+    expect(district.get_by_test_id("sent")).to_contain_text("Declined")
+    expect(district.locator("h1")).to_have_text("Linked levels")
+    story.shot(district, "levels-in-english")
     assert story.refused == []

@@ -41,7 +41,7 @@ from workflows.topics import lifecycle
 LEVEL_LABELS = {PlatformLevel.CITY: N_("市平台"), PlatformLevel.DISTRICT: N_("区（市）平台"),
                 PlatformLevel.TOWN: N_("镇（街道）平台")}
 STATUS_LABELS = {RaiseStatus.PENDING: N_("待上级受理"), RaiseStatus.ACCEPTED: N_("已受理"),
-                 RaiseStatus.DECLINED: N_("不予受理")}
+                 RaiseStatus.DECLINED: N_("未予受理")}
 ABOVE = {PlatformLevel.TOWN: PlatformLevel.DISTRICT, PlatformLevel.DISTRICT: PlatformLevel.CITY}
 PLATFORM_KINDS = (OrgKind.CITY, OrgKind.DISTRICT, OrgKind.TOWN, OrgKind.STREET, OrgKind.PARK)
 RAISABLE = (TopicStatus.ACTIVE, TopicStatus.CLOSED)  # a rejected or terminated topic is not carried on above
