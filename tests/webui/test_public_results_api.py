@@ -30,7 +30,7 @@ def test_the_office_publishes_through_the_api_and_anyone_reads_the_results(
     one = client.get(f"/api/v1/public/results/{answered.id}").get_json()
     assert one["summary"] == "摘要" + SCRIPT and one["replies"][0]["reply_class"] == "B"
     assert one["suggestions"][0]["progress"] == 40 and one["plan_year"] == 2026 and one["planned_month"] == 6
-    assert client.get("/api/v1/public/results?typical=1").get_json()["items"][0]["id"] == answered.id
+    assert answered.id in [t["id"] for t in client.get("/api/v1/public/results?typical=1").get_json()["items"]]
     assert client.get("/api/v1/public/results?q=" + "x" * 51).status_code == 422
     assert client.put(f"/api/v1/publication/{answered.id}", json={"published": "yes"}, headers=OFFICE) \
         .status_code == 422

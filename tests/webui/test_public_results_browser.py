@@ -126,7 +126,7 @@ def test_a_resident_proposes_with_a_photo_follows_and_reads_the_public_results( 
     feed = reader.request.get(f"{server}{feed_url}")
     assert feed.ok and feed.headers["content-type"].startswith("application/atom+xml")
     entries = ElementTree.fromstring(feed.body()).findall(f"{ATOM}entry")
-    assert [e.findtext(f"{ATOM}title") for e in entries] == [answered.title]
+    assert answered.title in [e.findtext(f"{ATOM}title") for e in entries]
     reader.get_by_test_id(f"published-{answered.id}").get_by_role("link").first.click()
     expect(reader.get_by_test_id("stage")).to_be_visible()
     story.shot(reader, "public-topic")

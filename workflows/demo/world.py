@@ -18,6 +18,7 @@ from engine import WorkflowEngine
 from engine.store import versions as processes
 from models import Organization, OrgKind, Role, RoleAssignment, Topic, Unit, UnitKind, User
 from models.database import writing
+from workflows.participation import results
 from workflows.people import accounts
 from workflows.topics import lifecycle as topics
 from workflows.topics.inbox import open_tasks
@@ -183,6 +184,7 @@ def load(session: Session, now: datetime) -> None:
     load_world(session)
     set_demo_credentials(session)
     load_topics(session, now)
+    publish_results(session, now)
 
 
 def set_demo_credentials(session: Session) -> None:
@@ -310,6 +312,19 @@ def load_topics(session: Session, now: datetime) -> None:
         opened = now - timedelta(days=TOWN_OPENED_DAYS_AGO[index])
         topic = _start(session, "office_zhenglu", title, "town", "tianning", "zhenglu", _proposed(opened, steps))
         run_dated(session, topic, steps, opened)
+
+
+def publish_results(session: Session, now: datetime) -> None:
+    """Publish the two district topics furthest along on /public; the closed one is a typical case."""
+    office = user_named(session, "office_tianning")
+    marks = {
+        "城中村消防隐患整治": {"published": "1", "summary": "协商形成三条建议：排查隐患、疏通消防通道、群防群治。"},
+        "夜市经营规范": {"published": "1", "summary": "协商形成划定经营区域、错时经营和油烟治理三条建议。",
+                   "typical": "1", "typical_note": "摊主、居民和城管同桌协商，先试点后推广。"},
+    }
+    for topic in session.scalars(select(Topic).where(Topic.title.in_(marks)).order_by(Topic.id)):
+        with writing(session):
+            results.mark(session, office, topic, marks[topic.title], now)
 
 
 def _proposed(opened: datetime, steps: list[tuple[str, str, dict[str, Any]]]) -> datetime:
