@@ -30,10 +30,10 @@ def test_each_reader_sees_an_escalation_in_their_own_language(web, session):
     with writing(session):
         english.locale = "en"
     page = web(english.username).get("/notifications").get_data(as_text=True)
-    assert f"[Escalation] {task}: 背街小巷停车难" in page
+    assert "[Escalation] Propose the topic: 背街小巷停车难" in page  # the bundled task's name in English too
     assert "Supervisor&#39;s note: 请本周内提交" in page and "【督办】" not in page
     api = web().client.get("/api/v1/notifications", headers={"Authorization": f"Bearer demo-{english.username}"})
-    assert api.json["notifications"][0]["title"] == f"[Escalation] {task}: 背街小巷停车难"
+    assert api.json["notifications"][0]["title"] == "[Escalation] Propose the topic: 背街小巷停车难"
     if chinese is not None:
         page = web(chinese.username).get("/notifications").get_data(as_text=True)
         assert f"【督办】{task}：背街小巷停车难" in page and "督办意见：请本周内提交" in page
@@ -43,7 +43,8 @@ def test_a_notice_written_before_keys_reads_as_it_was_written(web, session):
     user = session.scalar(select(User).where(User.username == "office_tianning"))
     with writing(session):
         user.locale = "en"
-        session.add(Notification(user_id=user.id, kind="reminder", title="【催办】旧通知", body="旧正文", created_at=NOW))
+        session.add(Notification(user_id=user.id, kind="reminder", title="【催办】旧通知", body="旧正文",
+                                 created_at=NOW))
     page = web("office_tianning").get("/notifications").get_data(as_text=True)
     assert "【催办】旧通知" in page and "旧正文" in page
 
@@ -56,13 +57,13 @@ def test_an_english_route_gets_its_reminder_in_english_and_a_chinese_route_in_ch
                               address=f"{locale}@example.org", locale=locale) for locale in ("en", "zh")]
         session.add_all(routes)
         session.flush()
-        params = {"topic": topic.title, "topic_id": topic.id, "task": item.name, "unit": "天宁区政协", "due": "2026-03-02",
-                  "overdue": 3}
+        params = {"topic": topic.title, "topic_id": topic.id, "task": item.name, "unit": "天宁区政协",
+                  "due": "2026-03-02", "overdue": 3}
         message = Message("reminder", "【催办】%(task)s已逾期 %(overdue)s 个工作日：%(topic)s", sweep.CHASE_BODY,
                           topic.id, item.id, params, body_worded=True)
         notify(session, message, [], routes, "reminder-language", NOW)
     sent = {d.address: d for d in session.scalars(select(Delivery).where(Delivery.key.like("reminder-language%")))}
-    assert sent["en@example.org"].subject == f"[Reminder] {item.name} is 3 working days overdue: 社区养老助餐点"
+    assert sent["en@example.org"].subject == "[Reminder] Propose the topic is 3 working days overdue: 社区养老助餐点"
     assert "Handled by: 天宁区政协" in sent["en@example.org"].body
     assert sent["zh@example.org"].subject == f"【催办】{item.name}已逾期 3 个工作日：社区养老助餐点"
     assert translate(sweep.CHASE_BODY, "zh", params) == sent["zh@example.org"].body

@@ -3,6 +3,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -16,6 +17,7 @@ from webui.pages import audit_words
 from webui.pages.messages import in_words
 from workflows.notifications import notify
 from workflows.people import audit
+from workflows.rules.task_names import TASK_NAMES
 from workflows.topics.attachments import KIND_BY_TASK
 
 SUPERVISING = (Role.SUPERVISOR, Role.CHAIR, Role.CPPCC_OFFICE)
@@ -30,11 +32,17 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(local_date, "local_date")
     app.add_template_filter(lambda task_id: KIND_BY_TASK.get(task_id, ""), "attachment_kind")
     app.add_template_filter(field_label, "field_label")
+    app.add_template_filter(task_name, "task_name")
     app.add_template_filter(in_words, "in_words")
     app.add_template_filter(audit_words.action_words, "action_words")
     app.add_template_filter(audit_words.target_words, "target_words")
     app.add_template_filter(audit_words.detail_words, "detail_words")
     app.context_processor(_navigation)
+
+
+def task_name(name: str) -> str:
+    """Show a bundled diagram's task name in the page's language; a name an administrator typed, as typed."""
+    return gettext(name) if name in TASK_NAMES else name
 
 
 def field_label(label: str) -> str:

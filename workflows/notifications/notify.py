@@ -17,6 +17,7 @@ from models import Delivery, Notification, NotifyRoute, Organization, Role, Role
 from models.database import require_writing
 from models.people import BEIJING
 from workflows.i18n import translate
+from workflows.rules.task_names import TASK_NAMES
 
 PURPOSES = ("reminder", "escalation", "any")
 
@@ -96,8 +97,9 @@ class Message:
 
     def worded(self, locale: str) -> tuple[str, str]:
         """Return the title and body in ``locale``."""
-        body = translate(self.body, locale, self.params) if self.body_worded else self.body
-        return translate(self.title, locale, self.params), body
+        params = _named(self.params, locale)
+        body = translate(self.body, locale, params) if self.body_worded else self.body
+        return translate(self.title, locale, params), body
 
 
 def notify(session: Session, message: Message, users: Iterable[User], routes: Sequence[NotifyRoute],
@@ -127,9 +129,15 @@ def notification_rows(message: Message, users: Iterable[User], routes: Sequence[
 
 def wording(note: Notification, locale: str) -> tuple[str, str]:
     """Return a notification's title and body in the reader's language (rows from before keys: as written)."""
-    params = note.params or {}
+    params = _named(note.params or {}, locale)
     title = translate(note.title_key, locale, params) if note.title_key else note.title
     return title, translate(note.body_key, locale, params) if note.body_key else note.body
+
+
+def _named(params: Mapping[str, Any], locale: str) -> dict[str, Any]:
+    """Return the values with a bundled diagram's task name in ``locale`` (a typed name stays as typed)."""
+    task = params.get("task")
+    return {**params, "task": translate(task, locale)} if task in TASK_NAMES else dict(params)
 
 
 def unread(session: Session, user: User, limit: int = 100) -> list[Notification]:
