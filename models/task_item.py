@@ -53,7 +53,9 @@ class TaskItem(Base):
 
     id: Mapped[intpk]
     topic_id: Mapped[int] = mapped_column(ForeignKey("topic.id", ondelete="CASCADE"), index=True)
-    task_uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    # The insert sentinel lets SQLite take the rows one save opens in one INSERT … RETURNING: the ORM
+    # matches the returned ids to the rows by this unique value (SQLAlchemy's insertmanyvalues).
+    task_uuid: Mapped[str] = mapped_column(String(36), unique=True, insert_sentinel=True)
     bpmn_id: Mapped[str] = mapped_column(String(64))
     name: Mapped[str] = mapped_column(String(200))
     process_id: Mapped[str] = mapped_column(String(64))

@@ -14,6 +14,7 @@ from tests.factories import open_task, start_topic
 from tests.webui.test_api import NEW_TOPIC, auth, client, complete, start  # noqa: F401  (client is a fixture)
 from workflows.demo.world import district_path, user_named
 from workflows.topics import lifecycle
+from workflows.topics.inbox import open_tasks
 
 STEPS = district_path("tianning", assisting=False)
 SIGN = [step[0] for step in STEPS].index("sign_receipt")
@@ -82,3 +83,18 @@ def test_a_service_completion_sends_13_statements_and_reads_no_settings_table(se
     assert not any("FROM role_assignment" in s for s in flat), listed  # the new task's people in one query
     # the task (with its topic) and the topic's open rows; the new rows are not read back for the notices
     assert sum(s.startswith("SELECT task_item.") and "FROM task_item" in s for s in flat) == 2, listed
+
+
+def test_the_rows_one_save_opens_go_in_one_insert(sessions: sessionmaker[Session]) -> None:
+    minutes = [step[0] for step in STEPS].index("submit_minutes")
+    two_units = [(task, user, {**data, "assisting_units": ["tianning-civil", "tianning-urban"]})
+                 if task == "submit_minutes" else (task, user, data) for task, user, data in STEPS]
+    with sessions() as session:
+        topic = start_topic(session, NOW)
+        drive_service(session, topic, two_units[:minutes + 1], NOW)
+        sign = open_task(session, topic, "sign_receipt")
+        with counted(session.get_bind()) as seen, writing(session):  # type: ignore[arg-type]
+            lifecycle.complete_task(session, user_named(session, "housing_tianning"), sign.id, {}, now=NOW)
+        opened = [i for i in open_tasks(session, topic) if i.bpmn_id == "assist_opinion"]
+    assert len(opened) == 2  # one for each assisting unit, opened by the same save
+    assert sum(s.startswith("INSERT INTO task_item") for s in seen) == 1

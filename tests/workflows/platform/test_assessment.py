@@ -36,4 +36,4 @@ def test_the_assessment_reads_a_fixed_number_of_statements(session: Session) -> 
     city = user_named(session, "supervisor_city")
     with counted(session.get_bind()) as seen:  # type: ignore[arg-type]
         assessment.assess(session, city, 2026)
-    assert len(seen) == 8  # scope, units, signings, replies, ratings, late rows, the calendar (two)
+    assert len(seen) == 7  # scope, units, signings, replies, ratings, late rows, the calendar (its stamps)
