@@ -1,1 +1,2 @@
-"""Public participation: proposals residents send without signing in, and the office's first look at them."""
+"""Public participation: proposals residents send without signing in, the office's one triage queue for every
+source of a topic (with merging and full-text search), online deliberation and the public results."""
