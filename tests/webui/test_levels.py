@@ -79,8 +79,14 @@ def test_joint_topics_through_the_api(api, session) -> None:  # type: ignore[no-
     assert api.post(path, json={"platform": "xinbei"}, headers=auth("office_tianning")).status_code == 201
     assert api.post(path, json={"platform": "xinbei"}, headers=auth("office_tianning")).status_code == 409
     assert api.get(path, headers=auth("office_xinbei")).get_json()["co_platforms"][0]["name"] == "新北区"
-    joint = api.get("/api/v1/joint-topics", headers=auth("supervisor_xinbei")).get_json()["topics"]
-    assert [(t["id"], t["co_platforms"]) for t in joint] == [(topic.id, ["新北区"])]
+    joint = api.get("/api/v1/joint-topics", headers=auth("supervisor_xinbei")).get_json()
+    assert [(t["id"], t["co_platforms"]) for t in joint["topics"]] == [(topic.id, ["新北区"])] and joint["total"] == 1
+    second: Topic = start_topic(session, NOW, title="第二个联合议题")
+    assert api.post(f"/api/v1/topics/{second.id}/co-platforms", json={"platform": "xinbei"},
+                    headers=auth("office_tianning")).status_code == 201
+    paged = api.get("/api/v1/joint-topics?per_page=1&page=2", headers=auth("office_xinbei")).get_json()
+    assert (paged["total"], [t["id"] for t in paged["topics"]]) == (2, [topic.id])  # newest first
+    assert api.get("/api/v1/joint-topics?per_page=0", headers=auth("office_xinbei")).status_code in (400, 422)
     assert api.get("/api/v1/joint-topics", headers=auth("housing_xinbei")).status_code == 403
     assert api.delete(f"{path}/xinbei", headers=auth("office_xinbei")).status_code == 403
     assert api.delete(f"{path}/xinbei", headers=auth("office_tianning")).status_code == 204

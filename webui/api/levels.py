@@ -9,6 +9,7 @@ from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from engine.errors import Forbidden, ShangliangError
 from models import Topic, TopicCoPlatform, TopicRaise, utcnow
+from webui.api import paging
 from webui.api.topics import _domain_error, json_body, token_required
 from webui.database import db_session, writes
 from workflows.people.access import require_topic
@@ -121,10 +122,12 @@ def remove_co_platform(topic_id: int, code: str) -> tuple[str, int]:
 @bp.get("/joint-topics")
 @token_required
 def joint_topics() -> Response:
-    """List the joint topics run or co-organized by the platforms in the caller's scope."""
+    """List the joint topics run or co-organized by the platforms in the caller's scope, a page at a time."""
     session = db_session()
     orgs = rooms.scope(session, g.user)
     if not orgs:
         raise Forbidden("joint topics are seen by the CPPCC office, chairs, committees and supervisors")
-    return jsonify(topics=[{**(topic_ref(t) or {}), "co_platforms": names}
-                           for t, names in levels.joint_topics(session, orgs)])
+    page = paging.page_args()
+    found = levels.joint_topics(session, orgs, page.size, page.offset)
+    return paging.page_json("topics", [{**(topic_ref(t) or {}), "co_platforms": names} for t, names in found],
+                            levels.count_joint(session, orgs, active_only=False), page)

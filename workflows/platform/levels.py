@@ -11,7 +11,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -257,16 +257,16 @@ def raises_for(session: Session, user: User) -> tuple[list[TopicRaise], list[Top
     return [r for r in found if r.to_org_id in offices], [r for r in found if r.from_org_id in offices]
 
 
-def joint_topics(session: Session, orgs: Collection[int]) -> list[tuple[Topic, list[str]]]:
-    """Return the joint topics run or co-organized by the platforms ``orgs``, each with its co-platforms' names.
+def joint_topics(session: Session, orgs: Collection[int], limit: int | None = None,
+                 offset: int = 0) -> list[tuple[Topic, list[str]]]:
+    """Return the joint topics run or co-organized by the platforms ``orgs``, newest first, each with its
+    co-platforms' names; ``limit`` and ``offset`` page them in the query.
 
     Two statements whatever the number of topics: the topics, then their co-platforms.
     """
-    joint = select(TopicCoPlatform.topic_id).where(
-        or_(TopicCoPlatform.organization_id.in_(orgs),
-            TopicCoPlatform.topic_id.in_(select(Topic.id).where(_run_by(orgs)))))
     topics = session.scalars(select(Topic).options(joinedload(Topic.district), joinedload(Topic.town))
-                             .where(Topic.id.in_(joint)).order_by(Topic.created_at.desc(), Topic.id.desc())).all()
+                             .where(Topic.id.in_(_joint(orgs))).order_by(Topic.created_at.desc(), Topic.id.desc())
+                             .limit(limit).offset(offset)).all()
     names: dict[int, list[str]] = {t.id: [] for t in topics}
     rows = session.execute(select(TopicCoPlatform.topic_id, Organization.name).join(Organization)
                            .where(TopicCoPlatform.topic_id.in_(names)).order_by(TopicCoPlatform.id))
@@ -280,10 +280,14 @@ def _run_by(orgs: Collection[int]) -> ColumnElement[bool]:
     return or_(Topic.town_id.in_(orgs), Topic.town_id.is_(None) & Topic.district_id.in_(orgs))
 
 
-def count_joint(session: Session, orgs: Collection[int]) -> int:
-    """Return how many active joint topics the platforms ``orgs`` run or co-organize (one statement)."""
-    joint = select(TopicCoPlatform.topic_id).where(
+def _joint(orgs: Collection[int]) -> Select[tuple[int]]:
+    """Return the ids of the topics with co-organizers that the platforms ``orgs`` run or co-organize."""
+    return select(TopicCoPlatform.topic_id).where(
         or_(TopicCoPlatform.organization_id.in_(orgs),
             TopicCoPlatform.topic_id.in_(select(Topic.id).where(_run_by(orgs)))))
-    return session.scalar(select(func.count(Topic.id)).where(Topic.id.in_(joint),
-                                                             Topic.status == TopicStatus.ACTIVE)) or 0
+
+
+def count_joint(session: Session, orgs: Collection[int], active_only: bool = True) -> int:
+    """Return how many (active) joint topics the platforms ``orgs`` run or co-organize (one statement)."""
+    status = [Topic.status == TopicStatus.ACTIVE] if active_only else []
+    return session.scalar(select(func.count(Topic.id)).where(Topic.id.in_(_joint(orgs)), *status)) or 0
