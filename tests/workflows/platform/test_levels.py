@@ -162,3 +162,20 @@ def test_joint_topics_read_in_two_statements(session: Session) -> None:
         found = levels.joint_topics(session, orgs)
         [(t.platform.name, t.district.name) for t, _ in found]
     assert len(found) == 3 and len(seen) == 2
+
+
+def test_an_offices_raises_read_in_a_fixed_number_of_statements(session: Session) -> None:
+    town_office = user_named(session, "office_zhenglu")
+    for n in range(3):
+        topic = start_topic(session, NOW, level="town", town="zhenglu", title=f"镇议题{n}")
+        with writing(session):
+            levels.raise_topic(session, town_office, topic.id, "需区级协调", NOW)
+    district_office = user_named(session, "office_tianning")
+    list(district_office.roles)
+    session.expire_all()
+    district_office = user_named(session, "office_tianning")
+    [a.organization_id for a in district_office.roles]
+    with counted(session.get_bind()) as seen:  # type: ignore[arg-type]
+        received, sent = levels.raises_for(session, district_office)
+        [(r.topic.title, r.from_org.name, r.to_org.name, r.raised_by.display_name, r.raised_topic) for r in received]
+    assert len(received) == 3 and sent == [] and len(seen) == 2  # the raises with their topics, the raisers' roles
