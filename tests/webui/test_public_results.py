@@ -171,3 +171,37 @@ def test_the_public_page_and_feed_cost_the_same_statements_with_two_more_publish
         _publish(office, more.id)
     assert len(_titles(client)) == before + 2
     assert counts() == at_1
+
+
+def test_a_topic_started_from_a_proposal_never_shows_its_proposer_s_contact(
+        app: Flask, web: Any, session: Session) -> None:
+    from tests.webui.test_public_proposals import _propose  # the resident's form
+
+    client = app.test_client()
+    sent = _propose(client, title="公园路灯" + SCRIPT, contact="secret.person@example.org")
+    number = sent.headers["Location"].split("/public/proposals/")[1].split("?")[0]
+    client.post(f"/public/proposals/{number}/follow", data={"email": "watcher@example.org",
+                                                            "csrf_token": _csrf(client, number)})
+    office = web("office_tianning")
+    office.get(f"/proposals/{number}")
+    started = office.post(f"/proposals/{number}/topic", {"platform_level": "district"})
+    assert started.status_code == 302
+    topic_id = session.scalar(select(Topic.id).where(Topic.title == "公园路灯" + SCRIPT))
+    assert topic_id is not None
+    _publish(office, topic_id)
+    public = [client.get("/public").get_data(as_text=True), client.get(f"/public/topics/{topic_id}").get_data(
+        as_text=True), client.get("/public/feed.atom").get_data(as_text=True),
+        client.get("/api/v1/public/results").get_data(as_text=True),
+        client.get(f"/public/proposals/{number}").get_data(as_text=True)]
+    assert "公园路灯" in public[0] and f"/public/topics/{topic_id}" in public[4]  # the number leads to the result
+    for text in public:
+        assert "secret.person@example.org" not in text and "watcher@example.org" not in text
+    for text in public[:3] + public[4:]:  # HTML and XML escape it; the JSON API carries it as data
+        assert "<script>alert" not in text
+
+
+def _csrf(client: Any, number: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', client.get(f"/public/proposals/{number}")
+                      .get_data(as_text=True))
+    assert found
+    return found.group(1)
