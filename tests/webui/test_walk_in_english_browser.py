@@ -14,9 +14,11 @@ from workflows.demo.world import district_path
 
 STEPS = district_path("tianning")
 WORDS = {"en": {"language": "English", "submit": "Submit", "inbox": "My tasks", "task": "Handle and reply in writing",
-                "topic": "Topic: 老旧小区加装电梯", "total": "1 item in all", "notice": "[New task] Rate the reply: "},
+                "topic": "Topic: 老旧小区加装电梯", "total": "1 item in all", "notice": "[New task] Rate the reply: ",
+                "timeline": "Completed “Propose the topic”"},
          "zh": {"language": None, "submit": "提交", "inbox": "我的待办", "task": "办理并书面答复",
-                "topic": "所属议题：老旧小区加装电梯", "total": "共 1 项", "notice": "【新待办】答复满意度测评："}}
+                "topic": "所属议题：老旧小区加装电梯", "total": "共 1 项", "notice": "【新待办】答复满意度测评：",
+                "timeline": "完成「提交议题建议」"}}
 
 
 def upto(bpmn_id: str) -> list:
@@ -55,6 +57,7 @@ def test_a_new_user_walks_one_topic(screens, session, locale):  # noqa: F811
     screens.shot(unit, f"walk-{locale}-submitted")
     unit.goto(f"{screens.base}/topics/{topic.id}")
     expect(unit.get_by_test_id("diagram")).to_have_attribute("data-loaded", re.compile(r"\d+"))
+    expect(unit.get_by_test_id("timeline")).to_contain_text(words["timeline"])
     screens.shot(unit, f"walk-{locale}-case")
 
     office = signed_in(screens, "office_tianning", locale)
