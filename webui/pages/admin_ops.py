@@ -200,21 +200,24 @@ def operate(topic_id: int, action: str) -> Response:
 @bp.post("/tasks/<int:task_id>/reassign")
 @login_required
 @roles_required(ADMIN)
-def reassign(task_id: int) -> Response:
+def reassign(task_id: int) -> Response | tuple[str, int]:
     """Give an open task to another unit, organization or user."""
     session = db_session()
     item = require(session, TaskItem, task_id, "task")
     target, reason = request.form.get("target", "").strip(), request.form.get("reason", "")
     kept = {"task": item.id, "target": target, "reason": reason}
     if not _allowed(_reassign_choices(session, item.topic), item, target):
+        shown = (target.partition(":")[2] or target)[:60]
         message = _("请从列表中选择转办对象：本区的单位、组织或能办理该任务的人员") if not target else \
-            _("“%(value)s”不在可选列表中：请从列表中选择本区的单位、组织或能办理该任务的人员", value=(target.partition(":")[2] or target)[:60])
+            _("“%(value)s”不在可选列表中：请从列表中选择本区的单位、组织或能办理该任务的人员", value=shown)
         return _topic_page(item.topic_id, {**kept, "message": message}, 422)
     kind, _colon, code = target.partition(":")
     try:
         with writing(session):
             operations.reassign(session, current_user, task_id, reason=reason, address=address(),
-                                **{"organization" if kind == "organization" else kind: code})
+                                unit=code if kind == "unit" else None,
+                                organization=code if kind == "organization" else None,
+                                user=code if kind == "user" else None)
     except ShangliangError as exc:
         return _topic_page(item.topic_id, {**kept, "message": in_words(exc.message)}, exc.status)
     flash(_("已转办"), "success")

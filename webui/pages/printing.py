@@ -30,7 +30,7 @@ def static_file(url: str) -> Path:
 def _static_fetcher() -> Any:
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    class StaticOnly(URLFetcher):  # type: ignore[misc]
+    class StaticOnly(URLFetcher):
         """Serve the static folder's files to WeasyPrint and nothing else."""
 
         def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:

@@ -80,7 +80,7 @@ def _tasks_page(refused: dict[str, Any] | None = None) -> str:
 @bp.post("/tasks/escalate")
 @login_required
 @supervising
-def escalate_many() -> Response:
+def escalate_many() -> Response | tuple[str, int]:
     """Escalate the ticked tasks with one reason (批量督办); each is its own transaction, failures are named."""
     ids = [int(i) for i in request.form.getlist("task") if i.isascii() and i.isdigit() and len(i) < 10][:100]
     reason = request.form.get("reason", "").strip()
