@@ -311,3 +311,29 @@ def test_a_remote_consultation_records_its_meeting_link_and_who_joined_remotely(
     assert api.post(f"/api/v1/activities/{activity_id}/meeting-link", json={"meeting_link": "https://x.cn/m"},
                     headers=auth("member_tianning")).status_code in (403, 404)
     assert member.post(f"{url}/meeting-link", {"meeting_link": "https://evil.example/"}).status_code in (403, 404)
+
+
+def test_the_pages_read_in_the_same_number_of_statements_whatever_the_opinions(
+        web, app: Flask, session: Session) -> None:  # type: ignore[no-untyped-def]
+    from tests.counting import counted
+    _, office, page = _opened(web, session)
+    link = _invite(office, page, "孙阿姨")
+    member = web("member_tianning")
+    member.get(page)
+
+    def counts() -> list[int]:
+        found = []
+        for reader, url in ((office, page), (member, page), (app.test_client(), link)):
+            with counted(app.extensions["db_engine"]) as seen:
+                assert reader.get(url).status_code == 200
+            found.append(len(seen))
+        return found
+
+    member.post(page + "/opinions", {"body": "第一条"})
+    few = counts()
+    session.rollback()
+    first = session.scalar(select(Opinion).where(Opinion.body == "第一条"))
+    assert first is not None
+    for n in range(8):
+        member.post(page + "/opinions", {"body": f"又一条{n}", "parent_id": first.id if n % 2 else ""})
+    assert counts() == few
