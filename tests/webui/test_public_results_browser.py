@@ -77,8 +77,15 @@ def test_a_resident_proposes_with_a_photo_follows_and_reads_the_public_results( 
     expect(phone.get_by_test_id("public-photos")).to_have_count(0)  # not public before the office says so
     phone.fill("#email", "neighbour@example.org")
     phone.get_by_role("button", name="关注").click()
-    expect(phone.get_by_role("status").last).to_contain_text("已关注")
+    expect(phone.get_by_role("status").last).to_contain_text("确认邮件已发送")
     expect(phone.locator("body")).not_to_contain_text(EMAIL)
+    _deliver(session, port)
+    assert box.wait_for(1, timeout=30) and box.messages[0]["To"] == "neighbour@example.org"
+    confirm = re.search(r"http://\S+/follow/\S+", box.messages[0].get_content())
+    assert confirm and confirm.group(0).startswith(server)
+    phone.goto(confirm.group(0))  # the neighbour opens the mailed link: only now does the address follow
+    phone.get_by_role("button", name="确认关注").click()
+    expect(phone.get_by_role("status").last).to_contain_text("已关注")
     story.shot(phone, "following")
     _fits(phone)
 
@@ -136,15 +143,16 @@ def test_a_resident_proposes_with_a_photo_follows_and_reads_the_public_results( 
     expect(reader.get_by_test_id("public-photos").locator("img")).to_have_count(1)
     story.shot(reader, "answered-with-photo")
     _deliver(session, port)
-    assert box.wait_for(4, timeout=30)  # under review and answered, each to the proposer and the follower
-    assert {m["To"] for m in box.messages} == {EMAIL, "neighbour@example.org"}
+    assert box.wait_for(5, timeout=30)  # under review and answered, each to the proposer and the follower
+    told = sorted(m["To"] for m in box.messages[1:])
+    assert told == [EMAIL, EMAIL, "neighbour@example.org", "neighbour@example.org"]
 
     reader.goto(f"{server}/public/lookup")
     reader.fill("#contact", EMAIL)
     reader.get_by_role("button", name="发送验证码").click()
     expect(reader.get_by_test_id("sent")).to_be_visible()
     _deliver(session, port)
-    assert box.wait_for(5, timeout=30)
+    assert box.wait_for(6, timeout=30)
     code = re.search(r"\b(\d{6})\b", box.messages[-1].get_content())
     assert code and box.messages[-1]["To"] == EMAIL
     reader.fill("#code", "000000" if code.group(1) != "000000" else "111111")

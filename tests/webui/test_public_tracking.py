@@ -9,10 +9,11 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import AuditEntry, Delivery, ProposalStatus, PublicProposal, utcnow
+from models import AuditEntry, Delivery, ProposalFollower, ProposalStatus, PublicProposal, utcnow
 from models.database import writing
 from tests.receivers import Mailbox, mailbox  # noqa: F401  (fixture)
 from tests.webui.test_public_proposals import _propose
+from webui import follow_links
 from workflows.demo.world import user_named
 from workflows.notifications.delivery import DeliverySettings, SmtpSettings, deliver_due
 from workflows.participation import proposals, tracking
@@ -41,22 +42,48 @@ def test_followers_and_the_proposer_hear_of_each_status_change(
     client = app.test_client()
     number = _number(_propose(client, contact=EMAIL))
     token = _csrf(client, f"/public/proposals/{number}")
-    followed = client.post(f"/public/proposals/{number}/follow", data={"csrf_token": token, "email": "n@example.net"})
-    assert followed.status_code == 302 and "following=1" in followed.headers["Location"]
-    again = client.post(f"/public/proposals/{number}/follow", data={"csrf_token": token, "email": "n@example.net"})
-    assert again.status_code == 302  # following twice answers the same and adds nothing
+    asked = client.post(f"/public/proposals/{number}/follow", data={"csrf_token": token, "email": "n@example.net"})
+    assert asked.status_code == 302 and "following=asked" in asked.headers["Location"]
     bad = client.post(f"/public/proposals/{number}/follow", data={"csrf_token": token, "email": "<script>x"})
     assert bad.status_code == 422 and "请填写电子邮箱" in bad.get_data(as_text=True)
+    _deliver(session, port)
+    assert box.wait_for(1, timeout=20) and box.messages[0]["To"] == "n@example.net"
+    link = re.search(r"http://\S+/follow/\S+", box.messages[0].get_content())
+    assert link
+    path = link.group(0).split("localhost", 1)[-1]
+    page = client.get(path).get_data(as_text=True)
+    assert "确认关注" in page and "n@example.net" in page  # shown only to whoever holds the mailed link
+    for forged in (path[:-3] + "xyz", path.replace(number, "GZ-AAAAAAAAAA")):
+        assert client.get(forged).status_code == 404 and client.post(forged, data={"csrf_token": token}) \
+            .status_code == 404
+    assert client.post(path, data={"csrf_token": token}).status_code == 302
+    assert client.post(path, data={"csrf_token": token}).status_code == 302  # twice adds nothing
+    assert session.scalars(select(ProposalFollower.email)).all() == ["n@example.net"]
     office = web("office_tianning")
     office.post(f"/proposals/{number}/respond", {"answer": "已转交街道，月内修复。", "decision": "answer"})
     _deliver(session, port)
-    assert box.wait_for(2, timeout=20)
-    told = {m["To"]: m for m in box.messages}
+    assert box.wait_for(3, timeout=20)
+    told = {m["To"]: m for m in box.messages[1:]}
     assert set(told) == {EMAIL, "n@example.net"}
     body = told[EMAIL].get_content()
     assert number in told[EMAIL]["Subject"] and "已答复" in told[EMAIL]["Subject"] and "月内修复" in body
     page = client.get(f"/public/proposals/{number}").get_data(as_text=True)
     assert EMAIL not in page and "n@example.net" not in page  # neither the contact nor a follower is ever public
+
+
+def test_asking_to_follow_adds_nobody_until_the_address_confirms(app: Flask, session: Session, clock: Any) -> None:
+    client = app.test_client()
+    number = _number(_propose(client))
+    token = _csrf(client, f"/public/proposals/{number}")
+    answers = [client.post(f"/public/proposals/{number}/follow", data={"csrf_token": token, "email": f"v{n}@x.org"})
+               .status_code for n in range(6)]
+    assert answers == [302] * 5 + [429]  # throttled per client address
+    assert session.scalars(select(ProposalFollower)).all() == []
+    assert len(session.scalars(select(Delivery)).all()) == 5
+    with app.test_request_context():
+        stale = follow_links.link(number, "v0@x.org").split("localhost", 1)[-1]
+    clock.advance(days=3)
+    assert client.get(stale).status_code == 404  # a link older than two days confirms nothing
 
 
 def test_a_proposal_without_an_e_mail_contact_tells_nobody_but_its_followers(app: Flask, session: Session) -> None:

@@ -12,6 +12,7 @@ from flask import Blueprint, Response, g, jsonify, request
 from engine.errors import InvalidInput, ShangliangError
 from models import Topic, TopicPublication
 from models.database import writing
+from webui import follow_links
 from webui.api.topics import _domain_error, json_body, token_required
 from webui.database import db_session, writes
 from webui.pages.public import email_ready
@@ -50,17 +51,18 @@ def one(topic_id: int) -> Response:
 
 @bp.post("/proposals/<number>/follow")
 def follow(number: str) -> tuple[Response, int]:
-    """Add an e-mail address told of the proposal's status changes; 202 whether or not it followed already."""
+    """Send the address a link confirming that it follows the proposal; it follows once its owner opens it."""
     body, session = json_body(), db_session()
     email = body.get("email")
     if not isinstance(email, str):
         raise InvalidInput("bad body", {"email": "an e-mail address"})
     try:
         with writing(session):
-            tracking.follow(session, proposals.lookup(session, number), email, request.remote_addr or "", clock())
+            tracking.ask_to_follow(session, proposals.lookup(session, number), email, request.remote_addr or "",
+                                   clock(), follow_links.link(number, email[:200]))
     except tracking.TooOften as exc:
         return jsonify(error={"status": 429, "message": str(exc)}), 429
-    return jsonify(following=True), 202
+    return jsonify(message="确认邮件已发送 (a confirmation link was sent to the address)"), 202
 
 
 def _contact(body: dict[str, Any]) -> str:

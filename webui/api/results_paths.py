@@ -35,7 +35,8 @@ def results_paths(op: Callable[..., dict[str, Any]]) -> dict[str, Any]:
                  "description": "only typical cases"}]))},
         "/public/results/{topic_id}": {"get": public(op("One published topic and its results", params=[_TOPIC]))},
         "/public/proposals/{number}/follow": {"post": public(op(
-            "Follow a proposal by e-mail (the same answer if followed already)", "202", _FOLLOW, [_NUMBER]), True)},
+            "Ask to follow a proposal by e-mail: a confirmation link goes to the address", "202", _FOLLOW,
+            [_NUMBER]), True)},
         "/public/lookup/code": {"post": public(op(
             "Send a one-time code to a proposer's contact (the answer never says whether it sent proposals)", "202",
             _CODE), True)},

@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 from engine.errors import InvalidInput
 from models import ProposalSource, ProposalStatus
 from models.database import writing
-from webui import human_check
+from webui import follow_links, human_check
 from webui.database import db_session
 from webui.security import clock
 from workflows.participation import photos, proposals, results, tracking, triage
@@ -90,19 +90,35 @@ def _jpeg(found: Any) -> Response:
 
 @bp.post("/proposals/<number>/follow")
 def follow(number: str) -> Response | tuple[str, int]:
-    """Add an e-mail address that is told when the proposal's status changes (nothing else is shown)."""
+    """Send the address a link confirming that it follows the proposal (nothing else about it is shown)."""
     session = db_session()
     email = request.form.get("email", "")
     try:
         with writing(session):
-            tracking.follow(session, proposals.lookup(session, number), email, request.remote_addr or "", clock())
+            found = proposals.lookup(session, number)
+            tracking.ask_to_follow(session, found, email, request.remote_addr or "", clock(),
+                                   follow_links.link(number, email[:200]))
     except (InvalidInput, tracking.TooOften) as exc:
         found = proposals.lookup(session, number)
         problem = exc.message if isinstance(exc, InvalidInput) else str(exc)
         page = render_template("public/proposal.html", proposal=proposals.public_state(found),
-                               received_at=found.received_at, new=False, follow_error=problem, email=email, **LABELS)
+                               received_at=found.received_at, new=False, follow_error=problem, email=email,
+                               photo_ids=photos.of(session, found, published_only=True), **LABELS)
         return page, 429 if isinstance(exc, tracking.TooOften) else 422
-    return redirect(url_for("public.proposal", number=number, following=1))
+    return redirect(url_for("public.proposal", number=number, following="asked"))
+
+
+@bp.route("/proposals/<number>/follow/<token>", methods=["GET", "POST"])
+def confirm_follow(number: str, token: str) -> str | Response:
+    """Show the confirmation of following to the address's owner, and follow when confirmed."""
+    session = db_session()
+    email = follow_links.email_of(token, number)
+    found = proposals.lookup(session, number)
+    if request.method == "GET":
+        return render_template("public/confirm_follow.html", number=number, title=found.title, email=email)
+    with writing(session):
+        tracking.follow(session, proposals.lookup(session, number), email, clock())
+    return redirect(url_for("public.proposal", number=number, following="yes"))
 
 
 def email_ready() -> bool:

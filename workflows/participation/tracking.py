@@ -138,13 +138,35 @@ def _attempt(session: Session, address: str, kind: str, now: datetime) -> None:
     session.add(PublicAttempt(address=address[:64], kind=kind, at=now))
 
 
-def follow(session: Session, proposal: PublicProposal, email: str, address: str, now: datetime) -> None:
-    """Add an e-mail address told of the proposal's status changes; the answer is the same if it followed already."""
-    require_writing(session)
-    email = email.strip()
+def clean_email(raw: str) -> str:
+    """Return the e-mail address trimmed, or raise InvalidInput naming the ``email`` field."""
+    email = raw.strip()
     if not EMAIL.fullmatch(email) or len(email) > 100:
         raise InvalidInput(ENTER_EMAIL, {"email": ENTER_EMAIL})
+    return email
+
+
+def ask_to_follow(session: Session, proposal: PublicProposal, email: str, address: str, now: datetime,
+                  confirm_link: str) -> None:
+    """Send the address a link that confirms following; nobody is added until its owner opens it.
+
+    So a stranger cannot sign someone else up: the address itself must say yes. Rate limited per client address.
+    """
+    require_writing(session)
+    email = clean_email(email)
     _attempt(session, address, "follow", now)
+    key = "follow:" + hashlib.sha256(f"{proposal.number}|{email}|{now.isoformat()}".encode()).hexdigest()
+    body = (f"有人用本邮箱关注议题建议 {proposal.number}（{proposal.title}）。确认关注请打开：\n{confirm_link}\n"
+            "链接两天内有效；如非本人操作请忽略 (someone asked to follow this proposal with this address; open the "
+            "link within two days to confirm, or ignore this message).")
+    session.add(Delivery(key=key[:120], channel=Channel.EMAIL, address=email, next_attempt_at=now, created_at=now,
+                         subject=f"确认关注议题建议 {proposal.number} (confirm following)", body=body))
+
+
+def follow(session: Session, proposal: PublicProposal, email: str, now: datetime) -> None:
+    """Add a confirmed address told of the proposal's status changes; the same answer if it followed already."""
+    require_writing(session)
+    email = clean_email(email)
     followers = list(session.scalars(select(ProposalFollower.email)
                                      .where(ProposalFollower.proposal_id == proposal.id)))
     if email in followers:
