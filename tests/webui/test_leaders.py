@@ -56,6 +56,8 @@ def test_the_kind_and_proposal_number_are_stored_checked_and_shown_through_the_a
     listed = api.get("/api/v1/activities?year=2026&kind=sector", headers=auth("office_tianning")).get_json()
     assert [a["title"] for a in listed["activities"]] == ["界别协商会"]
     assert api.get("/api/v1/activities?kind=bogus", headers=auth("office_tianning")).status_code == 422
+    report = api.get("/api/v1/report/tianning/2026", headers=auth("office_tianning")).get_json()
+    assert report["topics_by_kind"] == {"proposal_handling": 1, "youshi_haoshangliang": 1}
     spec = api.get("/api/v1/openapi.json").get_json()
     assert "proposal_handling" in str(spec["paths"]["/topics"]["post"])
     assert {"/plan/{district}/{year}/reports", "/plan/{district}/{year}/decision", "/leader"} <= set(spec["paths"])

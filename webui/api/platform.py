@@ -485,6 +485,7 @@ def get_report(district: str, year: int) -> Response:
                                "platforms": [{"code": p.code, "held": p.held, "target": p.target}
                                              for p in a.platforms]},
                    topics_by_stage=dict(found.topics_by_stage), topics_by_category=dict(found.topics_by_category),
+                   topics_by_kind=dict(found.topics_by_kind),
                    suggestions_by_outcome=dict(found.suggestions_by_outcome),
                    members={"total": found.members, "taking_part": found.members_taking_part,
                             "points": found.member_points, "participation": found.participation})

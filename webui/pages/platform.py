@@ -566,7 +566,7 @@ def report_milestone(suggestion_id: int) -> Response:
 def report_page(fmt: str = "") -> str | Response:
     """Show the platform's yearly report of a district; `.pdf` prints it with the district's masthead."""
     found = yearly.report(db_session(), current_user, _plan_district(), _year(), _today())
-    labels = dict(stage_labels=STAGE_LABELS, category_labels=CATEGORY_LABELS,
+    labels = dict(stage_labels=STAGE_LABELS, category_labels=CATEGORY_LABELS, consultation_labels=KIND_LABELS,
                   outcome_labels={o.value: label for o, label in suggestions.OUTCOME_LABELS.items()})
     if fmt == "pdf":
         html = render_template("platform/report_print.html", report=found, year=found.year, today=_today(), **labels)

@@ -1,11 +1,11 @@
 """The platform's yearly report per district (年度工作报告): the figures of the year gathered in one place.
 
 Called by the report page and the API. Coverage, activities and the leaders' share, topics by
-stage and by category, suggestions by outcome and members' participation, each from the module
+stage, by category and by kind of consultation, suggestions by outcome and members' participation, each from the module
 that computes it, narrowed to the district.
 """
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import func, select
@@ -30,6 +30,7 @@ class YearReport:
     members: int
     members_taking_part: int
     member_points: int
+    topics_by_kind: Counter[str] = field(default_factory=Counter)  # by kind of consultation
 
     @property
     def participation(self) -> float | None:
@@ -43,15 +44,18 @@ def report(session: Session, user: User, district: Organization, year: int, toda
     covered = coverage.coverage(session, user, year, today, within=district)
     line = next((d for d in covered.districts if d.code == district.code), coverage.DistrictCoverage(
         district.code, district.name))
-    topics = session.execute(select(Topic.stage, Topic.category, func.count())
+    topics = session.execute(select(Topic.stage, Topic.category, Topic.consultation_kind, func.count())
                              .where(Topic.district_id == district.id, Topic.created_at >= first,
-                                    Topic.created_at < after).group_by(Topic.stage, Topic.category)).tuples().all()
+                                    Topic.created_at < after)
+                             .group_by(Topic.stage, Topic.category, Topic.consultation_kind)).tuples().all()
     by_stage: Counter[str] = Counter()
     by_category: Counter[str] = Counter()
-    for stage, category, count in topics:
+    by_kind: Counter[str] = Counter()
+    for stage, category, kind, count in topics:
         by_stage[stage] += count
         by_category[category.value] += count
+        by_kind[kind.value] += count
     members = points.statements(session, user, year, within=district)
     return YearReport(district, year, line, activities.figures(session, user, year, today, within=district),
                       by_stage, by_category, suggestions.by_outcome(session, district.id, first, after),
-                      len(members), sum(1 for m in members if m.events), sum(m.points for m in members))
+                      len(members), sum(1 for m in members if m.events), sum(m.points for m in members), by_kind)
