@@ -71,6 +71,12 @@ def test_a_new_user_walks_one_topic(screens, session, locale):  # noqa: F811
     screens.shot(phone, f"walk-{locale}-phone-topics")
     phone.goto(f"{screens.base}/topics/{topic.id}")
     screens.shot(phone, f"walk-{locale}-phone-case")
+    phone.goto(screens.base + "/")
+    phone.locator('tr[data-task="rate_reply"]').get_by_role("link").first.click()
+    expect(phone.locator("#task-form")).to_be_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than the phone
+    expect(phone.locator("#to")).to_have_value("")  # a transfer names its colleague; none is chosen for the user
+    screens.shot(phone, f"walk-{locale}-phone-task")
     supervisor = signed_in(screens, "supervisor_tianning", locale, width=390, height=844)
     supervisor.goto(screens.base + "/supervision/tasks")
     screens.shot(supervisor, f"walk-{locale}-phone-supervision")

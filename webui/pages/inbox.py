@@ -69,7 +69,7 @@ def transfer(task_id: int) -> Response:
     if not (to.isascii() and to.isdigit() and len(to) < 10):
         raise InvalidInput("choose a colleague", {"to": "请选择同事 (choose a colleague)"})
     claims.transfer(db_session(), current_user, task_id, int(to), now=clock())
-    flash("已转办 (transferred)", "success")
+    flash(_("已转办"), "success")
     return redirect(url_for("inbox.index"))
 
 
