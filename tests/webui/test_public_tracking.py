@@ -200,3 +200,13 @@ def test_the_office_lists_one_link_and_qr_code_per_district_it_covers(app: Flask
     assert app.test_client().get("/proposals/district-links").status_code == 302  # to the sign-in page
     opened = app.test_client().get("/public/propose?place=tianning").get_data(as_text=True)
     assert 'value="tianning" selected' in opened
+
+
+def test_a_status_set_on_an_expired_proposal_is_announced_too(app: Flask, session: Session) -> None:
+    number = _number(_propose(app.test_client(), contact=EMAIL))
+    found = session.scalar(select(PublicProposal).where(PublicProposal.number == number))
+    assert found is not None
+    session.commit()  # expires the proposal: its status is set below without being read first
+    with writing(session):
+        found.status = ProposalStatus.ANSWERED
+    assert [d.address for d in session.scalars(select(Delivery))] == [EMAIL]

@@ -63,10 +63,16 @@ def install() -> None:
 
 
 def _announce_changes(session: Session, _context: Any, _instances: Any) -> None:
-    changed = [p for p in session.dirty if isinstance(p, PublicProposal) and inspect(p).attrs.status.history.deleted]
+    changed = [p for p in session.dirty if isinstance(p, PublicProposal) and _status_changed(p)]
     with session.no_autoflush:
         for proposal in changed:
             announce(session, proposal, utcnow())
+
+
+def _status_changed(proposal: PublicProposal) -> bool:
+    # an expired status set without being read has no old value: any new value counts as a change
+    history = inspect(proposal).attrs.status.history
+    return bool(history.added) and (not history.deleted or history.added[0] != history.deleted[0])
 
 
 def recipients(session: Session, proposal: PublicProposal) -> list[str]:
