@@ -337,3 +337,24 @@ def test_the_pages_read_in_the_same_number_of_statements_whatever_the_opinions(
     for n in range(8):
         member.post(page + "/opinions", {"body": f"又一条{n}", "parent_id": first.id if n % 2 else ""})
     assert counts() == few
+
+
+def test_opening_tells_the_members_of_the_area(web, session: Session) -> None:  # type: ignore[no-untyped-def]
+    _, office, page = _opened(web, session)
+    member = web("member_tianning")
+    notices = member.get("/notifications").get_data(as_text=True)
+    assert "网络议政开启：老旧小区加装电梯" in notices and "2026-03-05 18:00" in notices
+    assert 'data-testid="open-deliberations"' in notices and page in member.get("/deliberations").get_data(as_text=True)
+    assert "网络议政开启" not in web("member_xinbei").get("/notifications").get_data(as_text=True)
+    office.get(page)
+    again = office.post(f"/deliberations/topic/{_topic_of(session, page)}", {**PERIOD, "closes_at": "2026-03-06T18:00"})
+    assert again.status_code == 302  # a changed period tells no one twice
+    assert member.get("/notifications").get_data(as_text=True).count("网络议政开启") == 1
+
+
+def _topic_of(session: Session, page: str) -> int:
+    from models import Deliberation
+    session.rollback()
+    found = session.scalar(select(Deliberation).where(Deliberation.code == page.rsplit("/", 1)[1]))
+    assert found is not None
+    return found.topic_id

@@ -13,9 +13,21 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
-from models import Deliberation, DeliberationInvitation, Opinion, Organization, Role, Topic, TopicStatus, User
+from models import (
+    Deliberation,
+    DeliberationInvitation,
+    Opinion,
+    Organization,
+    Role,
+    RoleAssignment,
+    Topic,
+    TopicStatus,
+    User,
+)
 from models.database import require_writing
 from models.people import BEIJING
+from workflows.i18n import N_
+from workflows.notifications.notify import Message, notify
 from workflows.people import audit
 from workflows.people.access import lineage_ids, may_see
 
@@ -142,15 +154,33 @@ def open_for(session: Session, user: User, topic: Topic, form: Mapping[str, Any]
         raise InvalidInput("请检查标注的字段 (please check the marked fields)", problems)
     assert opens is not None and closes is not None
     found = of_topic(session, topic)
+    first = found is None
     if found is None:
         found = Deliberation(code=secrets.token_urlsafe(12), topic=topic, opened_by_id=user.id, created_at=now,
                              opens_at=opens, closes_at=closes)
         session.add(found)
     found.question, found.opens_at, found.closes_at = question, opens, closes
     session.flush()
+    if first:
+        _tell_members(session, found, now)
     audit.record(session, "deliberation_opened", user, f"topic:{topic.id}", now=now,
                  opens_at=opens.isoformat(), closes_at=closes.isoformat())
     return found
+
+
+def _tell_members(session: Session, deliberation: Deliberation, now: datetime) -> None:
+    """Notify the members of the platform's area that the deliberation is open, with its period."""
+    area = lineage_ids(deliberation.topic.platform)
+    held = session.scalars(select(RoleAssignment).join(User, User.id == RoleAssignment.user_id).where(
+        RoleAssignment.role == Role.MEMBER, RoleAssignment.organization_id.in_(area), User.active.is_(True))
+        .options(joinedload(RoleAssignment.user)))
+    period = {"start": f"{deliberation.opens_at.astimezone(BEIJING):%Y-%m-%d %H:%M}",
+              "end": f"{deliberation.closes_at.astimezone(BEIJING):%Y-%m-%d %H:%M}"}
+    message = Message(kind="deliberation_opened", title=N_("网络议政开启：%(title)s"),
+                      body=N_("%(start)s 至 %(end)s（北京时间），请在“网络议政”中发表意见。"), body_worded=True,
+                      params={"title": deliberation.topic.title, **period})  # no topic: members do not see its page
+    notify(session, message, [a.user for a in held if a.in_force()], [], key=f"deliberation:{deliberation.id}:opened",
+           now=now)
 
 
 def is_open(deliberation: Deliberation, now: datetime) -> bool:
