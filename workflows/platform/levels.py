@@ -58,8 +58,7 @@ class Links:
 
 
 def level_above(topic: Topic) -> Organization:
-    """Return the organization whose platform is above the topic's: the district of a town topic, the city above a
-    district; Conflict for a city topic."""
+    """Return the organization whose platform is above the topic's (Conflict for a city topic)."""
     if topic.platform_level is PlatformLevel.TOWN:
         return topic.district
     city = topic.district.parent if topic.platform_level is PlatformLevel.DISTRICT else None
@@ -259,10 +258,9 @@ def raises_for(session: Session, user: User) -> tuple[list[TopicRaise], list[Top
 
 def joint_topics(session: Session, orgs: Collection[int], limit: int | None = None,
                  offset: int = 0) -> list[tuple[Topic, list[str]]]:
-    """Return the joint topics run or co-organized by the platforms ``orgs``, newest first, each with its
-    co-platforms' names; ``limit`` and ``offset`` page them in the query.
+    """Return the joint topics run or co-organized by the platforms ``orgs``, newest first, with co-organizers' names.
 
-    Two statements whatever the number of topics: the topics, then their co-platforms.
+    ``limit`` and ``offset`` page them in the query; two statements whatever the number of topics.
     """
     topics = session.scalars(select(Topic).options(joinedload(Topic.district), joinedload(Topic.town))
                              .where(Topic.id.in_(_joint(orgs))).order_by(Topic.created_at.desc(), Topic.id.desc())
