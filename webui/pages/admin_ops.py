@@ -80,12 +80,13 @@ def migrate(version_id: int) -> str | Response:
     session = db_session()
     chosen = [int(i) for i in request.form.getlist("topic_id") if i.isascii() and i.isdigit() and len(i) < 10]
     if not chosen:
-        flash("请选择要迁移的议题 (choose topics)", "error")
-        return redirect(url_for("admin_ops.migration_page", version_id=version_id))
+        flash(_("请选择要迁移的议题"), "error")
+        return redirect(url_for("admin_ops.migration", version_id=version_id))
     target = migration.target_version(session, current_user, version_id)
     results = migration.migrate(session, current_user, version_id, chosen, address())
     moved = sum(r.moved for r in results)
-    flash(f"已迁移 {moved} / {len(results)} 个议题 (moved)", "success" if moved == len(results) else "warning")
+    flash(_("已迁移 %(moved)s / %(total)s 个议题", moved=moved, total=len(results)),
+          "success" if moved == len(results) else "warning")
     verdicts = migration.plan(session, current_user, version_id)
     return render_template("admin/migrate.html", target=target, verdicts=verdicts, results=results,
                            **_open_tasks_of(verdicts, target))

@@ -7,6 +7,7 @@ from typing import TypeVar
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
@@ -113,7 +114,7 @@ def _finish_second_factor(
     if not ok:
         if accounts.is_locked(user, now):
             session.clear()
-            flash("账户已锁定 30 分钟 (account locked)", "error")
+            flash(_("账户已锁定 30 分钟"), "error")
             return redirect(url_for("auth.login"))
         extra = {"secret": secret, "uri": accounts.totp_uri(user, secret)} if enrolling else {}
         return render_template(template, user=user, error="验证码不正确 (wrong code)", **extra), 401
@@ -129,7 +130,7 @@ def logout() -> Response:
         with writing(db_session()):
             current_user.session_generation += 1
     end_session()
-    flash("已退出 (signed out)", "info")
+    flash(_("已退出"), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -170,5 +171,5 @@ def password() -> Response | str | tuple[str, int]:
     except InvalidInput as exc:
         return render_template("auth/password.html", errors=exc.fields), 422
     start_session(current_user._get_current_object())  # the change ended every session of the user; this one goes on
-    flash("密码已修改 (password changed)", "info")
+    flash(_("密码已修改"), "info")
     return redirect(url_for("inbox.index"))

@@ -4,6 +4,7 @@ functions (engine/handling.py, engine/extensions.py, engine/notify.py)."""
 from collections.abc import Callable
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -55,7 +56,7 @@ def request_extension(task_id: int) -> Response | tuple[str, int]:
     except InvalidInput as exc:
         item = require_task(session, current_user, task_id)
         return task_page(item, {}, {}, 422, extension=(request.form, exc.fields))
-    flash("延期申请已提交 (extension requested)", "success")
+    flash(_("延期申请已提交"), "success")
     return redirect(url_for("tasks.detail", task_id=task_id))
 
 
@@ -73,7 +74,7 @@ def decide_extension(request_id: int) -> Response | str | tuple[str, int]:
                               request.form.get("granted_to") or None, now=clock())
     except InvalidInput as exc:
         return inbox_page(decision=(request_id, request.form, exc.fields), status=422)
-    flash("已处理延期申请 (decided)", "success")
+    flash(_("已处理延期申请"), "success")
     return redirect(safe_next(request.form.get("next")))
 
 

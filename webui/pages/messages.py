@@ -14,13 +14,16 @@ from webui.i18n import select_locale
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 BILINGUAL = re.compile(r"^(?P<en>[^()（）]*?)\s*[(（](?P<zh>[^()（）]*[\u4e00-\u9fff][^()（）]*)[)）]\s*$")
+# The other order, Chinese first (a flashed "已迁移 3 / 3 个议题 (moved)"): the English half has no Chinese.
+CHINESE_FIRST = re.compile(r"^(?P<zh>[^()（）]*[\u4e00-\u9fff][^()（）]*?)\s*"
+                           r"[(（](?P<en>[^()（）\u4e00-\u9fff]+)[)）]\s*$")
 
 
 def in_words(message: object, choices: Mapping[str, str] | Sequence[tuple[str, str]] | None = None) -> str:
     """Return a field message for the page: translated, with each code of ``choices`` shown as its label."""
     text = str(message or "").strip()
     labels = dict(choices or {})
-    found = BILINGUAL.match(text)
+    found = BILINGUAL.match(text) or CHINESE_FIRST.match(text)
     if found:  # the service wrote both: the half in the page's language
         return found["en"][:1].upper() + found["en"][1:] if select_locale() == "en" else found["zh"]
     for pattern, say in SHAPES:

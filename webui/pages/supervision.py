@@ -122,5 +122,5 @@ def escalate(task_id: int) -> Response:
     """Escalate a task (督办) with a reason (none given: 422 naming the field)."""
     supervision.escalate(db_session(), current_user, task_id, request.form.get("reason", ""), now=clock(),
                          address=request.remote_addr or "")
-    flash("已督办 (escalated)", "success")
+    flash(_("已督办"), "success")
     return redirect(safe_next(request.form.get("next"), "supervision.tasks"))

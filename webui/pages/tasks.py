@@ -116,7 +116,7 @@ def submit(task_id: int) -> tuple[str, int] | Response:
             draft = taskforms.save_draft(session, current_user, item, form, raw, now=clock())
         if request.headers.get("HX-Request"):
             return render_template("tasks/_draft_status.html", draft=draft), 200
-        flash("草稿已保存 (draft saved)", "success")
+        flash(_("草稿已保存"), "success")
         return redirect(url_for("tasks.detail", task_id=task_id))
     def complete() -> None:
         for upload in request.files.values():
@@ -187,7 +187,7 @@ def upload(task_id: int) -> tuple[str, int] | Response:
                               now=clock())
     except attachments.UploadRefused as exc:
         return task_page(item, {}, {}, exc.status, upload_error=exc.message)
-    flash("附件已上传 (file attached)", "success")
+    flash(_("附件已上传"), "success")
     return redirect(url_for("tasks.detail", task_id=task_id))
 
 
