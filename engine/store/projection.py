@@ -11,13 +11,16 @@ from datetime import datetime
 from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.task import Task
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from engine.rules import Rules
 from engine.runtime import timers
 from engine.time.calendar import WorkCalendar
 from models import Event, TaskItem, TaskStatus
+
+# Built once: a statement made anew on every save cost more than running it (SQLAlchemy's construction and cache key).
+_OPEN_ROWS = select(TaskItem).where(TaskItem.topic_id == bindparam("owner_id"), TaskItem.status == TaskStatus.READY)
 
 
 def ready_user_tasks(workflow: BpmnWorkflow) -> dict[str, Task]:
@@ -49,9 +52,7 @@ def _sync_rows(session: Session, rules: Rules, owner_id: int, workflow: BpmnWork
                calendar: WorkCalendar) -> tuple[list[TaskItem], list[TaskItem]]:
     """Cancel the rows whose task vanished and make the new ones; return the new rows and the open rows kept."""
     ready = ready_user_tasks(workflow)
-    open_items = session.scalars(
-        select(TaskItem).where(TaskItem.topic_id == owner_id, TaskItem.status == TaskStatus.READY)
-    ).all()
+    open_items = session.scalars(_OPEN_ROWS, {"owner_id": owner_id}).all()
     for item in open_items:
         if item.task_uuid not in ready:
             item.status = TaskStatus.CANCELLED
@@ -83,8 +84,7 @@ def refresh(session: Session, rules: Rules, owner_id: int, workflow: BpmnWorkflo
     """After a migration, bring open rows in line with their tasks' new specs; return the rows changed."""
     ready = ready_user_tasks(workflow)
     changed = []
-    open_items = select(TaskItem).where(TaskItem.topic_id == owner_id, TaskItem.status == TaskStatus.READY)
-    for item in session.scalars(open_items):
+    for item in session.scalars(_OPEN_ROWS, {"owner_id": owner_id}):
         task = ready.get(item.task_uuid)
         if task is None:
             continue

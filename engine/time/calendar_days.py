@@ -35,6 +35,7 @@ class DeadlineSettings:
 
 _BUILT: WeakKeyDictionary[Engine | Connection, dict[str, tuple[int, Any]]] = WeakKeyDictionary()
 _LOCK = Lock()  # threaded web workers share the cache
+_STAMPS = select(SettingsStamp.name, SettingsStamp.version)  # built once: it runs on every save
 _PINNED: ContextVar[tuple[Session, DeadlineSettings] | None] = ContextVar("pinned_deadline_settings", default=None)
 
 
@@ -105,4 +106,4 @@ def read_clocks(session: Session) -> dict[ClockKey, tuple[str, str]]:
 
 def _stamps(session: Session) -> dict[str, int]:
     """Return the stamps by name (none where the database has no stamp rows: nothing is cached then)."""
-    return dict(session.execute(select(SettingsStamp.name, SettingsStamp.version)).tuples().all())
+    return dict(session.execute(_STAMPS).tuples().all())

@@ -8,9 +8,10 @@ written with the action that caused them, or not at all. Delivery happens later
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Date, Select, bindparam, func, select
 from sqlalchemy.orm import Session, lazyload
 
 from models import Delivery, Notification, NotifyRoute, Organization, Role, RoleAssignment, TaskItem, Topic, Unit, User
@@ -34,16 +35,12 @@ class Recipients:
         """Return the active users holding ``role`` at exactly this unit or organization."""
         key = (role, unit_id, org_id)
         if key not in self._users:
-            place = (RoleAssignment.unit_id == unit_id if unit_id is not None
-                     else RoleAssignment.organization_id == org_id)
-            day = datetime.now(BEIJING).date()  # a role outside its dates hears nothing (RoleAssignment.in_force)
-            in_force = ((RoleAssignment.starts_on.is_(None) | (RoleAssignment.starts_on <= day))
-                        & (RoleAssignment.ends_on.is_(None) | (RoleAssignment.ends_on >= day)))
-            query = select(User).join(RoleAssignment).where(RoleAssignment.role == role, place, in_force,
-                                                            User.active.is_(True))
+            place, place_id = ((RoleAssignment.unit_id, unit_id) if unit_id is not None
+                               else (RoleAssignment.organization_id, org_id))
+            values = {"role": role, "day": datetime.now(BEIJING).date(),
+                      **({} if place_id is None else {"place": place_id})}
             # One statement: the assignment is checked in SQL, so the people's other roles are not loaded.
-            found = self.session.scalars(query.options(lazyload(User.roles)).order_by(User.id)).unique()
-            self._users[key] = list(found)
+            self._users[key] = list(self.session.scalars(_people_at(place, place_id is None), values).unique())
         return self._users[key]
 
     def routes(self, purpose: str, unit_id: int | None = None, org_id: int | None = None) -> list[NotifyRoute]:
@@ -77,6 +74,18 @@ class Recipients:
             if found:
                 return org, found
         return None, []
+
+
+@lru_cache(maxsize=4)
+def _people_at(place: Any, nowhere: bool) -> Select[tuple[User]]:
+    """Return the query of the active people holding a role at a place, in force on a day (built once per form)."""
+    day = bindparam("day", type_=Date)  # a role outside its dates hears nothing (RoleAssignment.in_force)
+    in_force = ((RoleAssignment.starts_on.is_(None) | (RoleAssignment.starts_on <= day))
+                & (RoleAssignment.ends_on.is_(None) | (RoleAssignment.ends_on >= day)))
+    where = place.is_(None) if nowhere else place == bindparam("place")
+    return (select(User).join(RoleAssignment)
+            .where(RoleAssignment.role == bindparam("role"), where, in_force, User.active.is_(True))
+            .options(lazyload(User.roles)).order_by(User.id))
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from engine.errors import Forbidden, NotFound
@@ -22,14 +22,20 @@ MAX_ID = 2**31 - 1  # PostgreSQL's integer: the id columns of both databases hol
 
 
 def require(session: Session, model: type[T], ident: Any, what: str, *, where: Callable[[T], bool] | None = None,
-            because: str = "", options: Any = ()) -> T:
+            because: str = "", options: Any = (), query: Select[Any] | None = None) -> T:
     """Return the ``model`` row with primary key ``ident``, or raise NotFound "no <what> <ident> [<because>]".
 
-    ``where`` narrows what counts as found (a row the caller may not see is reported as missing).
+    ``where`` narrows what counts as found (a row the caller may not see is reported as missing); ``query``, a
+    statement built once that selects the row by the bound parameter ``id``, replaces the look-up by primary key.
     """
     # An id outside a 32-bit integer names no row on either database, and would make the driver raise (a 500).
     out_of_range = isinstance(ident, int) and not -MAX_ID <= ident <= MAX_ID
-    row = None if out_of_range else session.get(model, ident, options=options)
+    if out_of_range:
+        row = None
+    elif query is not None:
+        row = session.scalars(query, {"id": ident}).first()
+    else:
+        row = session.get(model, ident, options=options)
     if row is None or (where is not None and not where(row)):
         raise NotFound(" ".join(filter(None, (f"no {what} {ident}", because))))
     return row
@@ -109,14 +115,16 @@ def require_topic(session: Session, user: User, topic_id: int) -> Topic:
 
 
 # The task's topic and its platform come in the task's query: a completion resolves the new tasks' places from them.
-_WITH_TOPIC = joinedload(TaskItem.topic).options(joinedload(Topic.district), joinedload(Topic.town))
+# Built once, as a statement made anew for every request costs more than running it.
+_TASK_WITH_TOPIC = select(TaskItem).where(TaskItem.id == bindparam("id")).options(
+    joinedload(TaskItem.topic).options(joinedload(Topic.district), joinedload(Topic.town)))
 
 
 def require_task(session: Session, user: User, task_item_id: int) -> TaskItem:
     """Return a task the user may act on: NotFound if unseen, Forbidden if seen but not theirs."""
     item = require(session, TaskItem, task_item_id, "task",
                    where=lambda i: _sees_by_task(user, i) or may_see(session, user, i.topic),
-                   because="that you can see", options=[_WITH_TOPIC])
+                   because="that you can see", query=_TASK_WITH_TOPIC)
     if not may_act(user, item):
         raise Forbidden(f"task {task_item_id} needs the role {item.role.value} of its organization or unit")
     return item
