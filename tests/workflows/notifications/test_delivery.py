@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from models import Channel, Delivery, DeliveryAttempt, DeliveryStatus, NotifyRoute
 from tests.conftest import NOW
+from workflows.deadlines.sweep import CHASE_BODY
 from workflows.demo.world import user_named
 from workflows.notifications.delivery import DeliverySettings, SmtpSettings, deliver_due, owner_id, robot_payload
 from workflows.notifications.notify import Message, notify
@@ -142,3 +143,23 @@ def test_a_lease_held_by_a_live_deliverer_is_left_alone_until_it_expires(session
 ])
 def test_settings_come_from_the_environment(env, field, value):
     assert getattr(DeliverySettings.from_env(env), field) == value
+
+
+def test_an_english_route_receives_its_email_in_english(session, mailbox):
+    box, port = mailbox
+    routes = [NotifyRoute(purpose="reminder", channel=Channel.EMAIL, address=f"{lang}@housing.example", locale=lang)
+              for lang in ("en", "zh")]
+    session.add_all(routes)
+    session.flush()
+    message = Message("reminder", "【催办】%(task)s已逾期 %(overdue)s 个工作日：%(topic)s", CHASE_BODY, None, None,
+                      {"task": "签收", "overdue": 2, "topic": "老旧小区加装电梯", "topic_id": 7, "unit": "天宁区住建局",
+                       "due": "2026-03-04"}, body_worded=True)
+    notify(session, message, [], routes, "language", NOW)
+    session.commit()
+    assert vars(deliver_due(session, NOW, settings(port)))["sent"] == 2
+    mails = {mail["To"]: mail for mail in box.messages}
+    english, chinese = mails["en@housing.example"], mails["zh@housing.example"]
+    assert english["Subject"] == "[Reminder] Sign for receipt is 2 working days overdue: 老旧小区加装电梯"
+    assert "Overdue: 2 working days" in english.get_content() and "已逾期" not in english.get_content()
+    assert chinese["Subject"] == "【催办】签收已逾期 2 个工作日：老旧小区加装电梯"
+    assert "已逾期：2 个工作日" in chinese.get_content()
