@@ -69,3 +69,40 @@ def test_hidden_text_and_the_deadline_on_a_phone(  # type: ignore[no-untyped-def
     expect(phone.get_by_test_id("hidden")).to_contain_text("The staff hid this opinion")
     story.shot(phone, "english-on-phone")
     assert story.refused == [], story.refused
+
+
+def test_a_member_joins_a_remote_consultation_from_a_phone(  # type: ignore[no-untyped-def]
+        browser, server, clock, session: Session) -> None:  # noqa: F811
+    from models.database import writing
+    from workflows.demo.world import user_named
+    from workflows.platform import activities
+    with writing(session):
+        office_user = user_named(session, "office_tianning")
+        activity = activities.plan(session, office_user, {"title": "停车难远程协商会", "platform": "tianning",
+                                                          "form": "remote", "held_on": "2026-03-02"}, now=NOW)
+        activities.add_participant(session, office_user, activity, {"kind": "member", "username": "member_tianning"})
+        activity_id, code = activity.id, activity.code
+    story = DeliberationStory(browser, server, clock)
+    story.shots = 30
+    office = story.login("office_tianning")
+    office.goto(f"{server}/platform/activities/{activity_id}")
+    form = office.get_by_test_id("set-meeting-link")
+    form.locator("input[name=meeting_link]").fill("javascript:alert(1)")
+    form.get_by_role("button", name="保存").click()
+    expect(office.locator(".field-error")).to_contain_text("https://")
+    office.get_by_test_id("set-meeting-link").locator("input[name=meeting_link]").fill(
+        "https://meeting.tencent.com/dm/abc123")
+    office.get_by_test_id("set-meeting-link").get_by_role("button", name="保存").click()
+    expect(office.get_by_test_id("meeting-link").get_by_role("link")).to_have_attribute(
+        "href", "https://meeting.tencent.com/dm/abc123")
+
+    member = story.login("member_tianning", width=390, height=844)
+    member.goto(f"{server}/platform/check-in/{code}")
+    expect(member.get_by_test_id("meeting-link")).to_have_attribute("rel", "noopener noreferrer")
+    story.shot(member, "remote-check-in-on-phone")
+    member.get_by_test_id("join-remotely").click()
+    expect(member.get_by_test_id("checked-in")).to_be_visible()
+    office.reload()
+    expect(office.get_by_test_id("joined-remotely")).to_have_count(1)
+    story.shot(office, "remote-participants")
+    assert story.refused == [], story.refused
