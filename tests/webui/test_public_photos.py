@@ -8,6 +8,8 @@ from flask import Flask
 from PIL import Image
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import encode_multipart
 
 from models import AuditEntry, ProposalPhoto, PublicProposal
 from tests.webui.test_public_proposals import _form
@@ -30,8 +32,11 @@ def _send(client: Any, files: list[tuple[bytes, str]], **fields: str) -> Any:
     _, check = _form(client)
     data: dict[str, Any] = {"title": "路边树枝倒伏", "description": "请看照片。", "category": "governance",
                             "place": "zhenglu-c1", **check, **fields}
-    data["photos"] = [(io.BytesIO(content), name) for content, name in files]
-    return client.post("/public/propose", data=data, content_type="multipart/form-data")
+    data["photos"] = [FileStorage(io.BytesIO(content), name) for content, name in files]
+    # encoded in memory: the test client would spool a large body to a temporary file it never closes
+    boundary, body = encode_multipart(MultiDict([(k, v) for k, vs in data.items()
+                                                 for v in (vs if isinstance(vs, list) else [vs])]))
+    return client.post("/public/propose", data=body, content_type=f"multipart/form-data; boundary={boundary}")
 
 
 def _number(response: Any) -> str:
