@@ -30,6 +30,7 @@ class Cloner:
         self.next_id = {t.name: max((c.scalar(select(func.max(t.c.id))) or 0) for c in connections) + 1
                         for t in (Topic.__table__, TaskItem.__table__, Event.__table__)}
         self._parts: dict[int, list[str]] = {}
+        self.uuid_prefix = ""  # eight hex digits every new UUID starts with (the cases bulk.replicate copies)
         self._dates: dict[tuple[int, str], list[int]] = {}
 
     def take(self, table: str) -> int:
@@ -84,7 +85,7 @@ class Cloner:
         return self._dates[key]
 
     def _uuid(self) -> str:
-        digits = f"{self.rng.getrandbits(128):032x}"
+        digits = self.uuid_prefix + f"{self.rng.getrandbits(128):032x}"[len(self.uuid_prefix):]
         return f"{digits[:8]}-{digits[8:12]}-4{digits[13:16]}-{digits[16:20]}-{digits[20:]}"
 
 
@@ -122,3 +123,82 @@ def reset_sequences(connection: Connection) -> None:
         sequence = f"pg_get_serial_sequence('{table}', 'id')"
         connection.execute(text(f"SELECT setval({sequence}, (SELECT max(id) FROM {table}))"))
 
+
+
+# The columns of a case that hold other rows' ids, moved with them when a case is replicated.
+_MOVED = {"topic": {"id": "topic"}, "workflow_state": {"topic_id": "topic"},
+          "task_item": {"id": "task_item", "topic_id": "topic"},
+          "event": {"id": "event", "topic_id": "topic", "task_item_id": "task_item"}}
+TEMPLATE_PREFIX = "00000000"  # the first eight hex digits of every UUID of the cases replicate copies
+
+
+def replicate(connection: Connection, columns: dict[str, list[str]], first: dict[str, int], span: dict[str, int],
+              copy: int) -> None:
+    """Copy the cases whose ids start at ``first`` (``span`` ids per table) once more, inside PostgreSQL.
+
+    Copy number ``copy`` (1, 2, ...) takes the ids ``copy * span`` above the originals, so its
+    rows point at its own topic and tasks. The originals were cloned with UUIDs that all start with
+    TEMPLATE_PREFIX; in a copy every UUID, in its task rows and in its workflow JSON alike, starts
+    with the copy number instead (a plain text replace, no regular expression): unique, and still
+    consistent within the case, so a copy can be completed through the engine like its original.
+    Each case moves back by whole days (0 to MAX_SHIFT_DAYS - 1) picked from its new topic id.
+    This writes a million cases in minutes where cloning them one by one in Python takes an hour.
+    """
+    tag = f"{copy:08x}"
+    # The copies are consistent by construction: no foreign-key trigger per row (half the time of a copy).
+    connection.execute(text("SET LOCAL session_replication_role = replica"))
+    shift = f"make_interval(days => ((t.topic_new * 7919) % {MAX_SHIFT_DAYS}))"
+    dated = _dated_columns(connection)
+    for table in TABLES:
+        moved = _MOVED[table.name]
+        key = "id" if table.name == "topic" else "topic_id"
+        values = []
+        for name in columns[table.name]:
+            if name in moved:
+                base = f'"{name}" + {copy * span[moved[name]]}'
+                values.append(f'CASE WHEN "{name}" IS NULL THEN NULL ELSE {base} END' if name == "task_item_id"
+                              else base)
+            elif name in dated.get(table.name, set()):
+                values.append(f'"{name}" - {shift}')
+            elif name == "task_uuid":
+                values.append(f"'{tag}' || substr(task_uuid, 9)")
+            elif name == "state_json":
+                values.append(f"replace(state_json, '{TEMPLATE_PREFIX}-', '{tag}-')")
+            else:
+                values.append(f'"{name}"')
+        names = ", ".join(f'"{c}"' for c in columns[table.name])
+        low = first["topic"]
+        connection.execute(text(
+            f'INSERT INTO "{table.name}" ({names}) SELECT {", ".join(values)} FROM '
+            f'(SELECT *, "{key}" + {copy * span["topic"]} AS topic_new FROM "{table.name}" '
+            f'WHERE "{key}" >= {low} AND "{key}" < {low + span["topic"]}) AS t'))
+
+
+def _dated_columns(connection: Connection) -> dict[str, set[str]]:
+    """Return the date and time columns of each table (as the database declares them)."""
+    found: dict[str, set[str]] = {}
+    for table, column in connection.execute(text(
+            "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public' "
+            "AND (data_type = 'date' OR data_type LIKE 'timestamp%')")):
+        found.setdefault(table, set()).add(column)
+    return found
+
+
+def drop_indexes(connection: Connection, tables: tuple[str, ...]) -> list[str]:
+    """Drop the tables' indexes that back no constraint; return the statements that make them again.
+
+    Building an index once over ten million rows is faster than keeping a dozen up to date row by row.
+    """
+    found = list(connection.execute(text(
+        "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename = ANY(:tables) "
+        "AND indexname NOT IN (SELECT conname FROM pg_constraint)"), {"tables": list(tables)}))
+    for name, _definition in found:
+        connection.execute(text(f'DROP INDEX "{name}"'))
+    return [definition for _name, definition in found]
+
+
+def create_indexes(connection: Connection, definitions: list[str]) -> None:
+    """Make the indexes drop_indexes dropped, each sorted in memory where it fits."""
+    connection.execute(text("SET LOCAL maintenance_work_mem = '256MB'"))
+    for definition in definitions:
+        connection.execute(text(definition))
