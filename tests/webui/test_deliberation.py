@@ -250,6 +250,8 @@ def test_the_api_opens_invites_reads_hides_and_takes(app: Flask, session: Sessio
     assert read["invited"] == "钱阿姨" and [r["text"] for r in read["opinions"][0]["replies"]] == ["同意", "回复的回复"]
     taken = api.post(f"/api/v1/opinions/{posted.get_json()['id']}/take", json={}, headers=auth("office_tianning"))
     assert taken.get_json()["taken_into_minutes"] is True
+    assert api.post(f"/api/v1/opinions/{posted.get_json()['id']}/take", json={"taken": "false"},
+                    headers=auth("office_tianning")).status_code == 422
     hidden = api.post(f"/api/v1/opinions/{reply.get_json()['id']}/hide", json={"reason": "重复"},
                       headers=auth("office_tianning"))
     assert hidden.status_code == 200

@@ -105,7 +105,10 @@ def take(opinion_id: int) -> Response:
     """Mark an opinion taken into the minutes (``{"taken": true}``) or undo it (``false``)."""
     session = db_session()
     opinion = deliberations.require_opinion(session, g.user, opinion_id)
-    deliberations.take(session, g.user, opinion, json_body().get("taken", True) is not False, clock())
+    taken = json_body().get("taken", True)
+    if not isinstance(taken, bool):
+        raise InvalidInput("bad body", {"taken": "true or false"})
+    deliberations.take(session, g.user, opinion, taken, clock())
     return jsonify(id=opinion.id, taken_into_minutes=opinion.taken_at is not None)
 
 
