@@ -75,7 +75,7 @@ class WorkflowEngine:
         workflow = state.new_workflow(*versions.specs_of(main, dict(called)))
         stored = WorkflowState(topic_id=owner_id, state_json="", serializer_version=state.SERIALIZER_VERSION,
                                subprocess_versions={pid: v.id for pid, v in called.items()}, failure=None)
-        return Instance(self.rules, session, stored, workflow)  # the save adds the row, complete
+        return Instance(self.rules, session, stored, workflow, new=True)  # the save adds the row, complete
 
     def load(self, session: Session, owner_id: int, main_version_id: int) -> "Instance":
         """Rebuild the stored workflow of ``owner_id`` on the live specs of the versions it pins."""
@@ -89,7 +89,8 @@ class WorkflowEngine:
 class Instance:
     """One running workflow between its load and its save."""
 
-    def __init__(self, rules: Rules, session: Session, stored: WorkflowState, workflow: BpmnWorkflow) -> None:
+    def __init__(self, rules: Rules, session: Session, stored: WorkflowState, workflow: BpmnWorkflow,
+                 new: bool = False) -> None:
         self.rules = rules
         self.session = session
         self.stored = stored
@@ -97,6 +98,7 @@ class Instance:
         self._failure: dict[str, Any] | None = None  # a step that failed in this instance's last engine run
         self._cancelled = False
         self._timers = timers.waiting_timers(workflow)  # what the timer rows hold: they match the stored state
+        self._new = new  # a workflow never saved has no task rows to read
 
     @property
     def owner_id(self) -> int:
@@ -214,8 +216,8 @@ class Instance:
         self.stored.failure = failure
         with calendar_days.pinned(self.session) as settings:  # the calendar and clocks read once for every row
             opened = projection.sync(self.session, self.rules, self.owner_id, self.workflow, now, settings.calendar,
-                                     self._timers)
-        self._timers = timers.waiting_timers(self.workflow)
+                                     self._timers, rows_exist=not self._new)
+        self._timers, self._new = timers.waiting_timers(self.workflow), False
         return self._ending(tuple(opened))
 
     def refresh_rows(self, now: datetime) -> list[TaskItem]:

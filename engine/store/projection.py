@@ -34,14 +34,16 @@ def bpmn_id(task: Task) -> str:
 
 
 def sync(session: Session, rules: Rules, owner_id: int, workflow: BpmnWorkflow, now: datetime,
-         calendar: WorkCalendar, timers_saved: Mapping[str, tuple[str, datetime]] | None = None) -> list[TaskItem]:
+         calendar: WorkCalendar, timers_saved: Mapping[str, tuple[str, datetime]] | None = None,
+         rows_exist: bool = True) -> list[TaskItem]:
     """Create rows for newly ready tasks, cancel rows whose task vanished; return the new rows.
 
-    ``timers_saved`` are the timers the workflow waited on when loaded (see timers.sync).
+    ``timers_saved`` are the timers the workflow waited on when loaded (see timers.sync); ``rows_exist``
+    is False for a workflow saved for the first time, whose open rows need no reading.
     """
     session.flush()  # the changes made so far once; the rows below are read and made without autoflushes between
     with session.no_autoflush:
-        created, kept = _sync_rows(session, rules, owner_id, workflow, now, calendar)
+        created, kept = _sync_rows(session, rules, owner_id, workflow, now, calendar, rows_exist)
         timers.sync(session, owner_id, workflow, timers_saved)
     session.flush()
     rules.rows_synced(session, owner_id, [*kept, *created])
@@ -49,10 +51,10 @@ def sync(session: Session, rules: Rules, owner_id: int, workflow: BpmnWorkflow, 
 
 
 def _sync_rows(session: Session, rules: Rules, owner_id: int, workflow: BpmnWorkflow, now: datetime,
-               calendar: WorkCalendar) -> tuple[list[TaskItem], list[TaskItem]]:
+               calendar: WorkCalendar, rows_exist: bool) -> tuple[list[TaskItem], list[TaskItem]]:
     """Cancel the rows whose task vanished and make the new ones; return the new rows and the open rows kept."""
     ready = ready_user_tasks(workflow)
-    open_items = session.scalars(_OPEN_ROWS, {"owner_id": owner_id}).all()
+    open_items = session.scalars(_OPEN_ROWS, {"owner_id": owner_id}).all() if rows_exist else []
     for item in open_items:
         if item.task_uuid not in ready:
             item.status = TaskStatus.CANCELLED

@@ -98,3 +98,15 @@ def test_the_rows_one_save_opens_go_in_one_insert(sessions: sessionmaker[Session
         opened = [i for i in open_tasks(session, topic) if i.bpmn_id == "assist_opinion"]
     assert len(opened) == 2  # one for each assisting unit, opened by the same save
     assert sum(s.startswith("INSERT INTO task_item") for s in seen) == 1
+
+
+def test_starting_a_topic_reads_no_task_rows_and_no_timer_rows(sessions: sessionmaker[Session]) -> None:
+    with sessions() as session:
+        start_topic(session, NOW)  # the versions parsed, the settings cached
+    with sessions() as session, counted(session.get_bind()) as seen:  # type: ignore[arg-type]
+        topic = start_topic(session, NOW)
+    flat = [" ".join(s.split()) for s in seen]
+    assert not any("FROM task_item" in s or "FROM timer_due" in s for s in flat), "\n".join(flat)
+    assert sum(s.startswith("INSERT INTO task_item") for s in flat) == 1
+    with sessions() as session:
+        assert [i.bpmn_id for i in open_tasks(session, session.merge(topic))] == ["submit_proposal"]
