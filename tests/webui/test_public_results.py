@@ -10,12 +10,13 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import AuditEntry, Topic
+from models import AuditEntry, Topic, TopicPublication
 from models.database import writing
 from tests.conftest import NOW
 from tests.counting import counted
 from tests.factories import drive, start_topic
 from workflows.demo.world import district_path, user_named
+from workflows.participation import results
 from workflows.platform import suggestions
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -205,3 +206,21 @@ def _csrf(client: Any, number: str) -> str:
                       .get_data(as_text=True))
     assert found
     return found.group(1)
+
+
+def test_the_page_pages_its_topics_and_a_bad_page_number_is_the_first(app: Flask, web: Any, session: Session,
+                                                                      answered: Topic, monkeypatch: Any) -> None:
+    monkeypatch.setattr(results, "PAGE", 1)
+    office = web("office_tianning")
+    _publish(office, answered.id)
+    _publish(office, start_topic(session, NOW, title="第二个公开议题").id)
+    client = app.test_client()
+    total = len(session.scalars(select(TopicPublication).where(TopicPublication.published.is_(True))).all())
+    first = client.get("/public").get_data(as_text=True)
+    assert first.count('class="proposal-card" data-testid="published-') == 1
+    assert total >= 2 and 'data-testid="next-page"' in first
+    last = client.get(f"/public?page={total}").get_data(as_text=True)
+    assert last.count('data-testid="published-') == 1 and 'data-testid="plan"' not in last
+    assert 'data-testid="next-page"' not in last
+    for bad in ("0", "-1", "x", "99999999999"):
+        assert client.get(f"/public?page={bad}").status_code == 200

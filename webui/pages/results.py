@@ -33,10 +33,13 @@ def index() -> str:
     """Show the year's plan, typical cases and the published topics with their results; ``?q=`` searches."""
     words = results.search_text(request.args.get("q", ""))
     year = _year(request.args.get("year", ""))
-    topics = results.published(db_session(), words)
-    typical = [t for t in topics if t.typical] if not words else []
-    return render_template("public/results.html", topics=topics, typical=typical, plan=results.plan(topics, year),
-                           year=year, words=words, **LABELS)
+    raw = request.args.get("page", "1")
+    page = int(raw) if raw.isdigit() and 0 < int(raw) <= 1000 else 1
+    topics, more = results.page_of(db_session(), words, page=page)
+    first = page == 1 and not words  # the plan and typical cases head the first page only
+    return render_template("public/results.html", topics=topics, typical=[t for t in topics if t.typical] if first
+                           else [], plan=results.plan(topics, year), year=year, words=words, page=page,
+                           more=more, first=first, **LABELS)
 
 
 def _year(raw: str) -> int:

@@ -91,19 +91,26 @@ def _published(words: str) -> Select[Any]:
         like = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         query = query.where(or_(*(column.like(like, escape="\\") for column in
                                   (Topic.title, Topic.description, TopicPublication.summary))))
-    return query.order_by(TopicPublication.set_at.desc(), Topic.id.desc()).limit(PAGE)
+    return query.order_by(TopicPublication.set_at.desc(), Topic.id.desc())
 
 
-def published(session: Session, words: str = "", typical_only: bool = False) -> list[PublicTopic]:
-    """Return the published topics, newest first, with their results; ``words`` searches title, details, summary."""
-    query = _published(search_text(words))
+def published(session: Session, words: str = "", typical_only: bool = False, page: int = 1) -> list[PublicTopic]:
+    """Return a page of the published topics, newest first, with their results; ``words`` searches title, details
+    and summary."""
+    return page_of(session, words, typical_only, page)[0]
+
+
+def page_of(session: Session, words: str = "", typical_only: bool = False, page: int = 1
+            ) -> tuple[list[PublicTopic], bool]:
+    """Return a page of the published topics and whether another page follows."""
+    query = _published(search_text(words)).offset((max(page, 1) - 1) * PAGE).limit(PAGE + 1)
     if typical_only:
         query = query.where(TopicPublication.typical.is_(True))
-    topics = {topic.id: _public(topic, mark, district, town)
-              for topic, mark, district, town in session.execute(query).tuples()}
+    rows = session.execute(query).tuples().all()
+    topics = {topic.id: _public(topic, mark, district, town) for topic, mark, district, town in rows[:PAGE]}
     if topics:
         _add_results(session, topics)
-    return list(topics.values())
+    return list(topics.values()), len(rows) > PAGE
 
 
 def one(session: Session, topic_id: int) -> PublicTopic:
