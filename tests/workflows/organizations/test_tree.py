@@ -30,7 +30,8 @@ def test_a_street_merged_into_another_keeps_its_topics_and_its_holders_move(sess
     topic = start_town_topic(session)
     with writing(session):
         moved = tree.merge(session, user_named(session, "sysadmin"), org(session, "qinglong"), org(session, "zhenglu"))
-    assert moved["children"] == 1 and moved["units"] == 2 and moved["role_assignments"] == 1
+    # the street's office and its party leader move to 郑陆镇
+    assert moved["children"] == 1 and moved["units"] == 2 and moved["role_assignments"] == 2
     session.refresh(topic)
     assert topic.town.code == "qinglong"  # the history stays with the old street
     qinglong = org(session, "qinglong")
