@@ -138,6 +138,6 @@ def test_the_topic_list_filters_saves_and_exports(web, session):
     saved = actor.post("/lists/filters", {"view": "topics", "name": "办理中", "query": "status=active"})
     assert saved.headers["Location"] == "/topics/?status=active"
     rows = list(csv.reader(io.StringIO(actor.get("/lists/topics/export.csv?stage=proposal").data.decode("utf-8-sig"))))
-    assert rows[0] == ["编号", "议题", "平台", "类别", "阶段", "状态", "提出时间"]
+    assert rows[0] == ["编号", "议题", "平台", "类别", "协商形式", "提案号", "阶段", "状态", "提出时间"]
     assert sorted(r[1] for r in rows[1:]) == ["区级议题", "镇级议题"]
     assert load_workbook(io.BytesIO(actor.get("/lists/topics/export.xlsx").data)).active.max_row == 3
