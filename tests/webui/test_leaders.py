@@ -169,3 +169,16 @@ def test_a_leader_reads_their_area_and_is_recorded_as_attending(web, api, sessio
     assert town.get("/platform/plan?district=xinbei&year=2026").status_code == 404
     assert 'data-district="tianning"' in town.get("/platform/leader?year=2026").get_data(as_text=True)
     assert web("party_changzhou").get("/platform/plan?district=xinbei&year=2026").status_code == 200
+
+
+def test_the_system_administrator_makes_a_leader_of_an_organization_never_of_a_unit(api) -> None:  # type: ignore[no-untyped-def]
+    added = api.post("/api/v1/users", json={"username": "wujin_leader", "display_name": "武进区委副书记"},
+                     headers=auth("sysadmin"))
+    assert added.status_code == 201
+    url = "/api/v1/users/wujin_leader/roles"
+    assert api.post(url, json={"role": "party_leader", "unit": "wujin-housing"},
+                    headers=auth("sysadmin")).status_code == 422
+    made = api.post(url, json={"role": "party_leader", "organization": "wujin"}, headers=auth("sysadmin"))
+    assert made.status_code in (200, 201) and made.get_json()["roles"][0]["role"] == "party_leader"
+    assert api.post(url, json={"role": "party_leader", "organization": "wujin"},
+                    headers=auth("office_wujin")).status_code == 403
