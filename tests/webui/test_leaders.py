@@ -82,6 +82,9 @@ def test_the_start_form_keeps_what_was_typed_and_the_list_filters_and_exports_th
     topic_id = re.search(r'href="/topics/(\d+)">加装电梯提案办理协商', shown).group(1)
     detail = office.get(f"/topics/{topic_id}").get_data(as_text=True)
     assert re.search(r'data-testid="topic-kind">提案办理协商 · 提案号 〔2026〕第12号', detail)
+    casefile = pdfium.PdfDocument(office.get(f"/topics/{topic_id}/casefile.pdf").data)
+    text = re.sub(r"\s", "", casefile[0].get_textpage().get_text_range())
+    assert "协商形式提案办理协商" in text and "〔2026〕第12号" in text
 
 
 def test_the_plan_is_reported_returned_revised_and_approved_through_the_api(api, session: Session) -> None:  # type: ignore[no-untyped-def]
