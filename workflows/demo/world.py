@@ -20,6 +20,7 @@ from models import Organization, OrgKind, Role, RoleAssignment, Topic, Unit, Uni
 from models.database import writing
 from workflows.participation import results
 from workflows.people import accounts
+from workflows.platform import levels
 from workflows.topics import lifecycle as topics
 from workflows.topics.inbox import open_tasks
 
@@ -312,6 +313,15 @@ def load_topics(session: Session, now: datetime) -> None:
         opened = now - timedelta(days=TOWN_OPENED_DAYS_AGO[index])
         topic = _start(session, "office_zhenglu", title, "town", "tianning", "zhenglu", _proposed(opened, steps))
         run_dated(session, topic, steps, opened)
+    _levels(session, topic, now)
+
+
+def _levels(session: Session, town_topic: Topic, now: datetime) -> None:
+    """Start a topic of the city's own platform, and raise a town topic to 天宁 for its office to decide."""
+    _start(session, "office_changzhou", "全市居家养老服务协商", "city", "changzhou", None, now - timedelta(days=1))
+    with writing(session):
+        levels.raise_topic(session, user_named(session, "office_zhenglu"), town_topic.id,
+                           "污水管网跨越多个村镇，需区级统筹协调", now - timedelta(hours=2))
 
 
 def publish_results(session: Session, now: datetime) -> None:
