@@ -151,6 +151,10 @@ def test_bad_input_keeps_what_was_typed_and_script_stays_text(app: Flask, sessio
                        headers=BEARER["office_tianning"]).status_code == 422
     # opened by its office (under review), and nothing the refused requests sent changed it
     assert _newest(session, ProposalSource.MEMBER).status is ProposalStatus.UNDER_REVIEW
+    started = office.post(f"/proposals/{number}/topic", {"platform_level": "district"})
+    case = office.get(started.headers["Location"]).get_data(as_text=True)
+    origin = case.split('data-testid="topic-origin"')[1].split("</div>")[0]
+    assert SCRIPT not in case and "&lt;script&gt;" in origin  # the origin block on the case page escapes it too
 
 
 def test_the_api_triages_like_the_pages(app: Flask, session: Session) -> None:
