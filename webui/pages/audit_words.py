@@ -31,6 +31,7 @@ ACTIONS: dict[str, str] = {
     "delegation_added": N_("添加代理"), "first_admin_created": N_("创建首个管理员"),
     "proposal_answered": N_("答复群众议题建议"), "proposal_rejected": N_("不予采纳群众议题建议"),
     "proposal_opened": N_("打开群众议题建议（审核中）"),
+    "proposal_merged": N_("合并重复的议题建议"), "proposal_became_topic": N_("议题建议立为议题"),
     "photo_published": N_("公开建议照片"), "photo_withdrawn": N_("取消公开建议照片"),
     "topic_published": N_("公开议题成果"), "topic_withdrawn": N_("取消公开议题成果"),
     "publication_edited": N_("修改公开内容"), "typical_case_marked": N_("列为典型案例"),

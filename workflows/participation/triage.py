@@ -39,6 +39,7 @@ TOPIC_SOURCE = {ProposalSource.PUBLIC: TopicSource.PUBLIC, ProposalSource.MEMBER
                 ProposalSource.OPINION: TopicSource.MEMBER, ProposalSource.ASSIGNED: TopicSource.ASSIGNED}
 OPEN = (ProposalStatus.RECEIVED, ProposalStatus.UNDER_REVIEW)
 SIMILAR = 6  # suggestions shown beside an item
+MAX_MERGE = 100  # numbers one merge takes: each is looked up
 NOT_YOURS = "没有这个受理编号 (no proposal with this tracking number)"
 
 
@@ -133,6 +134,9 @@ def merge(session: Session, user: User, target: PublicProposal, numbers: list[st
     if target.merged_into_id is not None or target.status not in (*OPEN, ProposalStatus.BECAME_TOPIC):
         raise InvalidInput("只能合并到待处理或已立为议题的建议 (merge into an open one or one that became a topic)",
                            {"numbers": "不能合并到这一件 (not a target to merge into)"})
+    if len(numbers) > MAX_MERGE:
+        too_many = f"一次最多合并 {MAX_MERGE} 件 (at most {MAX_MERGE} at a time)"
+        raise InvalidInput(too_many, {"numbers": too_many})
     items = [proposals.require_for_office(session, user, n) for n in dict.fromkeys(numbers) if n != target.number]
     if not items:
         raise InvalidInput("请选择要合并的建议 (choose the items to merge)", {"numbers": "必填 (required)"})

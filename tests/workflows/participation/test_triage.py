@@ -128,6 +128,8 @@ def test_handled_items_cannot_be_merged_or_started_again(session: Session) -> No
         triage.merge(session, user_named(session, "office_wujin"), first, [third.number], NOW)
     with pytest.raises(InvalidInput), writing(session):
         triage.merge(session, office, first, [first.number], NOW)
+    with pytest.raises(InvalidInput), writing(session):
+        triage.merge(session, office, first, [third.number] * (triage.MAX_MERGE + 1), NOW)
 
 
 def test_the_queue_reads_one_statement_whatever_its_length(session: Session) -> None:
