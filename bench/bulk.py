@@ -147,7 +147,7 @@ def replicate(connection: Connection, columns: dict[str, list[str]], first: dict
     tag = f"{copy:08x}"
     # The copies are consistent by construction: no foreign-key trigger per row (half the time of a copy).
     connection.execute(text("SET LOCAL session_replication_role = replica"))
-    shift = f"make_interval(days => ((t.topic_new * 7919) % {MAX_SHIFT_DAYS}))"
+    shift = f"make_interval(days => ((t.topic_new::bigint * 7919) % {MAX_SHIFT_DAYS})::integer)"
     dated = _dated_columns(connection)
     for table in TABLES:
         moved = _MOVED[table.name]
