@@ -83,16 +83,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(triage_api.office)
     app.register_blueprint(triage_api.submitters)
     for token_api in (api.bp, deadlines_api.bp, admin_api.bp, ops_api.bp, platform_api.bp, levels_api.bp,
-                      directory_api.bp,
+                      appraisals_api.bp, directory_api.bp,
                       public_api.bp, public_api.office, deliberation_api.bp, deliberation_api.public,
-                      triage_api.office, triage_api.submitters, appraisals_api.bp, results_api.bp,
-                      results_api.office):
+                      triage_api.office, triage_api.submitters, results_api.bp, results_api.office):
         security.csrf.exempt(token_api)
     for blueprint in (auth.bp, inbox.bp, tasks.bp, topics.bp, supervision.bp, exports.bp, deadline_pages.bp,
                       admin.bp, admin_ops.bp, platform_pages.bp, level_pages.bp, leader_pages.bp, directory_pages.bp,
-                      public_pages.bp, public_pages.office, result_pages.bp, triage_pages.office,
-                      triage_pages.submitters, deliberation_pages.bp,
-                      deliberation_pages.invited, appraisal_pages.bp, round_pages.bp, remote_pages.bp):
+                      public_pages.bp, public_pages.office, deliberation_pages.bp, deliberation_pages.invited,
+                      result_pages.bp, triage_pages.office, triage_pages.submitters, appraisal_pages.bp,
+                      round_pages.bp, remote_pages.bp):
         app.register_blueprint(blueprint)
     pages.init_app(app)  # after the APIs, so its error pages take over for HTML routes
     if app.config.get("SCHEDULER") == "embedded":

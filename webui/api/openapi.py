@@ -2,14 +2,15 @@
 
 from typing import Any
 
+from models import ConsultationKind
 from webui.api.appraisals_paths import appraisals_paths
 from webui.api.deliberation_paths import deliberation_paths
-from models import ConsultationKind
 from webui.api.directory_paths import directory_paths
 from webui.api.levels_paths import levels_paths
 from webui.api.platform_paths import platform_paths
 from webui.api.public_paths import public_paths
 from webui.api.results_paths import results_paths
+from webui.api.triage_paths import triage_paths
 
 _ERROR = {"$ref": "#/components/responses/Error"}
 
@@ -210,11 +211,12 @@ OPENAPI: dict[str, Any] = {
         **ADMIN_PATHS,
         **platform_paths(_op, _path_id, _query, _JSON_OBJECT),
         **levels_paths(_op, _path_id),
+        **appraisals_paths(_op, _path_id),
         **directory_paths(_op, _query),
         **public_paths(_op),
         **results_paths(_op),
+        **triage_paths(_op),
         **deliberation_paths(_op, _path_id),
-        **appraisals_paths(_op, _path_id),
         "/openapi.json": {
             "get": {
                 "summary": "This document",
