@@ -15,7 +15,6 @@ from .operations import Heartbeat
 from .org import Organization, OrgKind, Unit, UnitKind
 from .participation import ProposalSource, ProposalStatus, ProposalSubmission, PublicProposal
 from .people import Delegation, Role, RoleAssignment, User
-from .publicity import LookupCode, ProposalFollower, ProposalPhoto, PublicAttempt, TopicPublication
 from .platform import (
     Activity,
     ActivityForm,
@@ -38,6 +37,7 @@ from .platform import (
     TopicRecommendation,
 )
 from .process import ProcessBinding, ProcessDefinition, ProcessVersion, VersionStatus
+from .publicity import LookupCode, ProposalFollower, ProposalPhoto, PublicAttempt, TopicPublication
 from .stamp import SettingsStamp
 from .tally import FeedbackTally, OpenTaskTally
 from .task_item import Chase, TaskItem, TaskStatus, WarningLevel

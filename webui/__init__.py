@@ -48,7 +48,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from webui.api import triage as triage_api
     from webui.pages import admin, admin_ops, auth, exports, inbox, supervision, tasks, topics
     from webui.pages import appraisals as appraisal_pages
-    from webui.pages import rounds as round_pages
     from webui.pages import deadlines as deadline_pages
     from webui.pages import deliberation as deliberation_pages
     from webui.pages import directory as directory_pages
@@ -59,6 +58,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from webui.pages import public as public_pages
     from webui.pages import remote as remote_pages
     from webui.pages import results as result_pages
+    from webui.pages import rounds as round_pages
     from webui.pages import triage as triage_pages
 
     converters.install(app)  # before the blueprints: their routes bind their converters when registered
