@@ -4,8 +4,8 @@ from playwright.sync_api import expect
 
 from tests.conftest import NOW
 from tests.factories import open_task, start_topic
-from tests.webui.test_screens_browser import Screens, screens  # noqa: F401  (the fixture)
 from tests.webui.test_browser import browser, server  # noqa: F401  (the fixtures)
+from tests.webui.test_screens_browser import screens  # noqa: F401  (the fixture)
 
 
 def test_reassignment_is_picked_from_the_list_and_anything_else_is_refused(screens, session):  # noqa: F811
@@ -17,7 +17,7 @@ def test_reassignment_is_picked_from_the_list_and_anything_else_is_refused(scree
     expect(target).to_have_js_property("tagName", "SELECT")
     assert "天宁区城市管理局" in target.inner_text() and "武进" not in target.inner_text()
     # A value the list does not hold (an edited page, a stale form) reaches the server and is refused in words.
-    target.evaluate("s => { const o = new Option('武进区城市管理局', 'unit:wujin-urban'); s.add(o); o.selected = true }")
+    target.evaluate("s => { const o = new Option('武进区城管', 'unit:wujin-urban'); s.add(o); o.selected = true }")
     admin.get_by_label("转办理由").fill("换城管办理")
     admin.get_by_role("button", name="转办").click()
     expect(admin.get_by_test_id("reassign-error")).to_contain_text("不在可选列表中")
