@@ -59,8 +59,9 @@ def test_a_score_out_of_range_is_refused_by_name(api, topic, marks) -> None:  # 
 
 
 def test_who_may_open_score_and_read(api, topic) -> None:  # type: ignore[no-untyped-def]
-    assert api.post(f"/api/v1/topics/{topic.id}/appraisals", headers=auth("housing_tianning"),
-                    json={"unit": "tianning-housing", "held_on": "2026-06-30"}).status_code in (403, 404)
+    for sees_but_does_not_record in ("housing_tianning", "chair_tianning"):
+        assert api.post(f"/api/v1/topics/{topic.id}/appraisals", headers=auth(sees_but_does_not_record),
+                        json={"unit": "tianning-housing", "held_on": "2026-06-30"}).status_code == 403
     assert api.post(f"/api/v1/topics/{topic.id}/appraisals", headers=auth("office_wujin"),
                     json={"unit": "tianning-housing", "held_on": "2026-06-30"}).status_code == 404
     wrong = api.post(f"/api/v1/topics/{topic.id}/appraisals", headers=auth("office_tianning"),
@@ -72,6 +73,20 @@ def test_who_may_open_score_and_read(api, topic) -> None:  # type: ignore[no-unt
     assert api.get(f"/api/v1/topics/{topic.id}/appraisals", headers=auth("office_wujin")).status_code == 404
     assert api.post("/api/v1/appraisals/999999/scores", headers=auth("office_tianning"),
                     json={"rater": "x", "attitude": 1, "quality": 1, "effect": 1}).status_code == 404
+
+
+def test_a_co_organizing_districts_office_reads_but_neither_opens_nor_scores(api, topic) -> None:  # type: ignore[no-untyped-def]
+    joined = api.post(f"/api/v1/topics/{topic.id}/co-platforms", headers=auth("office_tianning"),
+                      json={"platform": "wujin"})
+    assert joined.status_code == 201, joined.get_json()
+    held = _open(api, topic.id)
+    assert api.get(f"/api/v1/topics/{topic.id}/appraisals", headers=auth("office_wujin")).status_code == 200
+    assert api.post(f"/api/v1/topics/{topic.id}/appraisals", headers=auth("office_wujin"),
+                    json={"unit": "tianning-housing", "held_on": "2026-06-30"}).status_code == 403
+    assert api.post(f"/api/v1/appraisals/{held['id']}/scores", headers=auth("office_wujin"),
+                    json={"rater": "武进委员", "attitude": 1, "quality": 1, "effect": 1}).status_code == 403
+    assert api.post(f"/api/v1/appraisals/{held['id']}/scores", headers=auth("office_changzhou"),
+                    json={"rater": "市政协委员", "attitude": 90, "quality": 90, "effect": 90}).status_code == 201
 
 
 def test_the_page_keeps_a_refused_score_and_shows_the_average(web, api, topic) -> None:  # type: ignore[no-untyped-def]

@@ -1,6 +1,6 @@
 """再调研 / 再视察 / 再协商 open a new round on the same topic, with its own activity, minutes and suggestions;
 the topic closes only when the chairs' meeting closes it."""
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from models import Activity, FollowUpRound, Suggestion, TopicStatus
 from tests.conftest import NOW
@@ -41,6 +41,17 @@ def test_a_re_consultation_opens_a_round_whose_minutes_list_suggestions(web, ses
     assert "再协商纪要：提高补贴标准" in page and 'name="minutes"' not in page
     assert "补贴提高到每台 15 万元" in web("housing_tianning").get(
         f"/platform/topics/{topic.id}/suggestions").get_data(as_text=True)
+
+
+def test_a_round_keeps_one_minutes_and_only_its_topics_recorders_write_them(web, session):
+    topic, found = _round(session)
+    office = web("office_tianning")
+    first = {"minutes": "再协商纪要", "suggestions_text": ["补贴提高"], "suggestions_unit": ["tianning-housing"]}
+    assert office.post(f"/platform/activities/{found.id}/minutes", first).status_code == 302
+    assert office.post(f"/platform/activities/{found.id}/minutes", first).status_code == 409  # a second tab, a replay
+    assert web("chair_tianning").post(f"/platform/activities/{found.id}/minutes", first).status_code == 403
+    session.rollback()
+    assert session.scalar(select(func.count()).select_from(Suggestion).where(Suggestion.topic_id == topic.id)) == 1
 
 
 def test_a_refused_round_minutes_keeps_what_was_typed(web, session):

@@ -62,6 +62,6 @@ def _page(topic_id: int, errors: dict[str, str] | None = None, values: object = 
                                                Unit.kind != UnitKind.COMMITTEE).order_by(Unit.code)).all()
     page = render_template("platform/appraisals.html", topic=topic, found=found, units=units,
                            errors=errors or {}, values=values or {}, score_errors=score_errors,
-                           may_record=may_record(current_user), criteria=CRITERIA,
+                           may_record=may_record(current_user, topic), criteria=CRITERIA,
                            criterion_labels=appraisal.CRITERION_LABELS, today=clock().date())
     return (page, 422) if errors or score_errors else page

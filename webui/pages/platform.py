@@ -542,7 +542,8 @@ def topic_suggestions(topic_id: int) -> str | tuple[str, int] | Response:
     units = session.scalars(select(Unit).where(Unit.organization_id.in_({topic.district_id, topic.town_id}),
                                                Unit.kind != UnitKind.COMMITTEE).order_by(Unit.code)).all()
     page = render_template("platform/topic_suggestions.html", topic=topic, found=found, units=units, errors=errors,
-                           values=request.form if errors else {}, may_record=suggestions.may_record(current_user),
+                           values=request.form if errors else {},
+                           may_record=suggestions.may_record(current_user, topic),
                            may_report={s.id: suggestions.may_report(current_user, s) for s in found},
                            outcomes=list(Outcome), outcome_labels=suggestions.OUTCOME_LABELS)
     return (page, 422) if errors else page

@@ -69,8 +69,9 @@ def open_appraisal(session: Session, user: User, topic_id: int, form: Mapping[st
     """Open an appraisal of one of the topic's handling units on a day (office or committee)."""
     require_writing(session)
     topic = require_topic(session, user, topic_id)
-    if not may_record(user):
-        raise Forbidden("appraisals are held by the CPPCC office or the committee")
+    if not may_record(user, topic):
+        raise Forbidden("appraisals are held by the topic's CPPCC office or committee "
+                        "(民主评议由本议题的政协办公室或专委会组织)")
     problems: dict[str, str] = {}
     unit = session.scalar(select(Unit).where(Unit.code == str(form.get("unit") or ""), Unit.kind != UnitKind.COMMITTEE))
     if unit is None or unit.organization_id not in {topic.district_id, topic.town_id}:
@@ -94,8 +95,9 @@ def score(session: Session, user: User, appraisal_id: int, form: Mapping[str, An
     """Record one rater's scores in an appraisal (office or committee); a rater scores once."""
     require_writing(session)
     appraisal = require_appraisal(session, user, appraisal_id)
-    if not may_record(user):
-        raise Forbidden("scores are recorded by the CPPCC office or the committee")
+    if not may_record(user, appraisal.topic):
+        raise Forbidden("scores are recorded by the topic's CPPCC office or committee "
+                        "(评分由本议题的政协办公室或专委会录入)")
     problems: dict[str, str] = {}
     rater = str(form.get("rater") or "").strip()
     if not rater or len(rater) > MAX_RATER:

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.errors import Forbidden, InvalidInput
+from engine.errors import Conflict, Forbidden, InvalidInput
 from models import Activity, ActivityForm, FollowUpRound, Suggestion, TaskItem, Unit, UnitKind, User
 from models.database import require_writing
 from workflows.platform import rooms, suggestions
@@ -48,9 +48,12 @@ def record_minutes(session: Session, user: User, activity: Activity, raw: Mappin
     require_writing(session)
     if activity.follow_up is None or activity.topic is None:
         raise Forbidden("only a follow-up round on a topic keeps its own minutes here")
-    if not (rooms.may_manage(user, activity.platform) or suggestions.may_record(user)):
-        raise Forbidden("a round's minutes are kept by the CPPCC office or the committee")
     topic = activity.topic
+    if not may_keep_minutes(user, activity):
+        raise Forbidden("a round's minutes are kept by the topic's CPPCC office or committee "
+                        "(本轮纪要由本议题的政协办公室或专委会填写)")
+    if activity.minutes:
+        raise Conflict("the round's minutes are already saved (本轮纪要已保存)")
     try:
         cleaned = validate(ROUND_MINUTES, raw, lambda code: taskforms.unit_in_district(session, code, topic))
     except FormInvalid as exc:
@@ -71,4 +74,10 @@ def context(session: Session, user: User, activity: Activity) -> dict[str, Any]:
     listed = session.scalars(select(Suggestion).where(Suggestion.activity_id == activity.id)
                              .order_by(Suggestion.number)).all()
     return {"round_form": ROUND_MINUTES, "unit_choices": list(units), "round_suggestions": list(listed),
-            "may_keep_minutes": rooms.may_manage(user, activity.platform) or suggestions.may_record(user)}
+            "may_keep_minutes": may_keep_minutes(user, activity)}
+
+
+def may_keep_minutes(user: User, activity: Activity) -> bool:
+    """Tell whether the user keeps a round's minutes: the office of its platform, or the topic's own recorders."""
+    assert activity.topic is not None
+    return rooms.may_manage(user, activity.platform) or suggestions.may_record(user, activity.topic)

@@ -17,12 +17,11 @@ from engine.errors import Forbidden, InvalidInput, NotFound
 from models import Milestone, Outcome, Role, Suggestion, Topic, Unit, UnitKind, User, utcnow
 from models.database import require_writing
 from workflows.i18n import N_
-from workflows.people.access import require_topic
+from workflows.people.access import lineage_ids, require_topic
 from workflows.platform import rooms
 
 OUTCOME_LABELS = {Outcome.DECISION: N_("转化为党委政府决策"), Outcome.LIVELIHOOD_PROJECT: N_("民生实事项目"),
                   Outcome.GOVERNANCE: N_("社会治理举措"), Outcome.EXPLAINED: N_("说明情况")}
-RECORDING_ROLES = (Role.CPPCC_OFFICE, Role.COMMITTEE)
 
 
 def of_topic(session: Session, user: User, topic_id: int) -> tuple[Topic, list[Suggestion]]:
@@ -39,9 +38,17 @@ def of_topic(session: Session, user: User, topic_id: int) -> tuple[Topic, list[S
     return topic, list(found)
 
 
-def may_record(user: User) -> bool:
-    """Tell whether the user lists suggestions (CPPCC office or committee staff of a topic they see)."""
-    return any(user.has_role(role) for role in RECORDING_ROLES)
+def may_record(user: User, topic: Topic) -> bool:
+    """Tell whether the user keeps the record of a topic's follow-up: its suggestions, rounds and appraisals.
+
+    That is the CPPCC office of the topic's platform or above, or a committee of that platform or above
+    (the committee's unit belongs there), by an assignment in force today.
+    """
+    lineage = set(lineage_ids(topic.platform))
+    return any(a.in_force() and (
+        (a.role is Role.CPPCC_OFFICE and a.organization_id in lineage)
+        or (a.role is Role.COMMITTEE and a.unit is not None and a.unit.organization_id in lineage))
+        for a in user.roles)
 
 
 def may_report(user: User, suggestion: Suggestion) -> bool:
@@ -54,7 +61,7 @@ def add(session: Session, user: User, topic_id: int, form: Mapping[str, Any], no
     """Add one suggestion of the minutes with the unit that handles it."""
     require_writing(session)
     topic, existing = of_topic(session, user, topic_id)
-    if not may_record(user):
+    if not may_record(user, topic):
         raise Forbidden("suggestions are listed by the CPPCC office or the committee")
     problems: dict[str, str] = {}
     text = str(form.get("text") or "").strip()

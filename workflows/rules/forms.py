@@ -90,7 +90,7 @@ RATINGS = (("satisfied", N_("满意")), ("basically_satisfied", N_("基本满意
 MEETING_FORMS = (("on_site", N_("现场协商")), ("online", N_("网络议政")), ("remote", N_("远程协商")))
 FOLLOW_UP_METHODS = (
     ("democratic_supervision", N_("民主监督")),
-    ("inspection", N_("调研视察")),
+    ("inspection", N_("再视察")),
     ("re_research", N_("再调研")),
     ("re_consultation", N_("再协商")),
 )
