@@ -3,9 +3,9 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from models import Notification, Topic
+from models import Event, Notification, Topic
 from tests.conftest import NOW
-from tests.factories import start_topic
+from tests.factories import open_task, start_topic
 
 
 def auth(username: str) -> dict[str, str]:
@@ -199,6 +199,27 @@ def test_a_co_organizer_lists_the_joint_topics_open_tasks(web, session) -> None:
     listed = watcher.get("/supervision/tasks").get_data(as_text=True)
     assert "两区交界道路" in listed and "提交议题建议" in listed
     assert "两区交界道路" not in web("supervisor_jintan").get("/supervision/tasks").get_data(as_text=True)
+
+
+def test_a_co_organizer_escalates_the_joint_topics_ticked_task(web, session) -> None:  # type: ignore[no-untyped-def]
+    topic: Topic = start_topic(session, NOW, title="两区交界道路")
+    item = open_task(session, topic, "submit_proposal")
+    office = web("office_tianning")
+    office.get(f"/platform/levels/topics/{topic.id}")
+    assert office.post(f"/platform/levels/topics/{topic.id}/co-platforms", {"platform": "xinbei"}).status_code == 302
+    watcher = web("supervisor_xinbei")
+    listed = watcher.get("/supervision/tasks").get_data(as_text=True)
+    assert f'name="task" value="{item.id}"' in listed  # the row has its tick box
+    done = watcher.post("/supervision/tasks/escalate", {"task": str(item.id), "reason": "请两区协同办结"})
+    assert done.status_code == 302
+    assert "以下任务未能督办" not in watcher.get("/supervision/tasks").get_data(as_text=True)
+    session.commit()
+    escalated = session.scalars(select(Event).where(Event.kind == "escalated", Event.task_item_id == item.id)).all()
+    assert [e.payload["reason"] for e in escalated] == ["请两区协同办结"]
+    assert watcher.post(f"/supervision/tasks/{item.id}/escalate", {"reason": "再次督办"}).status_code == 302
+    outsider = web("supervisor_jintan")
+    outsider.get("/supervision/tasks")
+    assert outsider.post(f"/supervision/tasks/{item.id}/escalate", {"reason": "越权督办"}).status_code == 404
 
 
 def test_the_administrator_binds_a_version_for_the_city_on_the_version_page(web, api) -> None:  # type: ignore[no-untyped-def]

@@ -10,7 +10,7 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from engine.errors import Conflict, Forbidden, InvalidInput
@@ -42,14 +42,21 @@ def in_scope(orgs: Collection[int]) -> ColumnElement[bool]:
     return or_(Topic.town_id.in_(orgs), Topic.town_id.is_(None) & Topic.district_id.in_(orgs))
 
 
+def in_supervision(orgs: Collection[int]) -> ColumnElement[bool]:
+    """Return the condition of a topic the organizations ``orgs`` supervise: run by them or co-organized by them.
+
+    The one rule behind both the supervisors' task list and escalation (督办), so every listed task can be escalated.
+    """
+    joint = select(TopicCoPlatform.topic_id).where(TopicCoPlatform.organization_id.in_(orgs))
+    return in_scope(orgs) | Topic.id.in_(joint)
+
+
 def open_task_conditions(session: Session, user: User) -> list[ColumnElement[bool]]:
-    """Return the conditions of an open task of a topic in the user's scope (task_item joined with topic).
+    """Return the conditions of an open task of a topic in the user's supervision (task_item joined with topic).
 
     A joint topic's tasks are listed for its co-organizing platforms too; the dashboard's counts stay per platform.
     """
-    orgs = scope(session, user)
-    joint = select(TopicCoPlatform.topic_id).where(TopicCoPlatform.organization_id.in_(orgs))
-    return [TaskItem.status == TaskStatus.READY, in_scope(orgs) | Topic.id.in_(joint)]
+    return [TaskItem.status == TaskStatus.READY, in_supervision(scope(session, user))]
 
 
 def reply_conditions(orgs: Collection[int]) -> list[ColumnElement[bool]]:
@@ -93,8 +100,9 @@ def escalate(session: Session, user: User, task_item_id: int, reason: str, now: 
                            {"reason": "请填写督办意见，最多 500 字 (a reason of at most 500 characters)"})
     if not user.has_role(Role.SUPERVISOR):
         raise Forbidden("only supervisors escalate")
-    item = require(session, TaskItem, task_item_id, "task", because="in your scope",
-                   where=lambda i: i.topic.platform.id in scope(session, user))
+    supervised = select(TaskItem).join(Topic).where(TaskItem.id == bindparam("id"),
+                                                    in_supervision(scope(session, user)))
+    item = require(session, TaskItem, task_item_id, "task", because="in your scope", query=supervised)
     if item.status is not TaskStatus.READY:
         raise Conflict(f"task {item.id} is already {item.status.value}")
     event = Event(topic_id=item.topic_id, task_item_id=item.id, actor_id=user.id, kind="escalated", at=now,
