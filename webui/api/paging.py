@@ -19,6 +19,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from engine.errors import InvalidInput
+from webui.query_args import whole_number
 from workflows.topics.inbox import After
 
 DEFAULT_PER_PAGE = 50
@@ -55,9 +56,10 @@ def _number(name: str, default: int, least: int, most: int) -> int:
     raw = request.args.get(name)
     if raw is None:
         return default
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 7 or not least <= int(raw) <= most:
+    value = whole_number(raw, least, most)
+    if value is None:
         raise InvalidInput("bad query", {name: f"a whole number from {least} to {most}"})
-    return int(raw)
+    return value
 
 
 def paged_query(session: Session, query: Select[tuple[T]], page: Page) -> tuple[list[T], int]:

@@ -13,10 +13,12 @@ from models import Activity, ConsultationKind, ConsultationRoom, Organization, P
 from webui.api import paging
 from webui.api.topics import _domain_error, json_body, token_required
 from webui.database import db_session, writes
+from webui.query_args import whole_number
 from workflows.people.access import require_topic
 from workflows.platform import activities, assessment, coverage, leaders, plan_report, points, rooms, suggestions
 from workflows.platform import plan as annual_plan
 from workflows.platform import report as yearly
+from workflows.platform.plan import FIRST_YEAR, LAST_YEAR
 from workflows.topics.kinds import KIND_LABELS
 
 bp = Blueprint("platform_api", __name__, url_prefix="/api/v1")
@@ -29,9 +31,10 @@ def _now() -> Any:
 
 def _year() -> int:
     raw = request.args.get("year", "")
-    if raw and not (raw.isascii() and raw.isdigit() and 2000 <= int(raw) <= 2100):
-        raise InvalidInput("bad query", {"year": "a year between 2000 and 2100"})
-    return int(raw) if raw else _now().date().year
+    year = whole_number(raw, FIRST_YEAR, LAST_YEAR)
+    if raw and year is None:
+        raise InvalidInput("bad query", {"year": f"a year between {FIRST_YEAR} and {LAST_YEAR}"})
+    return year or _now().date().year
 
 
 def _scoped() -> set[int]:
@@ -256,7 +259,7 @@ def figures() -> Response:
                                "target": p.target, "met": p.met} for p in found.platforms])
 
 
-@bp.put("/activity-targets/<district>/<int:year>")
+@bp.put("/activity-targets/<district>/<year:year>")
 @token_required
 @writes
 def put_target(district: str, year: int) -> Response:
@@ -309,7 +312,7 @@ def get_points() -> Response:
         year=year, rules={k.value: v for k, v in points.rules_for(session, year).items()})
 
 
-@bp.put("/point-rules/<int:year>/<kind>")
+@bp.put("/point-rules/<year:year>/<kind>")
 @token_required
 @writes
 def put_point_rule(year: int, kind: str) -> Response:
@@ -355,7 +358,7 @@ def plan_json(found: annual_plan.Plan) -> dict[str, Any]:
                      "decided_at": r.decided_at.isoformat() if r.decided_at else None} for r in reports]}
 
 
-@bp.get("/plan/<district>/<int:year>")
+@bp.get("/plan/<district>/<year:year>")
 @token_required
 def get_plan(district: str, year: int) -> Response:
     """A district's annual consultation plan with its history."""
@@ -364,7 +367,7 @@ def get_plan(district: str, year: int) -> Response:
                                                  year)))
 
 
-@bp.post("/plan/<district>/<int:year>/changes")
+@bp.post("/plan/<district>/<year:year>/changes")
 @token_required
 @writes
 def change_plan(district: str, year: int) -> tuple[Response, int]:
@@ -380,7 +383,7 @@ def change_plan(district: str, year: int) -> tuple[Response, int]:
     return jsonify(plan_json(annual_plan.plan_of(session, found, year))), 201
 
 
-@bp.post("/plan/<district>/<int:year>/reports")
+@bp.post("/plan/<district>/<year:year>/reports")
 @token_required
 @writes
 def report_plan(district: str, year: int) -> tuple[Response, int]:
@@ -391,7 +394,7 @@ def report_plan(district: str, year: int) -> tuple[Response, int]:
     return jsonify(plan_json(found)), 201
 
 
-@bp.post("/plan/<district>/<int:year>/decision")
+@bp.post("/plan/<district>/<year:year>/decision")
 @token_required
 @writes
 def decide_plan(district: str, year: int) -> Response:
@@ -469,7 +472,7 @@ def add_milestone(suggestion_id: int) -> tuple[Response, int]:
     return jsonify(suggestion_json(milestone.suggestion)), 201
 
 
-@bp.get("/report/<district>/<int:year>")
+@bp.get("/report/<district>/<year:year>")
 @token_required
 def get_report(district: str, year: int) -> Response:
     """The platform's yearly report of a district."""

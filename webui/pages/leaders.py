@@ -14,6 +14,7 @@ from models import PlanDecision
 from models.database import writing
 from webui.database import db_session
 from webui.pages import platform as platform_pages
+from webui.query_args import plan_year
 from webui.security import clock
 from workflows.platform import leaders, plan_report, suggestions
 from workflows.platform import plan as annual_plan
@@ -25,8 +26,7 @@ bp = Blueprint("leaders", __name__, url_prefix="/platform")
 
 
 def _year() -> int:
-    raw = request.args.get("year", "")
-    return int(raw) if raw.isascii() and raw.isdigit() and 2000 <= int(raw) <= 2100 else clock().date().year
+    return plan_year(request.args.get("year"), clock().date().year)
 
 
 @bp.get("/leader")
@@ -47,7 +47,7 @@ def overview() -> str:
                            state_labels=plan_report.STATE_LABELS)
 
 
-@bp.post("/plan/<district>/<int:year>/reports")
+@bp.post("/plan/<district>/<year:year>/reports")
 @login_required
 def report(district: str, year: int) -> Response | tuple[str, int]:
     """Report the plan to the party committee (the district's office or chairs' meeting)."""
@@ -62,7 +62,7 @@ def report(district: str, year: int) -> Response | tuple[str, int]:
     return redirect(url_for("platform.plan_page", district=district, year=year))
 
 
-@bp.post("/plan/<district>/<int:year>/decision")
+@bp.post("/plan/<district>/<year:year>/decision")
 @login_required
 def decide(district: str, year: int) -> Response | tuple[str, int]:
     """Record the party committee's decision on the latest report (a party leader of the district)."""

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from flask import request
 
 from engine.time.timeleft import LEVEL_LABELS
+from webui.query_args import small_int
 from workflows.rules.stages import STAGE_LABELS, STAGES
 from workflows.topics.kinds import KIND_LABELS
 from workflows.topics.worklist import SCOPES, TASK_SORTS, TOPIC_SORTS, Filters
@@ -41,7 +42,7 @@ def filters_from_request() -> Filters:
         kind=args.get("kind", "") if args.get("kind", "") in KIND_LABELS else "",
         q=args.get("q", "").strip()[:100], since=_day(args.get("since", "")), until=_day(args.get("until", "")),
         sort=_sort(args.get("sort", "")),
-        page=int(page) if page.isascii() and page.isdigit() and len(page) < 6 else 1,
+        page=small_int(page, 1, 99_999, 1),
     )
 
 

@@ -35,6 +35,7 @@ from models.database import writing
 from webui.database import db_session
 from webui.pages import printing
 from webui.pages.exports import neutral
+from webui.query_args import plan_year
 from webui.security import clock
 from workflows.participation import proposals, triage
 from workflows.platform import activities, assessment, coverage, leaders, plan_report, points, rooms, suggestions
@@ -56,9 +57,7 @@ def _evidence_dir() -> Path:
 
 
 def _year() -> int:
-    raw = request.args.get("year", "")
-    year = int(raw) if raw.isascii() and raw.isdigit() and 2000 <= int(raw) <= 2100 else clock().date().year
-    return year
+    return plan_year(request.args.get("year"), clock().date().year)
 
 
 def _today() -> date:
@@ -221,7 +220,7 @@ def set_target() -> Response:
         abort(404)
     raw = request.form.get("per_platform", "")
     year_text = request.form.get("year", "")
-    year = int(year_text) if year_text.isascii() and year_text.isdigit() and len(year_text) < 6 else _today().year
+    year = plan_year(year_text, _today().year)
     if not (raw.isascii() and raw.isdigit()):
         raise InvalidInput("bad target", {"per_platform": _("请填写 0 到 1000 之间的整数")})
     with writing(session):
@@ -498,7 +497,7 @@ def render_plan(found: annual_plan.Plan, reports: list[Any], errors: dict[str, s
                            **context)
 
 
-@bp.post("/plan/<district>/<int:year>/changes")
+@bp.post("/plan/<district>/<year:year>/changes")
 @login_required
 def adjust_plan(district: str, year: int) -> Response:
     """Record the chairs' meeting's change of one topic in the plan."""

@@ -15,6 +15,7 @@ from engine.errors import InvalidInput
 from engine.time.calendar import SHANGHAI
 from models.database import writing
 from webui.database import db_session
+from webui.query_args import plan_year, small_int
 from webui.security import clock
 from workflows.participation import results
 from workflows.platform.suggestions import OUTCOME_LABELS
@@ -32,19 +33,13 @@ LABELS = {"category_labels": CATEGORY_LABELS, "stage_labels": STAGE_LABELS, "top
 def index() -> str:
     """Show the year's plan, typical cases and the published topics with their results; ``?q=`` searches."""
     words = results.search_text(request.args.get("q", ""))
-    year = _year(request.args.get("year", ""))
-    raw = request.args.get("page", "1")
-    page = int(raw) if raw.isdigit() and 0 < int(raw) <= 1000 else 1
+    year = plan_year(request.args.get("year"), clock().astimezone(SHANGHAI).year)
+    page = small_int(request.args.get("page"), 1, 1000, 1)
     topics, more = results.page_of(db_session(), words, page=page)
     first = page == 1 and not words  # the plan and typical cases head the first page only
     return render_template("public/results.html", topics=topics, typical=[t for t in topics if t.typical] if first
                            else [], plan=results.plan(topics, year), year=year, words=words, page=page,
                            more=more, first=first, **LABELS)
-
-
-def _year(raw: str) -> int:
-    now = clock().astimezone(SHANGHAI).year
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else now
 
 
 @bp.get("/public/topics/<int:topic_id>")

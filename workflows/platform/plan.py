@@ -20,6 +20,7 @@ from models.database import require_writing
 from workflows.platform import rooms
 from workflows.topics.inbox import descendants
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # the years a plan, a target or a yearly report may be asked for
 
 @dataclass
 class PlanRow:
