@@ -284,7 +284,7 @@ def deploy_draft(draft_id: int) -> Response:
     except ShangliangError as exc:
         flash(_("未能部署：%(why)s", why=diagram_problems.refusal(exc)), "error")
         return back("admin.modeler", draft_id=draft_id)
-    flash(f"{deployed.label} 已提交，待另一位流程管理员审批 (pending a second administrator's approval)", "success")
+    flash(_("%(version)s 已提交，待另一位流程管理员审批", version=deployed.label), "success")
     return back("admin.version", version_id=deployed.id)
 
 
