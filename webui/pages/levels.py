@@ -85,7 +85,7 @@ def _topic_context(topic: Topic) -> dict[str, Any]:
     session = db_session()
     found = levels.links(session, topic)
     office = levels.is_office_of(current_user, topic.platform)
-    above = None if topic.platform_level.value == "city" else levels.level_above(topic)
+    above = levels.above_of(topic)
     open_raise = any(r.status.value != "declined" for r in found.raised_to)
     return dict(topic=topic, links=found, earlier=levels.earlier_history(session, topic), above=above,
                 may_raise=office and above is not None and not open_raise and topic.status in levels.RAISABLE,

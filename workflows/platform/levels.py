@@ -57,14 +57,20 @@ class Links:
     co_platforms: list[TopicCoPlatform] = field(default_factory=list)
 
 
-def level_above(topic: Topic) -> Organization:
-    """Return the organization whose platform is above the topic's (Conflict for a city topic)."""
+def above_of(topic: Topic) -> Organization | None:
+    """Return the organization whose platform is above the topic's: None for a city topic or a district with no city."""
     if topic.platform_level is PlatformLevel.TOWN:
         return topic.district
     city = topic.district.parent if topic.platform_level is PlatformLevel.DISTRICT else None
-    if city is None or city.kind is not OrgKind.CITY:
-        raise Conflict("a city topic has no level above (市级议题没有上级平台)")
-    return city
+    return city if city is not None and city.kind is OrgKind.CITY else None
+
+
+def level_above(topic: Topic) -> Organization:
+    """Return the organization whose platform is above the topic's (Conflict when there is none)."""
+    above = above_of(topic)
+    if above is None:
+        raise Conflict("no platform above this topic's (本议题没有上级平台)")
+    return above
 
 
 def is_office_of(user: User, org: Organization) -> bool:
