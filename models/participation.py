@@ -10,6 +10,7 @@ from .base import Base, intpk, str_enum, utcnow
 from .org import Organization
 from .people import User
 from .platform import ConsultationRoom
+from .publicity import TopicPublication
 from .topic import TopicCategory
 
 
@@ -68,6 +69,10 @@ class PublicProposal(Base):
     organization: Mapped[Organization] = relationship(foreign_keys=[organization_id])
     submitted_by: Mapped[Optional[User]] = relationship(foreign_keys=[submitted_by_id])
     room: Mapped[Optional[ConsultationRoom]] = relationship()
+    # the office's mark on the topic it became: its public state names the topic only once it is published
+    publication: Mapped[Optional[TopicPublication]] = relationship(
+        primaryjoin="PublicProposal.topic_id == foreign(TopicPublication.topic_id)", viewonly=True, uselist=False,
+        lazy="selectin")
 
 
 class ProposalSubmission(Base):

@@ -113,9 +113,13 @@ def test_the_office_merges_and_starts_a_topic_that_keeps_its_origin(app: Flask, 
     assert first in origin and member_item in origin and "群众建议" in origin and "委员荐题" in origin
     assert "13812345678" not in case  # the resident's contact stays in the queue
     shown = resident.get(f"/public/proposals/{first}").get_data(as_text=True)
-    assert "已立为议题" in shown and f"#{topic_id}" in shown
+    assert "已立为议题" in shown and f"#{topic_id}" not in shown  # the topic is named once it is published
     state = resident.get(f"/api/v1/public/proposals/{first}").get_json()
-    assert state["status"] == "became_topic" and state["topic"] == topic_id and "contact" not in state
+    assert state["status"] == "became_topic" and state["topic"] is None and "contact" not in state
+    office.get(f"/publication/{topic_id}")
+    assert office.post(f"/publication/{topic_id}", {"published": "1", "summary": "纪要摘要"}).status_code == 302
+    assert resident.get(f"/api/v1/public/proposals/{first}").get_json()["topic"] == topic_id
+    assert f"#{topic_id}" in resident.get(f"/public/proposals/{first}").get_data(as_text=True)
     mine = app.test_client().get("/api/v1/recommendations", headers=BEARER["member_tianning"]).get_json()["items"]
     assert mine[0]["status"] == "became_topic" and mine[0]["topic"] == topic_id
     session.rollback()

@@ -76,8 +76,12 @@ def start_topic(number: str) -> tuple[Response, int]:
 @submitters.get("")
 @token_required
 def mine() -> Response:
-    """List what the caller submitted from their account, newest first, with the state the office gave it."""
-    return jsonify(items=[proposals.public_state(p) for p in triage.mine(db_session(), g.user)])
+    """List what the caller submitted from their account, newest first, with the state the office gave it.
+
+    The submitter sees the topic their item became, published or not, as on their page.
+    """
+    found = triage.mine(db_session(), g.user)
+    return jsonify(items=[{**proposals.public_state(p), "topic": p.topic_id} for p in found])
 
 
 @submitters.post("")

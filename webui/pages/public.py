@@ -17,7 +17,7 @@ from models.database import writing
 from webui import follow_links, human_check
 from webui.database import db_session
 from webui.security import clock
-from workflows.participation import photos, proposals, results, tracking, triage
+from workflows.participation import photos, proposals, tracking, triage
 from workflows.platform import rooms
 from workflows.topics.labels import CATEGORY_LABELS
 
@@ -67,11 +67,10 @@ def proposal(number: str) -> str:
     """Show a proposal's public state to whoever holds its number (never the contact)."""
     session = db_session()
     found = proposals.lookup(session, number)
-    mark = results.mark_of(session, found.topic_id) if found.topic_id else None
     return render_template("public/proposal.html", proposal=proposals.public_state(found),
                            received_at=found.received_at, new=request.args.get("new") == "1",
                            photo_ids=photos.of(session, found, published_only=True),
-                           result_published=mark is not None and mark.published, **LABELS)
+                           **LABELS)
 
 
 @bp.get("/proposals/<number>/photos/<int:photo_id>.jpg")
