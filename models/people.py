@@ -1,9 +1,9 @@
 """Users and the roles they hold, each scoped to an organization or a unit."""
 import enum
 from datetime import date, datetime, timedelta, timezone
-from typing import Optional
+from typing import Any, Optional
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ColumnElement, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, intpk, name, str_enum
@@ -109,6 +109,11 @@ class RoleAssignment(Base):
         """Tell whether the assignment applies on a day (today in Beijing by default)."""
         day = on or datetime.now(BEIJING).date()
         return (self.starts_on is None or self.starts_on <= day) and (self.ends_on is None or day <= self.ends_on)
+
+    @classmethod
+    def in_force_on(cls, day: Any) -> ColumnElement[bool]:
+        """Return the SQL condition of an assignment that applies on ``day`` (a date or a bound parameter)."""
+        return (cls.starts_on.is_(None) | (cls.starts_on <= day)) & (cls.ends_on.is_(None) | (cls.ends_on >= day))
 
 
 class Delegation(Base):

@@ -61,6 +61,25 @@ def test_the_service_refuses_a_unit_of_another_district(web, session):
     assert moved.status_code == 422 and "another district" in moved.get_data(as_text=True)
 
 
+def test_the_api_and_the_cli_refuse_a_person_of_another_district(web, session, shangliang):
+    topic = start_topic(session, NOW)
+    item = open_task(session, topic, "submit_proposal")  # the CPPCC office's task: office_wujin holds that role
+    client = web().client
+    moved = client.post(f"/api/v1/tasks/{item.id}/reassign", json={"user": "office_wujin", "reason": "错区"},
+                        headers={"Authorization": "Bearer demo-admin"})
+    assert moved.status_code == 422 and "in the topic's district" in moved.get_data(as_text=True)
+    out = shangliang("reassign", str(item.id), "--as", "admin", "--user", "office_wujin", code=2)
+    assert out.startswith("error: the user cannot do this task")
+    fresh(session)
+    assert not session.scalars(select(AuditEntry).where(AuditEntry.action == "reassign")).all()
+    admin = web("admin")
+    form = reassign_form(admin.get(f"/admin/topics/{topic.id}").get_data(as_text=True))
+    assert 'value="user:office_tianning"' in form and 'value="user:office_wujin"' not in form
+    moved = client.post(f"/api/v1/tasks/{item.id}/reassign", json={"user": "office_zhenglu", "reason": "镇里办理"},
+                        headers={"Authorization": "Bearer demo-admin"})
+    assert moved.status_code == 200, moved.get_json()
+
+
 def test_a_bulk_escalation_without_a_reason_keeps_the_ticks_and_says_why(web, session):
     topics = [start_topic(session, NOW, title=t) for t in ("老旧小区加装电梯", "背街小巷停车难", "社区养老助餐点")]
     items = [open_task(session, t, "submit_proposal") for t in topics]

@@ -9,7 +9,7 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 from werkzeug.wrappers import Response
 
@@ -18,16 +18,12 @@ from engine.errors import NotFound, ShangliangError
 from engine.time import clocks
 from engine.time.calendar import SHANGHAI, WorkCalendar
 from models import (
-    Organization,
     ProcessVersion,
     Role,
-    RoleAssignment,
     TaskItem,
     TaskStatus,
     Topic,
     TopicStatus,
-    Unit,
-    User,
     VersionStatus,
     WorkflowState,
 )
@@ -35,8 +31,9 @@ from models.database import writing
 from webui.database import db_session
 from webui.pages.admin import address, attempt
 from webui.pages.messages import in_words
-from webui.security import roles_required
+from webui.security import clock, roles_required
 from workflows.administration import migration, operations
+from workflows.administration import reassign as reassign_rules
 from workflows.people import audit
 from workflows.people.access import require
 from workflows.rules.stages import STAGE_LABELS
@@ -155,28 +152,7 @@ def _topic_page(topic_id: int, refused: dict[str, Any] | None = None, status: in
     stored = session.get(WorkflowState, topic_id)
     return render_template("admin/topic.html", topic=shown, failure=stored.failure if stored else None,
                            open_tasks=inbox.open_tasks(session, shown), history=topics.history(session, shown)[-12:],
-                           choices=_reassign_choices(session, shown), refused=refused or {}), status
-
-
-def _reassign_choices(session: Session, topic: Topic) -> dict[str, Any]:
-    """Return where the topic's open tasks may go: its district's units and organizations, and its people by role.
-
-    Values are ``unit:<code>``, ``organization:<code>`` and ``user:<username>``; the form offers these only.
-    """
-    scope = inbox.descendants(session, {topic.district_id})
-    units = session.execute(select(Unit.code, Unit.name).where(Unit.organization_id.in_(scope), Unit.active.is_(True))
-                            .order_by(Unit.organization_id, Unit.id)).tuples().all()
-    orgs = session.execute(select(Organization.code, Organization.name).where(
-        Organization.id.in_(scope), Organization.active.is_(True)).order_by(Organization.id)).tuples().all()
-    held = (select(User.username, User.display_name, RoleAssignment.role).join(RoleAssignment)
-            .outerjoin(Unit, Unit.id == RoleAssignment.unit_id).where(User.active.is_(True), or_(
-                RoleAssignment.organization_id.in_(scope), Unit.organization_id.in_(scope)))
-            .distinct().order_by(User.username))
-    people: dict[Role, list[tuple[str, str]]] = {}
-    for username, name, role in session.execute(held).tuples():
-        people.setdefault(role, []).append((f"user:{username}", name))
-    return {"units": [(f"unit:{c}", n) for c, n in units], "organizations": [(f"organization:{c}", n) for c, n in orgs],
-            "people": people}
+                           choices=reassign_rules.choices(session, shown, clock()), refused=refused or {}), status
 
 
 def _allowed(choices: dict[str, Any], item: TaskItem, target: str) -> bool:
@@ -207,7 +183,7 @@ def reassign(task_id: int) -> Response | tuple[str, int]:
     item = require(session, TaskItem, task_id, "task")
     target, reason = request.form.get("target", "").strip(), request.form.get("reason", "")
     kept = {"task": item.id, "target": target, "reason": reason}
-    if not _allowed(_reassign_choices(session, item.topic), item, target):
+    if not _allowed(reassign_rules.choices(session, item.topic, clock()), item, target):
         shown = (target.partition(":")[2] or target)[:60]
         message = _("请从列表中选择转办对象：本区的单位、组织或能办理该任务的人员") if not target else \
             _("“%(value)s”不在可选列表中：请从列表中选择本区的单位、组织或能办理该任务的人员", value=shown)
@@ -215,7 +191,7 @@ def reassign(task_id: int) -> Response | tuple[str, int]:
     kind, _colon, code = target.partition(":")
     try:
         with writing(session):
-            operations.reassign(session, current_user, task_id, reason=reason, address=address(),
+            operations.reassign(session, current_user, task_id, reason=reason, address=address(), now=clock(),
                                 unit=code if kind == "unit" else None,
                                 organization=code if kind == "organization" else None,
                                 user=code if kind == "user" else None)

@@ -1,17 +1,21 @@
-"""Moving an open task to another unit, organization or person (转办), for operations.py.
+"""Moving an open task to another unit, organization or person (转办), for operations.py and the page's choices.
+
+A task goes only within its topic's district: a unit or organization of the district, or a person holding the
+task's role (in force) there; ``choices`` lists exactly those, so the page offers what the service accepts.
 
 When the task's candidate is a unit named in the topic's data (the undertaking committee, the
 lead unit, an assisting unit), that field is changed in the workflow too, so the tasks that
 follow in the diagram go to the new unit as well; otherwise only this task moves.
 """
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from engine.errors import InvalidInput
-from models import Organization, TaskItem, Unit, User, utcnow
+from engine.time import clocks
+from models import Organization, Role, RoleAssignment, TaskItem, Topic, Unit, User, utcnow
 from models.database import require_writing
 from workflows.rules.roles import UNIT_CANDIDATES
 from workflows.topics import lifecycle as topics
@@ -44,12 +48,43 @@ def reassign_task(session: Session, item: TaskItem, *, unit: str | None, organiz
         person = session.scalar(select(User).where(User.username == user, User.active.is_(True)))
         if person is None:
             raise InvalidInput("unknown user", {"user": f"no active user {user!r}"})
-        if not person.has_role(item.role):
-            raise InvalidInput("the user cannot do this task",
-                               {"user": f"{user} does not hold the role {item.role.value}"})
+        day = clocks.local_day(now or utcnow())
+        held = holders(session, item.topic, day).where(User.id == person.id, RoleAssignment.role == item.role)
+        if session.execute(held.limit(1)).first() is None:
+            raise InvalidInput("the user cannot do this task (此人在本议题所在区不担任办理该任务的角色)",
+                               {"user": f"{user} does not hold the role {item.role.value} in the topic's district"})
         item.assignee = person
     session.flush()
     return before, where(item)
+
+
+def holders(session: Session, topic: Topic, day: date) -> Select[tuple[str, str, Role]]:
+    """Return the query of the people who may be given the topic's tasks: active, holding a role in force on ``day``
+    at an organization or unit of the topic's district (username, name, role; one row per person and role).
+    """
+    scope = descendants(session, {topic.district_id})
+    return (select(User.username, User.display_name, RoleAssignment.role).join(RoleAssignment)
+            .outerjoin(Unit, Unit.id == RoleAssignment.unit_id)
+            .where(User.active.is_(True), RoleAssignment.in_force_on(day),
+                   or_(RoleAssignment.organization_id.in_(scope), Unit.organization_id.in_(scope)))
+            .distinct().order_by(User.username))
+
+
+def choices(session: Session, topic: Topic, now: datetime | None = None) -> dict[str, Any]:
+    """Return where the topic's open tasks may go: its district's units and organizations, and its people by role.
+
+    Values are ``unit:<code>``, ``organization:<code>`` and ``user:<username>``; the page's form offers these only.
+    """
+    scope = descendants(session, {topic.district_id})
+    units = session.execute(select(Unit.code, Unit.name).where(Unit.organization_id.in_(scope), Unit.active.is_(True))
+                            .order_by(Unit.organization_id, Unit.id)).tuples().all()
+    orgs = session.execute(select(Organization.code, Organization.name).where(
+        Organization.id.in_(scope), Organization.active.is_(True)).order_by(Organization.id)).tuples().all()
+    people: dict[Role, list[tuple[str, str]]] = {}
+    for username, name, role in session.execute(holders(session, topic, clocks.local_day(now or utcnow()))).tuples():
+        people.setdefault(role, []).append((f"user:{username}", name))
+    return {"units": [(f"unit:{c}", n) for c, n in units], "organizations": [(f"organization:{c}", n) for c, n in orgs],
+            "people": people}
 
 
 def where(item: TaskItem) -> dict[str, Any]:

@@ -80,8 +80,7 @@ class Recipients:
 def _people_at(place: Any, nowhere: bool) -> Select[tuple[User]]:
     """Return the query of the active people holding a role at a place, in force on a day (built once per form)."""
     day = bindparam("day", type_=Date)  # a role outside its dates hears nothing (RoleAssignment.in_force)
-    in_force = ((RoleAssignment.starts_on.is_(None) | (RoleAssignment.starts_on <= day))
-                & (RoleAssignment.ends_on.is_(None) | (RoleAssignment.ends_on >= day)))
+    in_force = RoleAssignment.in_force_on(day)
     where = place.is_(None) if nowhere else place == bindparam("place")
     return (select(User).join(RoleAssignment)
             .where(RoleAssignment.role == bindparam("role"), where, in_force, User.active.is_(True))

@@ -98,10 +98,12 @@ def test_a_task_given_to_one_user_leaves_the_units_shared_list(session):
     admin = user_named(session, "admin")
     with pytest.raises(InvalidInput, match="cannot do this task"):
         operations.reassign(session, admin, research.id, user="housing_wujin")
-    operations.reassign(session, admin, research.id, user="committee_wujin", reason="跨区联合调研")
+    with pytest.raises(InvalidInput, match="cannot do this task"):  # the role, but in another district
+        operations.reassign(session, admin, research.id, user="committee_wujin")
+    operations.reassign(session, admin, research.id, user="committee_zhenglu", reason="镇工委联合调研")
     assert inbox.inbox(session, user_named(session, "committee_tianning")) == []
-    assert [i.id for i in inbox.inbox(session, user_named(session, "committee_wujin"))] == [research.id]
-    topics.complete_task(session, user_named(session, "committee_wujin"), research.id,
+    assert [i.id for i in inbox.inbox(session, user_named(session, "committee_zhenglu"))] == [research.id]
+    topics.complete_task(session, user_named(session, "committee_zhenglu"), research.id,
                          district_path("tianning")[4][2], now=NOW)
     assert open_ids(session, topic) == ["send_materials"]
 
