@@ -3,8 +3,8 @@ import enum
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import ForeignKey, String, Text, select
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from .base import Base, intpk, str_enum, utcnow
 from .org import Organization
@@ -69,10 +69,11 @@ class PublicProposal(Base):
     organization: Mapped[Organization] = relationship(foreign_keys=[organization_id])
     submitted_by: Mapped[Optional[User]] = relationship(foreign_keys=[submitted_by_id])
     room: Mapped[Optional[ConsultationRoom]] = relationship()
-    # the office's mark on the topic it became: its public state names the topic only once it is published
-    publication: Mapped[Optional[TopicPublication]] = relationship(
-        primaryjoin="PublicProposal.topic_id == foreign(TopicPublication.topic_id)", viewonly=True, uselist=False,
-        lazy="selectin")
+    # whether the topic it became is published (its public state names the topic only then): read in the same
+    # statement as the item, so a list of items costs no more statements
+    topic_published: Mapped[Optional[bool]] = column_property(
+        select(TopicPublication.published).where(TopicPublication.topic_id == topic_id)
+        .correlate_except(TopicPublication).scalar_subquery())
 
 
 class ProposalSubmission(Base):

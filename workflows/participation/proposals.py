@@ -129,12 +129,7 @@ def public_state(proposal: PublicProposal) -> dict[str, Any]:
             "status": proposal.status.value, "answer": proposal.answer,
             "received_at": proposal.received_at.isoformat(),
             "answered_at": proposal.answered_at.isoformat() if proposal.answered_at else None,
-            "source": proposal.source.value, "topic": proposal.topic_id if topic_published(proposal) else None}
-
-
-def topic_published(proposal: PublicProposal) -> bool:
-    """Tell whether the topic the proposal became is published (its public page exists)."""
-    return proposal.publication is not None and proposal.publication.published
+            "source": proposal.source.value, "topic": proposal.topic_id if proposal.topic_published else None}
 
 
 def _districts(user: User) -> set[int]:
