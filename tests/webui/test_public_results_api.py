@@ -16,6 +16,20 @@ from tests.webui.test_public_tracking import _deliver, _number
 OFFICE = {"Authorization": "Bearer demo-office_tianning"}
 
 
+def test_a_field_the_body_leaves_out_keeps_its_stored_value(app: Flask, answered: Topic) -> None:  # noqa: F811
+    client, url = app.test_client(), f"/api/v1/publication/{answered.id}"
+    body = {"published": True, "summary": "编辑过的摘要", "typical": True, "typical_note": "先议后办"}
+    assert client.put(url, json=body, headers=OFFICE).status_code == 200
+    withdrawn = client.put(url, json={"typical": False}, headers=OFFICE).get_json()
+    assert (withdrawn["published"], withdrawn["typical"], withdrawn["summary"], withdrawn["typical_note"]) == (
+        True, False, "编辑过的摘要", "先议后办")
+    assert client.put(url, json={"published": True}, headers=OFFICE).get_json()["summary"] == "编辑过的摘要"
+    assert client.put(url, json={"summary": ""}, headers=OFFICE).get_json()["summary"] == ""  # sent: replaced
+    assert client.get(f"/api/v1/public/results/{answered.id}").get_json()["summary"] == ""
+    described = client.get("/api/v1/openapi.json").get_json()["paths"]["/publication/{topic_id}"]["put"]
+    assert "keeps its stored value" in described["summary"] + described.get("description", "")
+
+
 def test_the_office_publishes_through_the_api_and_anyone_reads_the_results(
         app: Flask, answered: Topic) -> None:  # noqa: F811
     client = app.test_client()
@@ -34,7 +48,8 @@ def test_the_office_publishes_through_the_api_and_anyone_reads_the_results(
     assert client.get("/api/v1/public/results?q=" + "x" * 51).status_code == 422
     assert client.put(f"/api/v1/publication/{answered.id}", json={"published": "yes"}, headers=OFFICE) \
         .status_code == 422
-    assert client.put(f"/api/v1/publication/{answered.id}", json={"typical": True}, headers=OFFICE).status_code == 422
+    assert client.put(f"/api/v1/publication/{answered.id}", json={"published": False, "typical": True},
+                      headers=OFFICE).status_code == 422  # a typical case must stay published
     assert client.put(f"/api/v1/publication/{answered.id}", json={"published": True}).status_code == 401
     assert client.put(f"/api/v1/publication/{answered.id}", json={"published": True},
                       headers={"Authorization": "Bearer demo-member_tianning"}).status_code == 403

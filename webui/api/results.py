@@ -120,7 +120,10 @@ def managed() -> Response:
 @token_required
 @writes
 def mark(topic_id: int) -> Response:
-    """Publish or withdraw a topic, set its public summary and its typical-case mark (CPPCC office; audited)."""
+    """Publish or withdraw a topic, set its public summary and its typical-case mark (CPPCC office; audited).
+
+    A field the body leaves out keeps its stored value: ``{"published": true}`` keeps the summary.
+    """
     body, session = json_body(), db_session()
     unknown = sorted(set(body) - {"published", "typical", "summary", "typical_note"})
     if unknown or any(not isinstance(body.get(k, False), bool) for k in ("published", "typical")) \
@@ -128,6 +131,7 @@ def mark(topic_id: int) -> Response:
         raise InvalidInput("bad body", {k: "not a field" for k in unknown} or {
             "published": "true or false", "typical": "true or false", "summary": "text", "typical_note": "text"})
     topic = results.require_publishable(session, g.user, topic_id)
-    form = {**body, "published": "1" if body.get("published") else "", "typical": "1" if body.get("typical") else ""}
+    merged = {**_mark(topic, results.mark_of(session, topic.id)), **body}
+    form = {**merged, "published": "1" if merged["published"] else "", "typical": "1" if merged["typical"] else ""}
     found = results.mark(session, g.user, topic, form, clock())
     return jsonify(_mark(topic, found))

@@ -13,7 +13,9 @@ _CODE = {"application/json": {"schema": {"type": "object", "required": ["contact
     "contact": _CONTACT}}}}
 _LOOKUP = {"application/json": {"schema": {"type": "object", "required": ["contact", "code"], "properties": {
     "contact": _CONTACT, "code": {"type": "string", "pattern": "^[0-9]{6}$"}}}}}
-_MARK = {"application/json": {"schema": {"type": "object", "additionalProperties": False, "properties": {
+_MARK = {"application/json": {"schema": {
+    "type": "object", "additionalProperties": False,
+    "description": "only the fields to change: each field left out keeps its stored value", "properties": {
     "published": {"type": "boolean", "description": "the topic's stage and results on /public and in its feed"},
     "summary": {"type": "string", "maxLength": 4000, "description": "the minutes' summary the public reads"},
     "typical": {"type": "boolean", "description": "a typical case (典型案例); needs published and typical_note"},
@@ -45,5 +47,6 @@ def results_paths(op: Callable[..., dict[str, Any]]) -> dict[str, Any]:
             body=_LOOKUP), True)},
         "/publication": {"get": op("Topics of the caller's districts with their publication marks (CPPCC office)")},
         "/publication/{topic_id}": {"put": op("Publish or withdraw a topic, its public summary and typical-case mark "
-                                              "(CPPCC office; audited)", body=_MARK, params=[_TOPIC])},
+                                              "(CPPCC office; audited). A field the body leaves out keeps its "
+                                              "stored value", body=_MARK, params=[_TOPIC])},
     }
