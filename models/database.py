@@ -2,6 +2,7 @@
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -10,6 +11,8 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
+
+from .base import utcnow
 
 T = TypeVar("T")
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -58,6 +61,7 @@ def begin_write(session: Session) -> None:
 
 
 OPEN_WRITE = "shangliang.writing"  # session.info key: present while writing() holds a write transaction
+CLOCK = "shangliang.clock"  # session.info key: the application's clock (use_clock), read by session_now
 
 
 @contextmanager
@@ -119,6 +123,17 @@ def writing_retried(session: Session, work: Callable[[], T], worth_retrying: Cal
                 raise
             session.rollback()  # end the read of worth_retrying: the next attempt takes the write lock afresh
     raise AssertionError("unreachable")
+
+
+def use_clock(session: Session, clock: Callable[[], datetime]) -> None:
+    """Give the session the application's clock, for work that runs inside a flush and has no ``now`` passed in."""
+    session.info[CLOCK] = clock
+
+
+def session_now(session: Session) -> datetime:
+    """Return the moment by the session's clock (the application's), else the wall clock."""
+    clock = session.info.get(CLOCK)
+    return clock() if callable(clock) else utcnow()
 
 
 def in_writing(session: Session) -> bool:

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import TaskItem, TaskStatus
-from models.database import make_engine, writing, writing_retried
+from models.database import make_engine, use_clock, writing, writing_retried
 from workflows.wiring import session_factory
 
 DEFAULT_DATABASE = Path("instance") / "shangliang.sqlite3"
@@ -52,6 +52,7 @@ def db_session() -> Session:
     """Return this request's database session, opening it on first use."""
     if "db" not in g:
         g.db = current_app.extensions["db_sessions"]()
+        use_clock(g.db, current_app.config["CLOCK"])  # what a flush stamps goes by the app's time (tests move it)
     return g.db
 
 

@@ -3,6 +3,7 @@ loopback; the look-up by contact and a one-time code (expires, used once, rate l
 nothing); the office opening a proposal sets it under review and audits that the contact was seen.
 """
 import re
+from datetime import UTC
 from typing import Any
 
 from flask import Flask
@@ -210,3 +211,19 @@ def test_a_status_set_on_an_expired_proposal_is_announced_too(app: Flask, sessio
     with writing(session):
         found.status = ProposalStatus.ANSWERED
     assert [d.address for d in session.scalars(select(Delivery))] == [EMAIL]
+
+
+def test_status_e_mails_are_dated_by_the_application_s_clock(app: Flask, web: Any, session: Session,
+                                                              clock: Any) -> None:
+    number = _number(_propose(app.test_client(), contact=EMAIL))
+    clock.advance(days=40)  # the app's time, far from the wall clock's
+    office = web("office_tianning")
+    office.get(f"/proposals/{number}")
+    assert office.post(f"/proposals/{number}/respond", {"answer": "已转交街道。", "decision": "answer"}) \
+        .status_code == 302
+    session.commit()
+    told = session.scalars(select(Delivery).where(Delivery.address == EMAIL).order_by(Delivery.id)).all()
+    assert len(told) == 2  # under review when the office opened it, then answered
+    assert {(d.created_at.replace(tzinfo=UTC), d.next_attempt_at.replace(tzinfo=UTC)) for d in told} == \
+        {(clock(), clock())}
+

@@ -30,9 +30,8 @@ from models import (
     PublicProposal,
     Role,
     User,
-    utcnow,
 )
-from models.database import require_writing
+from models.database import require_writing, session_now
 from workflows.participation.proposals import EMAIL, PHONE, STATUS_LABELS
 from workflows.people import audit
 
@@ -66,7 +65,7 @@ def _announce_changes(session: Session, _context: Any, _instances: Any) -> None:
     changed = [p for p in session.dirty if isinstance(p, PublicProposal) and _status_changed(p)]
     with session.no_autoflush:
         for proposal in changed:
-            announce(session, proposal, utcnow())
+            announce(session, proposal, session_now(session))  # the app's time, as the change's own event
 
 
 def _status_changed(proposal: PublicProposal) -> bool:
