@@ -17,9 +17,8 @@ from webui.pages import printing
 from webui.pages.lists import filters_from_request, list_context
 from webui.security import clock, diagram_file, download_only, roles_required
 from workflows.participation import triage
-from workflows.people.access import may_act, require_topic
+from workflows.people.access import may_act, may_read_contact, require_topic
 from workflows.people.directory import ROLE_LABELS
-from workflows.platform import leaders
 from workflows.rules.forms import RATINGS, REPLY_CLASSES
 from workflows.rules.roles import LANE_ROLES
 from workflows.rules.stages import STAGE_LABELS
@@ -107,7 +106,7 @@ def detail(topic_id: int) -> str:
         ratings_given=casefile.completed_data(session, topic, "rate_reply"),
         minutes=casefile.completed_data(session, topic, "submit_minutes"),
         has_contact=(session.get(casefile.ResidentContact, topic.id) is not None
-                     and not leaders.only_leader(current_user)),
+                     and may_read_contact(session, current_user, topic)),
         task_items={i.id: i for i in session.scalars(select(TaskItem).where(TaskItem.topic_id == topic.id))},
         steps=steps.of_topic(session, topic), lane_labels=lane_labels(),
         origin=triage.origin(session, topic), origin_labels=triage.SOURCE_LABELS,

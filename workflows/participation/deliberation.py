@@ -29,7 +29,7 @@ from models.people import BEIJING
 from workflows.i18n import N_
 from workflows.notifications.notify import Message, notify
 from workflows.people import audit
-from workflows.people.access import lineage_ids, may_see
+from workflows.people.access import lineage_ids, may_see, orgs_with
 
 BODY_LIMIT = 2000
 NAME_LIMIT = 50
@@ -70,20 +70,14 @@ class Entry:
     replies: list["Entry"] = field(default_factory=list)
 
 
-def _offices(user: User, topic: Topic) -> bool:
-    lineage = set(lineage_ids(topic.platform))
-    return any(a.role is Role.CPPCC_OFFICE and a.organization_id in lineage for a in user.roles)
-
-
 def may_moderate(user: User, topic: Topic) -> bool:
     """Tell whether the user works in the CPPCC office of the topic's platform or above it."""
-    return _offices(user, topic)
+    return bool(orgs_with(user, Role.CPPCC_OFFICE) & set(lineage_ids(topic.platform)))
 
 
 def may_post(user: User, topic: Topic) -> bool:
     """Tell whether a signed-in user may post: a member of the platform's area, or its CPPCC office."""
-    lineage = set(lineage_ids(topic.platform))
-    return any(a.role in (Role.MEMBER, Role.CPPCC_OFFICE) and a.organization_id in lineage for a in user.roles)
+    return bool(orgs_with(user, Role.MEMBER, Role.CPPCC_OFFICE) & set(lineage_ids(topic.platform)))
 
 
 def may_read(session: Session, user: User, topic: Topic) -> bool:
@@ -93,7 +87,7 @@ def may_read(session: Session, user: User, topic: Topic) -> bool:
 
 def listed_for(session: Session, user: User, limit: int = 200) -> list[Deliberation]:
     """Return the deliberations of the areas where the user is a member or works in the office, in one statement."""
-    mine = {a.organization_id for a in user.roles if a.role in (Role.MEMBER, Role.CPPCC_OFFICE)}
+    mine = orgs_with(user, Role.MEMBER, Role.CPPCC_OFFICE)
     if not mine:
         return []
     districts = select(Organization.id).where(Organization.id.in_(mine) | Organization.parent_id.in_(mine))

@@ -17,7 +17,7 @@ from models.database import require_writing
 from workflows.i18n import N_
 from workflows.participation import search
 from workflows.people import audit
-from workflows.people.access import lineage_ids
+from workflows.people.access import lineage_ids, office_districts, orgs_with
 
 LIMITS = {"title": 100, "description": 4000, "contact": 100}
 ALPHABET = string.ascii_uppercase + string.digits  # 36**10: a number cannot be guessed from another
@@ -132,13 +132,9 @@ def public_state(proposal: PublicProposal) -> dict[str, Any]:
             "source": proposal.source.value, "topic": proposal.topic_id if proposal.topic_published else None}
 
 
-def _districts(user: User) -> set[int]:
-    return {a.organization_id for a in user.roles if a.role is Role.CPPCC_OFFICE and a.organization_id is not None}
-
-
 def may_triage(user: User) -> bool:
     """Tell whether the user works in a CPPCC office (of a district or the city above)."""
-    return bool(_districts(user))
+    return bool(orgs_with(user, Role.CPPCC_OFFICE))
 
 
 def queue(session: Session, user: User, status: ProposalStatus | None = None) -> list[PublicProposal]:
@@ -148,11 +144,9 @@ def queue(session: Session, user: User, status: ProposalStatus | None = None) ->
 
 def queue_query(user: User, status: ProposalStatus | None = None) -> Select[tuple[PublicProposal]]:
     """Return the query of the proposals the user's office covers, newest first (the API pages it)."""
-    offices = _districts(user)
-    if not offices:
+    covered = office_districts(user)
+    if covered is None:
         raise Forbidden("只有政协办公室可以查看群众建议 (only the CPPCC office reads public proposals)")
-    covered = select(Organization.id).where(Organization.kind == OrgKind.DISTRICT,
-                                            (Organization.id.in_(offices)) | (Organization.parent_id.in_(offices)))
     query = (select(PublicProposal).where(PublicProposal.district_id.in_(covered))
              .options(joinedload(PublicProposal.organization))
              .order_by(PublicProposal.received_at.desc(), PublicProposal.id.desc()))
@@ -165,7 +159,7 @@ def require_for_office(session: Session, user: User, number: str) -> PublicPropo
     """Return the proposal if the user's office covers its district, else NotFound."""
     proposal = lookup(session, number)
     district = session.get(Organization, proposal.district_id)
-    if district is None or not _districts(user) & set(lineage_ids(district)):
+    if district is None or not orgs_with(user, Role.CPPCC_OFFICE) & set(lineage_ids(district)):
         raise NotFound("没有这个受理编号 (no proposal with this tracking number)")
     return proposal
 

@@ -23,17 +23,16 @@ from models import (
     Delivery,
     LookupCode,
     Organization,
-    OrgKind,
     ProposalFollower,
     ProposalStatus,
     PublicAttempt,
     PublicProposal,
-    Role,
     User,
 )
 from models.database import require_writing, session_now
 from workflows.participation.proposals import EMAIL, PHONE, STATUS_LABELS
 from workflows.people import audit
+from workflows.people.access import office_districts
 
 CODE_LIFE = timedelta(minutes=10)
 CODE_TRIES = 5  # wrong answers one code allows
@@ -117,12 +116,10 @@ def contacts_listed(session: Session, user: User, listed: list[PublicProposal], 
 
 def districts_of_office(session: Session, user: User) -> list[Organization]:
     """Return the districts the user's CPPCC office covers (the city's office: all of them), by code."""
-    offices = {a.organization_id for a in user.roles if a.role is Role.CPPCC_OFFICE and a.organization_id}
-    if not offices:
+    covered = office_districts(user)
+    if covered is None:
         raise Forbidden("只有政协办公室可以查看 (only the CPPCC office may see this)")
-    return list(session.scalars(select(Organization).where(
-        Organization.kind == OrgKind.DISTRICT, Organization.id.in_(offices) | Organization.parent_id.in_(offices))
-        .order_by(Organization.code)))
+    return list(session.scalars(select(Organization).where(Organization.id.in_(covered)).order_by(Organization.code)))
 
 
 def district_of_office(session: Session, user: User, code: str) -> Organization:

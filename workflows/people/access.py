@@ -10,13 +10,15 @@ from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from engine.errors import Forbidden, NotFound
-from models import Delegation, Organization, Role, TaskItem, Topic, TopicCoPlatform, User
+from models import Delegation, Organization, OrgKind, Role, RoleAssignment, TaskItem, Topic, TopicCoPlatform, User
 from models.people import BEIJING
 from workflows.rules.roles import covers
 
 # A party leader reads the topics of their area (no lane names the role, so they act on none).
 SEE_ALL_IN_SCOPE = (Role.CPPCC_OFFICE, Role.CHAIR, Role.SUPERVISOR, Role.PROCESS_ADMIN, Role.COMMITTEE,
                     Role.PARTY_LEADER)
+# Who handles the topics of their scope, and so may read a resident's contact: all but the leader, who only reads.
+HANDLE_IN_SCOPE = tuple(r for r in SEE_ALL_IN_SCOPE if r is not Role.PARTY_LEADER)
 T = TypeVar("T")
 MAX_ID = 2**31 - 1  # PostgreSQL's integer: the id columns of both databases hold at least this
 
@@ -45,6 +47,30 @@ def require_role(user: User, *roles: Role) -> None:
     """Raise Forbidden unless the user holds one of the roles somewhere."""
     if not any(user.has_role(role) for role in roles):
         raise Forbidden(f"this needs the role {' or '.join(r.value for r in roles)}")
+
+
+def held(user: User, *roles: Role) -> list[RoleAssignment]:
+    """Return the user's assignments of these roles that are in force today (an ended one grants nothing)."""
+    return [a for a in user.roles if a.role in roles and a.in_force()]
+
+
+def orgs_with(user: User, *roles: Role) -> set[int]:
+    """Return the organizations where the user holds one of these roles today."""
+    return {a.organization_id for a in held(user, *roles) if a.organization_id is not None}
+
+
+def units_with(user: User, *roles: Role) -> set[int]:
+    """Return the units where the user holds one of these roles today."""
+    return {a.unit_id for a in held(user, *roles) if a.unit_id is not None}
+
+
+def office_districts(user: User) -> Select[tuple[int]] | None:
+    """Return the select of the districts the user's CPPCC office covers (the city's: all), None without an office."""
+    offices = orgs_with(user, Role.CPPCC_OFFICE)
+    if not offices:
+        return None
+    return select(Organization.id).where(Organization.kind == OrgKind.DISTRICT,
+                                         Organization.id.in_(offices) | Organization.parent_id.in_(offices))
 
 
 def lineage_ids(org: Organization | None) -> list[int]:
@@ -84,14 +110,31 @@ def may_see(session: Session, user: User, topic: Topic) -> bool:
 
 def _sees_directly(session: Session, user: User, topic: Topic) -> bool:
     """Tell whether the topic lies in the user's scope, or one of the user's units has a task in it."""
-    scoped = [a.organization_id for a in user.roles if a.role in SEE_ALL_IN_SCOPE]
-    if scoped and set(scoped) & set(lineage_ids(topic.platform)):  # lineage costs queries: only when it can matter
+    scoped = orgs_with(user, *SEE_ALL_IN_SCOPE)
+    if scoped and scoped & set(lineage_ids(topic.platform)):  # lineage costs queries: only when it can matter
         return True
-    unit_ids = {a.unit_id for a in user.roles if a.unit_id is not None}
-    hit = session.scalar(select(TaskItem.id).where(
-        TaskItem.topic_id == topic.id,
-        TaskItem.candidate_unit_id.in_(unit_ids) | (TaskItem.assignee_id == user.id)).limit(1))
-    return hit is not None or (bool(scoped) and _co_organizes(session, {o for o in scoped if o is not None}, topic))
+    return _has_task(session, user, topic) or (bool(scoped) and _co_organizes(session, scoped, topic))
+
+
+def may_read_contact(session: Session, user: User, topic: Topic) -> bool:
+    """Tell whether the user handles the topic, themselves or for someone they stand in for: the resident's contact.
+
+    Only the sight that comes from handling counts: a staff role of the topic's own platform or above, or a task
+    of the topic at one of the user's units or given to them. A party leader's area and a co-organizing
+    platform let one read the topic, never reach the resident.
+    """
+    return _handles(session, user, topic) or any(_handles(session, absent, topic) for absent in stands_in_for(user))
+
+
+def _handles(session: Session, user: User, topic: Topic) -> bool:
+    staff = orgs_with(user, *HANDLE_IN_SCOPE)
+    return bool(staff and staff & set(lineage_ids(topic.platform))) or _has_task(session, user, topic)
+
+
+def _has_task(session: Session, user: User, topic: Topic) -> bool:
+    """Tell whether the topic has a task at one of the user's units (roles in force) or given to the user."""
+    mine = TaskItem.candidate_unit_id.in_(units_with(user, *Role)) | (TaskItem.assignee_id == user.id)
+    return session.scalar(select(TaskItem.id).where(TaskItem.topic_id == topic.id, mine).limit(1)) is not None
 
 
 def _co_organizes(session: Session, scoped: set[int], topic: Topic) -> bool:

@@ -18,7 +18,7 @@ from models import Appraisal, AppraisalScore, Role, Topic, Unit, UnitKind, User,
 from models.appraisal import CRITERIA
 from models.database import require_writing
 from workflows.i18n import N_
-from workflows.people.access import require_topic
+from workflows.people.access import require_topic, units_with
 from workflows.platform.suggestions import may_record
 
 CRITERION_LABELS = {"attitude": N_("办理态度"), "quality": N_("答复质量"), "effect": N_("落实成效")}
@@ -125,7 +125,7 @@ def require_appraisal(session: Session, user: User, appraisal_id: int) -> Apprai
 
 
 def _units_of(user: User) -> set[int]:
-    return {a.unit_id for a in user.roles if a.role is Role.HANDLING_UNIT and a.unit_id is not None}
+    return units_with(user, Role.HANDLING_UNIT)
 
 
 def _mark(value: Any) -> int | None:

@@ -28,7 +28,7 @@ from models import (
     TopicStatus,
     User,
 )
-from workflows.people.access import lineage_ids
+from workflows.people.access import held, lineage_ids, orgs_with
 from workflows.topics.inbox import descendants
 
 TOPIC_LIMIT = 500
@@ -39,16 +39,9 @@ def is_leader(user: User) -> bool:
     return user.has_role(Role.PARTY_LEADER)
 
 
-def only_leader(user: User) -> bool:
-    """Tell whether every role the user holds today is party_leader: their view of a topic is read-only."""
-    held = {a.role for a in user.roles if a.in_force()}
-    return held == {Role.PARTY_LEADER}
-
-
 def area(session: Session, user: User) -> set[int]:
     """Return the organizations of the user's party_leader roles and everything below them."""
-    return descendants(session, {a.organization_id for a in user.roles
-                                 if a.role is Role.PARTY_LEADER and a.in_force() and a.organization_id is not None})
+    return descendants(session, orgs_with(user, Role.PARTY_LEADER))
 
 
 @dataclass
@@ -94,7 +87,7 @@ def overview(session: Session, user: User, year: int) -> Overview:
 
 def _districts_above(session: Session, user: User) -> set[int]:
     """Return the districts above a town leader's town: the plan they read is their district's."""
-    orgs = [a.organization for a in user.roles if a.role is Role.PARTY_LEADER and a.organization is not None]
+    orgs = [a.organization for a in held(user, Role.PARTY_LEADER) if a.organization is not None]
     return {i for o in orgs for i in lineage_ids(o)}
 
 

@@ -16,7 +16,7 @@ from engine.store import versions as processes
 from models import Event, ResidentContact, Role, TaskItem, TaskStatus, Topic, TopicCoPlatform, User, WorkflowState
 from models.database import require_writing
 from workflows.people import audit
-from workflows.people.access import SEE_ALL_IN_SCOPE, require_topic
+from workflows.people.access import SEE_ALL_IN_SCOPE, may_read_contact, orgs_with, require_topic, units_with
 from workflows.topics.inbox import descendants
 
 
@@ -39,9 +39,8 @@ class DiagramView:
 
 def visible(session: Session, user: User) -> ColumnElement[bool]:
     """Return the condition of a topic the user may see (the topic list filters and pages within it)."""
-    orgs = descendants(session, {a.organization_id for a in user.roles
-                                 if a.role in SEE_ALL_IN_SCOPE and a.organization_id is not None})
-    units = {a.unit_id for a in user.roles if a.unit_id is not None}
+    orgs = descendants(session, orgs_with(user, *SEE_ALL_IN_SCOPE))
+    units = units_with(user, *Role)
     through_units = select(TaskItem.topic_id).where(TaskItem.candidate_unit_id.in_(units))
     co_organized = select(TopicCoPlatform.topic_id).where(TopicCoPlatform.organization_id.in_(orgs))  # joint topics
     return or_(Topic.district_id.in_(orgs) & Topic.town_id.is_(None), Topic.town_id.in_(orgs),
@@ -112,10 +111,11 @@ def completed_data(session: Session, topic: Topic, task: str) -> list[dict[str, 
 def contact(
     session: Session, user: User, topic: Topic, address: str = "", now: datetime | None = None,
 ) -> ResidentContact | None:
-    """Return the resident's contact details of a topic, writing the look to the audit log."""
+    """Return the resident's contact details of a topic to who handles it, writing the look to the audit log."""
     require_writing(session)
-    if {a.role for a in user.roles if a.in_force()} == {Role.PARTY_LEADER}:
-        raise Forbidden("a leader reads the topic; the resident's contact is for the staff who handle it")
+    if not may_read_contact(session, user, topic):
+        raise Forbidden("群众联系方式仅限办理该议题的工作人员查看"
+                        " (the resident's contact is for the staff handling the topic)")
     found = session.get(ResidentContact, topic.id)
     if found is not None:
         audit.record(session, "contact_viewed", user, target=f"topic:{topic.id}", address=address, now=now)
