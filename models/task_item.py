@@ -3,7 +3,7 @@ import enum
 from datetime import date, datetime
 from typing import Any, Optional
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, intpk, str_enum, utcnow
@@ -42,6 +42,11 @@ class TaskItem(Base):
     __tablename__ = "task_item"
     __table_args__ = (
         Index("ix_task_item_unit_open", "candidate_unit_id", "status", "due_at"),
+        # A unit's inbox in its own order: at 300,000 topics the planner, misjudging role and unit as
+        # independent, sorted the unit's ~5,000 open tasks from the heap instead (181 ms against 5 ms).
+        Index("ix_task_item_unit_inbox", "candidate_unit_id", "role", "due_at", "id",
+              sqlite_where=text("status = 'ready' AND assignee_id IS NULL"),
+              postgresql_where=text("status = 'ready' AND assignee_id IS NULL")),
         Index("ix_task_item_assignee_open", "assignee_id", "status", "due_at"),  # tasks given to one person
         Index("ix_task_item_org_open", "candidate_org_id", "status", "due_at"),
         Index("ix_task_item_status_due", "status", "due_at"),
