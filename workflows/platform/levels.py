@@ -46,6 +46,8 @@ ABOVE = {PlatformLevel.TOWN: PlatformLevel.DISTRICT, PlatformLevel.DISTRICT: Pla
 PLATFORM_KINDS = (OrgKind.CITY, OrgKind.DISTRICT, OrgKind.TOWN, OrgKind.STREET, OrgKind.PARK)
 RAISABLE = (TopicStatus.ACTIVE, TopicStatus.CLOSED)  # a rejected or terminated topic is not carried on above
 MAX_REASON = 2000
+NAMES_CO_PLATFORMS = ("only the CPPCC office of the topic's own platform names its co-organizing platforms "
+                      "(只有本议题所在平台的政协办公室可以指定联合协商平台)")
 
 
 @dataclass
@@ -86,7 +88,8 @@ def raise_topic(session: Session, actor: User, topic_id: int, reason: object, no
     topic = require_topic(session, actor, topic_id)
     target = level_above(topic)
     if not is_office_of(actor, topic.platform):
-        raise Forbidden("only the CPPCC office of the topic's own platform may raise it to the level above")
+        raise Forbidden("only the CPPCC office of the topic's own platform may raise it to the level above "
+                        "(只有本议题所在平台的政协办公室可以提交上级平台)")
     if topic.status not in RAISABLE:
         raise Conflict(f"a {topic.status.value} topic cannot be raised (已终止或未通过的议题不能提交上级)")
     text = _reason(reason, "reason")
@@ -115,11 +118,13 @@ def decide(session: Session, actor: User, raise_id: int, accept: object, note: o
     raised = require(session, TopicRaise, raise_id, "raise", where=lambda r: may_see(session, actor, r.topic),
                      because="that you can see")
     if not is_office_of(actor, raised.to_org):
-        raise Forbidden("only the CPPCC office of the receiving level accepts or declines a raised topic")
+        raise Forbidden("only the CPPCC office of the receiving level accepts or declines a raised topic "
+                        "(只有接收平台的政协办公室可以受理或不予受理)")
     if raised.status is not RaiseStatus.PENDING:
         raise Conflict(f"this raise was already {raised.status.value} (已受理或已不予受理)")
     if not isinstance(accept, bool):
-        raise InvalidInput("say whether the topic is accepted", {"accept": "must be true or false"})
+        raise InvalidInput("say whether the topic is accepted (请选择受理或不予受理)",
+                           {"accept": "must be true or false"})
     text = _reason(note, "note") if not accept else (note.strip()[:MAX_REASON] if isinstance(note, str) else "")
     raised.status = RaiseStatus.ACCEPTED if accept else RaiseStatus.DECLINED
     raised.decided_by, raised.decided_at, raised.decision_note = actor, now, text
@@ -156,7 +161,7 @@ def _start_raised(session: Session, actor: User, raised: TopicRaise, now: dateti
 def _reason(raw: object, name: str) -> str:
     text = raw.strip() if isinstance(raw, str) else ""
     if not text or len(text) > MAX_REASON:
-        raise InvalidInput("a reason is needed", {name: f"required, at most {MAX_REASON} characters"})
+        raise InvalidInput("a reason is needed (请填写理由)", {name: f"required, at most {MAX_REASON} characters"})
     return text
 
 
@@ -210,18 +215,20 @@ def add_co_platform(session: Session, actor: User, topic_id: int, org_code: obje
     now = now or utcnow()
     topic = require_topic(session, actor, topic_id)
     if not is_office_of(actor, topic.platform):
-        raise Forbidden("only the CPPCC office of the topic's own platform names its co-organizing platforms")
+        raise Forbidden(NAMES_CO_PLATFORMS)
     org = session.scalar(select(Organization).where(Organization.code == str(org_code or ""),
                                                     Organization.kind.in_(PLATFORM_KINDS),
                                                     Organization.active.is_(True)))
     if org is None:
-        raise InvalidInput("unknown platform", {"platform": "not the code of a city, district, town, street or park "
-                                                            "(请选择市、区或镇（街道）平台)"})
+        raise InvalidInput("unknown platform (请选择市、区、镇或街道平台)",
+                           {"platform": "not the code of a city, district, town, street or park "
+                                        "(请选择市、区、镇或街道平台)"})
     if org.id == topic.platform.id:
-        raise InvalidInput("the topic's own platform", {"platform": "the topic's own platform (不能选择本平台)"})
+        own = "the topic's own platform (不能选择本平台)"
+        raise InvalidInput(own, {"platform": own})
     if session.scalar(select(TopicCoPlatform.id).where(TopicCoPlatform.topic_id == topic.id,
                                                        TopicCoPlatform.organization_id == org.id)) is not None:
-        raise Conflict(f"{org.name} already co-organizes topic {topic.id} (已是联合协商平台)")
+        raise Conflict(f"{org.name} already co-organizes topic {topic.id} ({org.name}已是本议题的联合协商平台)")
     joined = TopicCoPlatform(topic=topic, organization=org, added_by=actor, added_at=now)
     session.add(joined)
     session.add(Event(topic_id=topic.id, actor_id=actor.id, kind="co_platform_added", at=now,
@@ -238,11 +245,11 @@ def remove_co_platform(session: Session, actor: User, topic_id: int, org_code: s
     now = now or utcnow()
     topic = require_topic(session, actor, topic_id)
     if not is_office_of(actor, topic.platform):
-        raise Forbidden("only the CPPCC office of the topic's own platform names its co-organizing platforms")
+        raise Forbidden(NAMES_CO_PLATFORMS)
     joined = session.scalar(select(TopicCoPlatform).join(Organization).where(
         TopicCoPlatform.topic_id == topic.id, Organization.code == org_code))
     if joined is None:
-        raise NotFound(f"{org_code} does not co-organize topic {topic.id}")
+        raise NotFound(f"{org_code} does not co-organize topic {topic.id} (该平台不是本议题的联合协商平台)")
     session.add(Event(topic_id=topic.id, actor_id=actor.id, kind="co_platform_removed", at=now,
                       payload={"platform": joined.organization.name}))
     audit.record(session, "co_platform_removed", actor, f"topic:{topic.id}", address, now, platform=org_code)

@@ -98,16 +98,19 @@ def report(session: Session, user: User, plan: Plan, note: str, now: datetime | 
     """Report the plan to the party committee: a first report, or again after a return or a later change."""
     require_writing(session)
     if not may_report(user, plan.district):
-        raise Forbidden("the plan is reported by the district's CPPCC office or chairs' meeting")
+        raise Forbidden("the plan is reported by the district's CPPCC office or chairs' meeting "
+                        "(计划由本区政协办公室或主席会议报送)")
     reports = reports_of(session, plan.district, plan.year)
     state = approval(plan, reports).state
     if state == "reported":
-        raise Conflict("the plan awaits the party committee's decision already")
+        raise Conflict("the plan awaits the party committee's decision already (计划已报送，正等待党委审定)")
     if state == "approved":
-        raise Conflict("the plan is approved and unchanged since; change it before reporting again")
+        raise Conflict("the plan is approved and unchanged since; change it before reporting again "
+                       "(计划已获同意且此后未修改，修改后才能再次报送)")
     planned = sum(1 for r in plan.rows if not r.removed)
     if not planned:
-        raise InvalidInput("nothing to report", {"plan": "计划中还没有议题 (the plan holds no topic yet)"})
+        raise InvalidInput("nothing to report (计划中还没有议题)",
+                           {"plan": "the plan holds no topic yet (计划中还没有议题)"})
     row = PlanReport(district_id=plan.district.id, year=plan.year, round=len(reports) + 1, topic_count=planned,
                      note=note.strip()[:2000], reported_by_id=user.id, reported_at=now or utcnow())
     session.add(row)
@@ -123,17 +126,18 @@ def decide(session: Session, user: User, plan: Plan, decision: str, reason: str,
     """Record the party committee's decision on the latest report: approved, or returned with its reason."""
     require_writing(session)
     if not may_decide(user, plan.district):
-        raise Forbidden("the plan is approved by a party or government leader of its district")
+        raise Forbidden("the plan is approved by a party or government leader of its district (计划由本区党政领导审定)")
     try:
         chosen = PlanDecision(decision)
     except ValueError:
-        raise InvalidInput("no decision", {"decision": "must be one of approved, returned"}) from None
+        raise InvalidInput("no decision (请选择同意或退回修改)",
+                           {"decision": "must be one of approved, returned"}) from None
     if chosen is PlanDecision.RETURNED and not reason.strip():
-        raise InvalidInput("no reason", {"reason": "say why the plan is returned (请写明退回理由)"})
+        raise InvalidInput("no reason (请写明退回理由)", {"reason": "say why the plan is returned (请写明退回理由)"})
     reports = reports_of(session, plan.district, plan.year)
     latest = reports[-1] if reports else None
     if latest is None or latest.decision is not None:
-        raise Conflict("no report of this plan awaits a decision")
+        raise Conflict("no report of this plan awaits a decision (该计划没有待审定的报送)")
     latest.decision, latest.reason = chosen, reason.strip()[:2000]
     latest.decided_by_id, latest.decided_at = user.id, now or utcnow()
     session.flush()
