@@ -50,7 +50,8 @@ def test_raise_and_decide_through_the_api(api) -> None:  # type: ignore[no-untyp
     assert api.post(path, json={"reason": "再来"}, headers=auth("office_zhenglu")).status_code == 409
     raise_id = raised.get_json()["id"]
     listed = api.get("/api/v1/raises", headers=auth("office_tianning")).get_json()
-    assert [r["id"] for r in listed["received"]] == [raise_id] and listed["sent"] == []
+    assert [r["id"] for r in listed["raises"]] == [raise_id] and listed["box"] == "received"
+    assert api.get("/api/v1/raises?box=sent", headers=auth("office_tianning")).get_json()["raises"] == []
     decision = f"/api/v1/raises/{raise_id}/decision"
     assert api.post(decision, json={"accept": True}, headers=auth("office_zhenglu")).status_code == 403
     assert api.post(decision, json={"accept": True}, headers=auth("office_xinbei")).status_code == 404

@@ -13,6 +13,7 @@ from flask import Blueprint, Response, g, jsonify, url_for
 from engine.errors import InvalidInput, ShangliangError
 from models import Deliberation, DeliberationInvitation
 from webui import invitation_links
+from webui.api import paging
 from webui.api.topics import _domain_error, json_body, token_required
 from webui.database import db_session, writes
 from webui.security import clock
@@ -34,10 +35,12 @@ for _blueprint in (bp, public):
     _blueprint.register_error_handler(deliberations.Flooding, lambda exc: _refused(exc, 429))
 
 
-def _whole(found: Deliberation, moderator: bool = False) -> dict[str, Any]:
-    entries = deliberations.thread(db_session(), found, moderator)
-    return {**deliberations.describe(found, clock()),
-            "opinions": [deliberations.public_entry(e) for e in entries]}
+def _whole(found: Deliberation, moderator: bool = False, **extra: Any) -> Response:
+    """Answer the deliberation with a page of its opinions (each with its replies), oldest first."""
+    page = paging.page_args()
+    entries, total = paging.paged_list(deliberations.thread(db_session(), found, moderator), page)
+    return paging.page_json("opinions", [deliberations.public_entry(e) for e in entries], total, page,
+                            **deliberations.describe(found, clock()), **extra)
 
 
 @bp.post("/topics/<int:topic_id>/deliberation")
@@ -55,7 +58,7 @@ def open_for(topic_id: int) -> tuple[Response, int]:
 def read(code: str) -> Response:
     """Return the deliberation and its opinions; the hidden text only for the office."""
     found = deliberations.require(db_session(), g.user, code)
-    return jsonify(_whole(found, deliberations.may_moderate(g.user, found.topic)))
+    return _whole(found, deliberations.may_moderate(g.user, found.topic))
 
 
 @bp.post("/deliberations/<code>/opinions")
@@ -124,7 +127,7 @@ def _by_token(token: str) -> tuple[Deliberation, DeliberationInvitation]:
 def read_invited(token: str) -> Response:
     """Return the deliberation to the invited resident: hidden opinions without their text."""
     found, invitation = _by_token(token)
-    return jsonify({**_whole(found), "invited": invitation.name})
+    return _whole(found, invited=invitation.name)
 
 
 @public.post("/<token>/opinions")

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
-from engine.errors import Forbidden, ShangliangError
+from engine.errors import Forbidden, InvalidInput, ShangliangError
 from models import Topic, TopicCoPlatform, TopicRaise, utcnow
 from webui.api import paging
 from webui.api.topics import _domain_error, json_body, token_required
@@ -76,9 +76,16 @@ def raise_topic(topic_id: int) -> tuple[Response, int]:
 @bp.get("/raises")
 @token_required
 def list_raises() -> Response:
-    """List the raises the caller's CPPCC offices received (pending first) and sent."""
-    received, sent = levels.raises_for(db_session(), g.user)
-    return jsonify(received=[raise_json(r) for r in received], sent=[raise_json(r) for r in sent])
+    """List the raises the caller's CPPCC offices received (``?box=received``, the default) or sent, a page at a time.
+
+    Pending ones first, then the newest.
+    """
+    box = request.args.get("box", "received")
+    if box not in levels.RAISE_BOXES:
+        raise InvalidInput("bad query", {"box": "received or sent"})
+    page = paging.page_args()
+    rows, total = paging.paged_query(db_session(), levels.raises_query(g.user, box), page)
+    return paging.page_json("raises", [raise_json(r) for r in rows], total, page, box=box)
 
 
 @bp.post("/raises/<int:raise_id>/decision")

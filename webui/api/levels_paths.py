@@ -22,7 +22,9 @@ def levels_paths(op: Callable[..., dict[str, Any]], path_id: Callable[[str], dic
         "/topics/{topic_id}/raise": {"post": op(
             "Raise a topic to the level above: town to district, district to city (the CPPCC office of its platform)",
             "201", _RAISE, topic)},
-        "/raises": {"get": op("The raises the caller's CPPCC offices received (pending first) and sent")},
+        "/raises": {"get": op("The raises the caller's CPPCC offices received or sent (pending first), a page at a "
+                              "time", params=[{"name": "box", "in": "query", "schema": {
+                                  "enum": ["received", "sent"], "default": "received"}}])},
         "/raises/{raise_id}/decision": {"post": op(
             "Accept a raised topic (starting the receiving level's own topic) or decline it with a reason "
             "(the CPPCC office of the receiving level)", body=_DECISION, params=[path_id("raise_id")])},

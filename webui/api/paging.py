@@ -158,7 +158,10 @@ PAGED = {"/tasks": ("tasks", CURSOR), "/topics/{topic_id}/history": ("events", N
          "/organizations": ("organizations", NUMBER), "/units": ("units", NUMBER), "/users": ("users", NUMBER),
          "/members": ("members", NUMBER), "/rooms": ("rooms", NUMBER), "/activities": ("activities", NUMBER),
          "/topics/{topic_id}/suggestions": ("suggestions", NUMBER), "/points": ("members", NUMBER),
-         "/assessment": ("units", NUMBER), "/proposals": ("items", NUMBER), "/joint-topics": ("topics", NUMBER)}
+         "/assessment": ("units", NUMBER), "/proposals": ("items", NUMBER), "/joint-topics": ("topics", NUMBER),
+         "/public/results": ("items", NUMBER), "/publication": ("items", NUMBER),
+         "/recommendations": ("items", NUMBER), "/raises": ("raises", NUMBER),
+         "/deliberations/{code}": ("opinions", NUMBER), "/public/deliberation/{token}": ("opinions", NUMBER)}
 _LINK = {"type": ["string", "null"], "description": "path and query of that page; null when there is none"}
 _NUMBER_PARAMS = [
     {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}},

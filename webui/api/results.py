@@ -13,6 +13,7 @@ from engine.errors import InvalidInput, ShangliangError
 from models import Topic, TopicPublication
 from models.database import writing
 from webui import follow_links
+from webui.api import paging
 from webui.api.topics import _domain_error, json_body, token_required
 from webui.database import db_session, writes
 from webui.pages.public import email_ready
@@ -35,12 +36,13 @@ def _topic(found: results.PublicTopic) -> dict[str, Any]:
 
 @bp.get("/results")
 def published() -> Response:
-    """Return the published topics with their stage and results, newest first; ``q`` searches their words."""
+    """Return a page of the published topics with their stage and results, newest first; ``q`` searches their words."""
     words = request.args.get("q", "")
     if len(words) > 50:
         raise InvalidInput("bad query", {"q": "at most 50 characters"})
-    typical = request.args.get("typical", "") in ("1", "true")
-    return jsonify(items=[_topic(t) for t in results.published(db_session(), words, typical_only=typical)])
+    typical, page, session = request.args.get("typical", "") in ("1", "true"), paging.page_args(), db_session()
+    found, _ = results.page_of(session, words, typical, page.number, page.size)
+    return paging.page_json("items", [_topic(t) for t in found], results.count_published(session, words, typical), page)
 
 
 @bp.get("/results/<int:topic_id>")
@@ -112,8 +114,10 @@ def _mark(topic: Topic, mark: TopicPublication | None) -> dict[str, Any]:
 @office.get("")
 @token_required
 def managed() -> Response:
-    """List the topics of the caller's districts with their publication marks (CPPCC office)."""
-    return jsonify(items=[_mark(t, m) for t, m in results.managed(db_session(), g.user)])
+    """List the topics of the caller's districts with their publication marks, a page at a time (CPPCC office)."""
+    page = paging.page_args()
+    rows, total = results.managed(db_session(), g.user, page.size, page.offset)
+    return paging.page_json("items", [_mark(t, m) for t, m in rows], total, page)
 
 
 @office.put("/<int:topic_id>")

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, g, jsonify
 
 from engine.errors import InvalidInput, ShangliangError
 from models import ProposalSource, PublicProposal
+from webui.api import paging
 from webui.api.topics import _domain_error, json_body, token_required
 from webui.database import db_session, writes
 from webui.security import clock
@@ -80,8 +81,9 @@ def mine() -> Response:
 
     The submitter sees the topic their item became, published or not, as on their page.
     """
-    found = triage.mine(db_session(), g.user)
-    return jsonify(items=[{**proposals.public_state(p), "topic": p.topic_id} for p in found])
+    page = paging.page_args()
+    found, total = paging.paged_query(db_session(), triage.mine_query(g.user), page)
+    return paging.page_json("items", [{**proposals.public_state(p), "topic": p.topic_id} for p in found], total, page)
 
 
 @submitters.post("")

@@ -93,7 +93,8 @@ def _text(value: str) -> str:
 @login_required
 def publication() -> str:
     """List the topics of the office's districts with whether each is public or a typical case."""
-    return render_template("public/publication.html", rows=results.managed(db_session(), current_user), **LABELS)
+    return render_template("public/publication.html", rows=results.managed(db_session(), current_user)[0],
+                           **LABELS)
 
 
 @bp.route("/publication/<int:topic_id>", methods=["GET", "POST"])

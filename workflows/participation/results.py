@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from engine.errors import Forbidden, InvalidInput, NotFound
@@ -100,17 +100,27 @@ def published(session: Session, words: str = "", typical_only: bool = False, pag
     return page_of(session, words, typical_only, page)[0]
 
 
-def page_of(session: Session, words: str = "", typical_only: bool = False, page: int = 1
+def page_of(session: Session, words: str = "", typical_only: bool = False, page: int = 1, size: int | None = None
             ) -> tuple[list[PublicTopic], bool]:
-    """Return a page of the published topics and whether another page follows."""
-    query = _published(search_text(words)).offset((max(page, 1) - 1) * PAGE).limit(PAGE + 1)
-    if typical_only:
-        query = query.where(TopicPublication.typical.is_(True))
+    """Return a page of ``size`` (else PAGE) published topics and whether another page follows."""
+    size = size or PAGE
+    query = _listed(words, typical_only).offset((max(page, 1) - 1) * size).limit(size + 1)
     rows = session.execute(query).tuples().all()
-    topics = {topic.id: _public(topic, mark, district, town) for topic, mark, district, town in rows[:PAGE]}
+    topics = {topic.id: _public(topic, mark, district, town) for topic, mark, district, town in rows[:size]}
     if topics:
         _add_results(session, topics)
-    return list(topics.values()), len(rows) > PAGE
+    return list(topics.values()), len(rows) > size
+
+
+def count_published(session: Session, words: str = "", typical_only: bool = False) -> int:
+    """Return how many published topics the list holds, every page together (one statement)."""
+    listed = _listed(words, typical_only).order_by(None).subquery()
+    return session.scalar(select(func.count()).select_from(listed)) or 0
+
+
+def _listed(words: str, typical_only: bool) -> Select[Any]:
+    query = _published(search_text(words))
+    return query.where(TopicPublication.typical.is_(True)) if typical_only else query
 
 
 def one(session: Session, topic_id: int) -> PublicTopic:
@@ -187,16 +197,19 @@ def require_publishable(session: Session, user: User, topic_id: int) -> Topic:
     return topic
 
 
-def managed(session: Session, user: User) -> list[tuple[Topic, TopicPublication | None]]:
-    """Return the topics of the user's districts with their publication mark, newest first, in one statement."""
+def managed(session: Session, user: User, size: int = 300, offset: int = 0
+            ) -> tuple[list[tuple[Topic, TopicPublication | None]], int]:
+    """Return a page of the topics of the user's districts with their publication mark, newest first, and how many
+    there are (two statements)."""
     offices = _offices(user)
     if not offices:
         raise Forbidden("只有政协办公室可以公开议题 (only the CPPCC office publishes topics)")
     covered = select(Organization.id).where(Organization.kind == OrgKind.DISTRICT,
                                             Organization.id.in_(offices) | Organization.parent_id.in_(offices))
     query = (select(Topic, TopicPublication).outerjoin(TopicPublication, TopicPublication.topic_id == Topic.id)
-             .where(Topic.district_id.in_(covered)).order_by(Topic.id.desc()).limit(300))
-    return list(session.execute(query).tuples())
+             .where(Topic.district_id.in_(covered)).order_by(Topic.id.desc()))
+    return list(session.execute(query.limit(size).offset(offset)).tuples()), session.scalar(
+        select(func.count()).select_from(query.order_by(None).subquery())) or 0
 
 
 def mark_of(session: Session, topic_id: int) -> TopicPublication | None:

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from engine.errors import Forbidden, InvalidInput, NotFound
@@ -96,11 +96,15 @@ def submit(session: Session, user: User, source: ProposalSource, form: Mapping[s
 
 
 def mine(session: Session, user: User) -> list[PublicProposal]:
-    """Return what the user submitted from their account, newest first, in one statement."""
-    query = (select(PublicProposal).where(PublicProposal.submitted_by_id == user.id)
-             .options(joinedload(PublicProposal.organization))
-             .order_by(PublicProposal.received_at.desc(), PublicProposal.id.desc()).limit(200))
-    return list(session.scalars(query))
+    """Return the newest 200 items the user submitted from their account, in one statement (their page)."""
+    return list(session.scalars(mine_query(user).limit(200)))
+
+
+def mine_query(user: User) -> Select[tuple[PublicProposal]]:
+    """Return the query of what the user submitted from their account, newest first (the API pages it)."""
+    return (select(PublicProposal).where(PublicProposal.submitted_by_id == user.id)
+            .options(joinedload(PublicProposal.organization))
+            .order_by(PublicProposal.received_at.desc(), PublicProposal.id.desc()))
 
 
 def queue(session: Session, user: User, status: ProposalStatus | None = None,

@@ -256,16 +256,33 @@ def remove_co_platform(session: Session, actor: User, topic_id: int, org_code: s
     session.delete(joined)
 
 
+RAISE_BOXES = ("received", "sent")
+
+
+def _raise_offices(user: User) -> list[int]:
+    return [a.organization_id for a in user.roles
+            if a.role is Role.CPPCC_OFFICE and a.organization_id is not None and a.in_force()]
+
+
+def raises_query(user: User, box: str | None = None) -> Select[tuple[TopicRaise]]:
+    """Return the query of the raises the user's offices received and sent (``box`` keeps one), pending first.
+
+    Both topics come with their platform (district and town), so a list reads no topic's place row by row.
+    """
+    offices = _raise_offices(user)
+    shown = [joinedload(relation).joinedload(place) for relation in (TopicRaise.topic, TopicRaise.raised_topic)
+             for place in (Topic.district, Topic.town)]
+    mine = {"received": TopicRaise.to_org_id.in_(offices), "sent": TopicRaise.from_org_id.in_(offices)}
+    where = mine[box] if box is not None else or_(*mine.values())
+    return (select(TopicRaise).options(*shown, joinedload(TopicRaise.to_org), joinedload(TopicRaise.from_org),
+                                       joinedload(TopicRaise.raised_by)).where(where)
+            .order_by(TopicRaise.status != RaiseStatus.PENDING, TopicRaise.raised_at.desc(), TopicRaise.id.desc()))
+
+
 def raises_for(session: Session, user: User) -> tuple[list[TopicRaise], list[TopicRaise]]:
     """Return the raises the user's offices receive (pending first) and those they sent, newest first."""
-    offices = [a.organization_id for a in user.roles
-               if a.role is Role.CPPCC_OFFICE and a.organization_id is not None and a.in_force()]
-    shown = (joinedload(TopicRaise.topic), joinedload(TopicRaise.raised_topic), joinedload(TopicRaise.to_org),
-             joinedload(TopicRaise.from_org), joinedload(TopicRaise.raised_by))
-    query = select(TopicRaise).options(*shown).where(
-        or_(TopicRaise.to_org_id.in_(offices), TopicRaise.from_org_id.in_(offices)))
-    found = session.scalars(query.order_by(TopicRaise.status != RaiseStatus.PENDING, TopicRaise.raised_at.desc(),
-                                           TopicRaise.id.desc())).unique().all()
+    offices = _raise_offices(user)
+    found = session.scalars(raises_query(user)).unique().all()
     return [r for r in found if r.to_org_id in offices], [r for r in found if r.from_org_id in offices]
 
 
