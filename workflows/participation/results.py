@@ -18,7 +18,6 @@ from engine.errors import Forbidden, InvalidInput, NotFound
 from models import (
     Event,
     Organization,
-    OrgKind,
     PlanChange,
     Role,
     Suggestion,
@@ -30,7 +29,7 @@ from models import (
 )
 from models.database import require_writing
 from workflows.people import audit
-from workflows.people.access import lineage_ids
+from workflows.people.access import lineage_ids, office_districts, orgs_with
 
 LIMITS = {"summary": 4000, "typical_note": 2000}
 PAGE = 100  # published topics on one page or in one feed
@@ -178,18 +177,14 @@ def plan(topics: list[PublicTopic], year: int) -> list[PublicTopic]:
     return sorted((t for t in topics if t.plan_year == year), key=lambda t: (t.planned_month or 13, t.id))
 
 
-def _offices(user: User) -> set[int]:
-    return {a.organization_id for a in user.roles if a.role is Role.CPPCC_OFFICE and a.organization_id is not None}
-
-
 def may_publish(user: User, topic: Topic) -> bool:
     """Tell whether the user works in the CPPCC office of the topic's district or of the city above it."""
-    return bool(_offices(user) & set(lineage_ids(topic.district)))
+    return bool(orgs_with(user, Role.CPPCC_OFFICE) & set(lineage_ids(topic.district)))
 
 
 def require_publishable(session: Session, user: User, topic_id: int) -> Topic:
     """Return the topic if the user's office may publish it; NotFound for a topic outside its districts."""
-    if not _offices(user):
+    if not orgs_with(user, Role.CPPCC_OFFICE):
         raise Forbidden("只有政协办公室可以公开议题 (only the CPPCC office publishes topics)")
     topic = session.get(Topic, topic_id)
     if topic is None or not may_publish(user, topic):
@@ -201,11 +196,9 @@ def managed(session: Session, user: User, size: int = 300, offset: int = 0
             ) -> tuple[list[tuple[Topic, TopicPublication | None]], int]:
     """Return a page of the topics of the user's districts with their publication mark, newest first, and how many
     there are (two statements)."""
-    offices = _offices(user)
-    if not offices:
+    covered = office_districts(user)
+    if covered is None:
         raise Forbidden("只有政协办公室可以公开议题 (only the CPPCC office publishes topics)")
-    covered = select(Organization.id).where(Organization.kind == OrgKind.DISTRICT,
-                                            Organization.id.in_(offices) | Organization.parent_id.in_(offices))
     query = (select(Topic, TopicPublication).outerjoin(TopicPublication, TopicPublication.topic_id == Topic.id)
              .where(Topic.district_id.in_(covered)).order_by(Topic.id.desc()))
     return list(session.execute(query.limit(size).offset(offset)).tuples()), session.scalar(

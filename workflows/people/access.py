@@ -148,7 +148,7 @@ def _sees_by_task(user: User, item: TaskItem) -> bool:
     """Tell from the loaded row whether the task itself puts its topic in the user's sight (see may_see)."""
     # The row is what may_see's query would find: given to the user, or at one of the user's units.
     return item.assignee_id == user.id or (
-        item.candidate_unit_id is not None and any(a.unit_id == item.candidate_unit_id for a in user.roles))
+        item.candidate_unit_id is not None and item.candidate_unit_id in units_with(user, *Role))
 
 
 def require_topic(session: Session, user: User, topic_id: int) -> Topic:
