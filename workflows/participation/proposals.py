@@ -148,7 +148,8 @@ def queue_query(user: User, status: ProposalStatus | None = None) -> Select[tupl
     if covered is None:
         raise Forbidden("只有政协办公室可以查看群众建议 (only the CPPCC office reads public proposals)")
     query = (select(PublicProposal).where(PublicProposal.district_id.in_(covered))
-             .options(joinedload(PublicProposal.organization))
+             .options(joinedload(PublicProposal.organization), joinedload(PublicProposal.submitted_by),
+                      joinedload(PublicProposal.room))
              .order_by(PublicProposal.received_at.desc(), PublicProposal.id.desc()))
     if status is not None:
         query = query.where(PublicProposal.status == status)

@@ -110,8 +110,7 @@ def mine_query(user: User) -> Select[tuple[PublicProposal]]:
 def queue(session: Session, user: User, status: ProposalStatus | None = None,
           source: ProposalSource | None = None) -> list[PublicProposal]:
     """Return the office's queue, every source together, newest first, in one statement."""
-    query = proposals.queue_query(user, status).options(joinedload(PublicProposal.submitted_by),
-                                                        joinedload(PublicProposal.room))
+    query = proposals.queue_query(user, status)
     if source is not None:
         query = query.where(PublicProposal.source == source)
     return list(session.scalars(query.limit(500)))
