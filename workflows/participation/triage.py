@@ -27,6 +27,7 @@ from models.database import require_writing
 from workflows.i18n import N_
 from workflows.participation import proposals, search
 from workflows.people import audit
+from workflows.people.access import orgs_with
 from workflows.platform import rooms
 from workflows.topics import lifecycle
 from workflows.topics.inbox import descendants
@@ -49,7 +50,7 @@ def sources_for(user: User) -> list[ProposalSource]:
 
 
 def _scope(session: Session, user: User, role: Role) -> set[int]:
-    return descendants(session, {a.organization_id for a in user.roles if a.role is role and a.organization_id})
+    return descendants(session, orgs_with(user, role))
 
 
 def places_for(session: Session, user: User, source: ProposalSource) -> list[Organization]:
