@@ -4,8 +4,8 @@ import base64
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.webui.test_api import auth, client, complete, error_of, start  # noqa: F401  (client is a fixture)
 from tests.conftest import NOW
+from tests.webui.test_api import auth, client, complete, error_of, start  # noqa: F401  (client is a fixture)
 from tests.workflows.platform import known
 from workflows.demo.world import district_path
 
