@@ -37,10 +37,9 @@ def overview() -> str:
         abort(403)
     session, year = db_session(), _year()
     found = leaders.overview(session, current_user, year)
-    plans = []
-    for district in found.districts:
-        plan = annual_plan.plan_of(session, district, year)
-        plans.append((plan, plan_report.approval(plan, plan_report.reports_of(session, district, year))))
+    reports = plan_report.reports_for(session, found.districts, year)
+    plans = [(plan, plan_report.approval(plan, reports[plan.district.id]))
+             for plan in annual_plan.plans_of(session, found.districts, year)]
     return render_template("platform/leader.html", found=found, plans=plans, year=year, stage_labels=STAGE_LABELS,
                            stage_label=stage_label, status_labels=STATUS_LABELS, consultation_labels=KIND_LABELS,
                            outcome_labels={o.value: label for o, label in suggestions.OUTCOME_LABELS.items()},

@@ -16,12 +16,14 @@ from engine.errors import Conflict, InvalidInput
 from models import Organization, OrgKind, Topic
 from models.database import writing
 from webui.database import db_session
+from webui.query_args import small_int
 from webui.security import clock
 from workflows.people.access import require_topic
 from workflows.platform import levels, rooms
 from workflows.rules.stages import STAGE_LABELS
 
 bp = Blueprint("levels", __name__, url_prefix="/platform/levels")
+JOINT_PAGE = 50  # joint topics on one page of the levels index
 LABELS = {"level_labels": {k.value: v for k, v in levels.LEVEL_LABELS.items()},
           "raise_labels": {k.value: v for k, v in levels.STATUS_LABELS.items()}, "stage_labels": STAGE_LABELS}
 
@@ -44,8 +46,15 @@ def index() -> str:
     """List the raises the user's offices received and sent, and the joint topics of the user's platforms."""
     session, orgs = db_session(), _seeing()
     received, sent = levels.raises_for(session, current_user)
-    return render_template("levels/index.html", received=received, sent=sent,
-                           joint=levels.joint_topics(session, orgs), errors={}, values={}, **LABELS)
+    return render_template("levels/index.html", received=received, sent=sent, errors={}, values={},
+                           **_joint_page(orgs), **LABELS)
+
+
+def _joint_page(orgs: set[int]) -> dict[str, Any]:
+    """Read one page (``?page=``) of the joint topics in SQL, and whether another follows."""
+    page = small_int(request.args.get("page"), 1, 100_000, 1)
+    found = levels.joint_topics(db_session(), orgs, JOINT_PAGE + 1, (page - 1) * JOINT_PAGE)
+    return {"joint": found[:JOINT_PAGE], "page": page, "more": len(found) > JOINT_PAGE}
 
 
 @bp.post("/raises/<int:raise_id>/decision")
@@ -62,9 +71,8 @@ def decide(raise_id: int) -> Response | tuple[str, int]:
         fields = exc.fields if isinstance(exc, InvalidInput) else {"note": str(exc)}
         session, orgs = db_session(), _seeing()
         received, sent = levels.raises_for(session, current_user)
-        return render_template("levels/index.html", received=received, sent=sent,
-                               joint=levels.joint_topics(session, orgs), errors={raise_id: fields},
-                               values={raise_id: request.form}, **LABELS), exc.status
+        return render_template("levels/index.html", received=received, sent=sent, errors={raise_id: fields},
+                               values={raise_id: request.form}, **_joint_page(orgs), **LABELS), exc.status
     if raised.raised_topic_id is not None:
         flash(_("已受理，本级议题已创建"), "success")
         return redirect(url_for("topics.detail", topic_id=raised.raised_topic_id))
@@ -161,5 +169,5 @@ def remove_co_platform(topic_id: int, code: str) -> Response:
 def joint_summary() -> str:
     """The supervisors' dashboard panel: the joint topics of the platforms in the user's scope."""
     orgs = _seeing()
-    return render_template("levels/_joint.html", joint=levels.joint_topics(db_session(), orgs)[:10],
+    return render_template("levels/_joint.html", joint=levels.joint_topics(db_session(), orgs, limit=10),
                            total=levels.count_joint(db_session(), orgs), **LABELS)

@@ -6,6 +6,7 @@ as filed in the year the district filed it (district_filing). The chairs' meetin
 month or takes it out; every change is a row, so the plan's history is complete. Read in four
 statements: the planned topics, the filed town topics, the open deadlines, the changes.
 """
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -72,29 +73,38 @@ def _completed(task: str) -> list[Any]:
 
 def plan_of(session: Session, district: Organization, year: int) -> Plan:
     """Return the district's plan for the year, with the chairs' meeting's changes applied."""
+    return plans_of(session, [district], year)[0]
+
+
+def plans_of(session: Session, districts: Sequence[Organization], year: int) -> list[Plan]:
+    """Return the districts' plans for the year, in their order: four statements however many districts."""
     planned_year = Event.payload["data"]["plan_year"].as_integer()
     month = Event.payload["data"]["planned_month"].as_integer()
     town = aliased(Organization)
+    names = {d.id: d.name for d in districts}
     rows: dict[int, PlanRow] = {}
+    district_of: dict[int, int] = {}
     query = (select(Topic, town.name, month).join(Event, Event.topic_id == Topic.id)
              .outerjoin(town, town.id == Topic.town_id)
-             .where(*_completed("enter_annual_plan"), planned_year == year, Topic.district_id == district.id)
+             .where(*_completed("enter_annual_plan"), planned_year == year, Topic.district_id.in_(names))
              .order_by(Topic.id))
     for topic, town_name, planned_month in session.execute(query).tuples():
-        rows[topic.id] = _row(topic, town_name or district.name, planned_month, filed=False)
+        rows[topic.id] = _row(topic, town_name or names[topic.district_id], planned_month, filed=False)
+        district_of[topic.id] = topic.district_id
     start, end = (datetime(y, 1, 1, tzinfo=SHANGHAI) for y in (year, year + 1))
     filed = (select(Topic, town.name).join(Event, Event.topic_id == Topic.id).join(town, town.id == Topic.town_id)
              .where(*_completed("district_filing"), Event.at >= start, Event.at < end,
-                    Topic.district_id == district.id).order_by(Topic.id))
+                    Topic.district_id.in_(names)).order_by(Topic.id))
     for topic, town_name in session.execute(filed).tuples():
         rows.setdefault(topic.id, _row(topic, town_name, None, filed=True))
+        district_of.setdefault(topic.id, topic.district_id)
     due = session.execute(select(TaskItem.topic_id, func.min(TaskItem.due_at))
                           .where(TaskItem.topic_id.in_(rows), TaskItem.status == TaskStatus.READY)
                           .group_by(TaskItem.topic_id)).tuples().all()
     for topic_id, next_due in due:
         rows[topic_id].next_due = next_due
     changes = list(session.scalars(select(PlanChange).options(joinedload(PlanChange.changed_by))
-                                   .where(PlanChange.district_id == district.id, PlanChange.year == year)
+                                   .where(PlanChange.district_id.in_(names), PlanChange.year == year)
                                    .order_by(PlanChange.changed_at, PlanChange.id)))
     for change in changes:  # the latest change of a topic wins
         row = rows.get(change.topic_id)
@@ -102,7 +112,8 @@ def plan_of(session: Session, district: Organization, year: int) -> Plan:
             row.removed = change.removed
             row.planned_month = change.planned_month if change.planned_month is not None else row.planned_month
     ordered = sorted(rows.values(), key=lambda r: (r.removed, r.filed, r.planned_month or 13, r.topic_id))
-    return Plan(district, year, ordered, changes)
+    return [Plan(d, year, [r for r in ordered if district_of[r.topic_id] == d.id],
+                 [c for c in changes if c.district_id == d.id]) for d in districts]
 
 
 def _row(topic: Topic, platform: str, month: int | None, filed: bool) -> PlanRow:

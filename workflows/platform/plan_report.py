@@ -7,6 +7,7 @@ revised by the chairs' meeting (workflows/platform/plan.py) and reported again; 
 plan that changed after its approval. Each report is a row with its round, and each report and
 decision is an entry of the plan's history beside the chairs' meeting's changes.
 """
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -50,9 +51,17 @@ class Entry:
 
 def reports_of(session: Session, district: Organization, year: int) -> list[PlanReport]:
     """Return the reports of a district's plan for a year, first round first, in one statement."""
+    return reports_for(session, [district], year)[district.id]
+
+
+def reports_for(session: Session, districts: Sequence[Organization], year: int) -> dict[int, list[PlanReport]]:
+    """Return the reports of the districts' plans for a year by district id, first round first, in one statement."""
+    found: dict[int, list[PlanReport]] = {d.id: [] for d in districts}
     query = (select(PlanReport).options(joinedload(PlanReport.reported_by), joinedload(PlanReport.decided_by))
-             .where(PlanReport.district_id == district.id, PlanReport.year == year).order_by(PlanReport.round))
-    return list(session.scalars(query))
+             .where(PlanReport.district_id.in_(found), PlanReport.year == year).order_by(PlanReport.round))
+    for report in session.scalars(query):
+        found[report.district_id].append(report)
+    return found
 
 
 def approval(plan: Plan, reports: list[PlanReport]) -> Approval:
