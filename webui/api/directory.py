@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Blueprint, Response, g, jsonify, request
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from engine.errors import InvalidInput, NotFound, ShangliangError
 from models import Member, Organization, OrgKind, Unit, UnitKind, User
@@ -161,7 +162,8 @@ def users() -> Response:
     if not (g.user.has_role(directory.Role.SECURITY_ADMIN)):
         directory.require_system_admin(g.user)
     page = paging.page_args(default=paging.MAX_PER_PAGE)
-    rows, total = paging.paged_query(db_session(), select(User).order_by(User.username), page)
+    query = select(User).options(selectinload(User.roles)).order_by(User.username)  # one query for the page's roles
+    rows, total = paging.paged_query(db_session(), query, page)
     return paging.page_json("users", [user_json(u) for u in rows], total, page)
 
 
