@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from engine.errors import Conflict, Forbidden, InvalidInput
 from models import Activity, ActivityForm, FollowUpRound, Suggestion, TaskItem, Unit, UnitKind, User
@@ -71,8 +71,8 @@ def context(session: Session, user: User, activity: Activity) -> dict[str, Any]:
     units = session.execute(select(Unit.code, Unit.name).where(
         Unit.organization_id.in_(descendants(session, {topic.district_id})), Unit.kind != UnitKind.COMMITTEE,
         Unit.active.is_(True)).order_by(Unit.organization_id, Unit.id)).tuples().all()
-    listed = session.scalars(select(Suggestion).where(Suggestion.activity_id == activity.id)
-                             .order_by(Suggestion.number)).all()
+    listed = session.scalars(select(Suggestion).options(joinedload(Suggestion.unit))
+                             .where(Suggestion.activity_id == activity.id).order_by(Suggestion.number)).all()
     return {"round_form": ROUND_MINUTES, "unit_choices": list(units), "round_suggestions": list(listed),
             "may_keep_minutes": may_keep_minutes(user, activity)}
 
