@@ -248,7 +248,8 @@ def test_the_api_opens_invites_reads_hides_and_takes(app: Flask, session: Sessio
     assert nested.get_json()["parent_id"] == posted.get_json()["id"]  # one level deep: it joins the thread
     read = api.get(f"/api/v1/public/deliberation/{invited['token']}").get_json()
     assert read["invited"] == "钱阿姨" and [r["text"] for r in read["opinions"][0]["replies"]] == ["同意", "回复的回复"]
-    second = api.post(f"/api/v1/deliberations/{code}/opinions", json={"body": "意见二"}, headers=auth("member_tianning"))
+    second = api.post(f"/api/v1/deliberations/{code}/opinions", json={"body": "意见二"},
+                      headers=auth("member_tianning"))
     assert second.status_code == 201
     first_page = api.get(f"/api/v1/deliberations/{code}?per_page=1", headers=auth("member_tianning")).get_json()
     assert first_page["total"] == 2 and [o["text"] for o in first_page["opinions"]] == ["意见一"]  # replies ride along

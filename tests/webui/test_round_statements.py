@@ -11,8 +11,9 @@ def _page_statements(app: Any, web: Any, session: Session, units: list[str]) -> 
     _, found = _round(session)
     office = web("office_tianning")
     office.get(f"/platform/activities/{found.id}")
-    kept = office.post(f"/platform/activities/{found.id}/minutes", {
-        "minutes": "再协商纪要", "suggestions_text": [f"建议{n}" for n in range(len(units))], "suggestions_unit": units})
+    texts = [f"建议{n}" for n in range(len(units))]
+    kept = office.post(f"/platform/activities/{found.id}/minutes",
+                       {"minutes": "再协商纪要", "suggestions_text": texts, "suggestions_unit": units})
     assert kept.status_code == 302
     with counted(app.extensions["db_engine"]) as seen:
         page = office.get(f"/platform/activities/{found.id}").get_data(as_text=True)

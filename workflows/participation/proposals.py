@@ -142,14 +142,18 @@ def queue(session: Session, user: User, status: ProposalStatus | None = None) ->
     return list(session.scalars(queue_query(user, status).limit(500)))
 
 
-def queue_query(user: User, status: ProposalStatus | None = None) -> Select[tuple[PublicProposal]]:
-    """Return the query of the proposals the user's office covers, newest first (the API pages it)."""
+def queue_query(user: User, status: ProposalStatus | None = None, senders: bool = True
+                ) -> Select[tuple[PublicProposal]]:
+    """Return the query of the proposals the user's office covers, newest first (the API pages it).
+
+    ``senders`` reads each item's sender and room with it, as the queue shows them.
+    """
     covered = office_districts(user)
     if covered is None:
         raise Forbidden("只有政协办公室可以查看群众建议 (only the CPPCC office reads public proposals)")
+    shown = (joinedload(PublicProposal.submitted_by), joinedload(PublicProposal.room)) if senders else ()
     query = (select(PublicProposal).where(PublicProposal.district_id.in_(covered))
-             .options(joinedload(PublicProposal.organization), joinedload(PublicProposal.submitted_by),
-                      joinedload(PublicProposal.room))
+             .options(joinedload(PublicProposal.organization), *shown)
              .order_by(PublicProposal.received_at.desc(), PublicProposal.id.desc()))
     if status is not None:
         query = query.where(PublicProposal.status == status)

@@ -119,7 +119,7 @@ def queue(session: Session, user: User, status: ProposalStatus | None = None,
 
 def similar(session: Session, user: User, item: PublicProposal) -> list[PublicProposal]:
     """Suggest the items of the office's districts that share the most words with ``item`` (duplicates to merge)."""
-    query = (proposals.queue_query(user).where(
+    query = (proposals.queue_query(user, senders=False).where(  # similar items are shown without their senders
         PublicProposal.id != item.id, PublicProposal.merged_into_id.is_(None),
         PublicProposal.status.in_((*OPEN, ProposalStatus.BECAME_TOPIC))))
     return search.matching(session, item.words, query, SIMILAR)
