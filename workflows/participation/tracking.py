@@ -70,7 +70,8 @@ def _announce_changes(session: Session, _context: Any, _instances: Any) -> None:
 def _status_changed(proposal: PublicProposal) -> bool:
     # an expired status set without being read has no old value: any new value counts as a change
     history = inspect(proposal).attrs.status.history
-    return bool(history.added) and (not history.deleted or history.added[0] != history.deleted[0])
+    added, deleted = list(history.added or ()), list(history.deleted or ())
+    return bool(added) and (not deleted or added[0] != deleted[0])
 
 
 def recipients(session: Session, proposal: PublicProposal) -> list[str]:
