@@ -49,17 +49,22 @@ def browser() -> Iterator[Browser]:
 
 
 class Story:
-    """The people of the story, each in a browser context of their own, and the screenshots."""
+    """The people of the story, each in a browser context of their own, and the screenshots.
+
+    A story of another area keeps its screenshots apart by naming its own ``folder``.
+    """
+
+    folder = ARTIFACTS
 
     def __init__(self, browser: Browser, base: str, clock) -> None:  # type: ignore[no-untyped-def]
         self.browser, self.base, self.clock, self.shots = browser, base, clock, 0
         self.refused: list[str] = []  # what the Content-Security-Policy blocked, on any page of the story
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
     def shot(self, page: Page, name: str) -> None:
         """Save a full-page screenshot, numbered in story order."""
         self.shots += 1
-        page.screenshot(path=str(ARTIFACTS / f"{self.shots:02d}-{name}.png"), full_page=True)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(self.folder / f"{self.shots:02d}-{name}.png"), full_page=True)
 
     def login(self, username: str, width: int = 1366, height: int = 860) -> Page:
         """Open a fresh context and sign in (with the TOTP code where the user needs one)."""

@@ -17,10 +17,7 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "leaders"
 class LeaderStory(Story):
     """The browser story, its screenshots kept apart from the others'."""
 
-    def shot(self, page, name: str) -> None:  # type: ignore[no-untyped-def]
-        self.shots += 1
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"{self.shots:02d}-{name}.png"), full_page=True)
+    folder = ARTIFACTS
 
 
 def test_kind_plan_report_and_a_leader_attending(browser, server, clock, session: Session) -> None:  # noqa: F811

@@ -34,10 +34,7 @@ MEMBER_OPINION = "可以错峰开放旁边小学的停车场，放学前清空�
 class ParticipationStory(Story):
     """The browser story: screenshots kept apart, phones without an account."""
 
-    def shot(self, page: Page, name: str) -> None:
-        self.shots += 1
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"{self.shots:02d}-{name}.png"), full_page=True)
+    folder = ARTIFACTS
 
     def phone(self) -> Page:
         """Open a phone-sized page without signing in, noting what the Content-Security-Policy blocks."""
