@@ -5,14 +5,14 @@ given to no one (``status = 'ready' AND assignee_id IS NULL``): the inbox reads 
 in index order. Measured by the bench at 300,000 topics on PostgreSQL: 181 ms without it (a bitmap
 scan and a sort of the unit's ~5,000 open tasks), 5 ms with it.
 
-Revision ID: 0021_pace_unit_inbox
+Revision ID: 0023_pace_unit_inbox
 Revises: 0022_join
 Create Date: 2026-11-29 21:58:00
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0021_pace_unit_inbox'
+revision = '0023_pace_unit_inbox'
 down_revision = '0022_join'
 branch_labels = None
 depends_on = None
