@@ -63,7 +63,7 @@ def test_starting_a_topic_reads_no_diagram_once_its_versions_were_parsed(client)
     assert sum(" ".join(s.split()).startswith("SELECT process_binding") for s in seen) == 2  # main and called
 
 
-def test_a_service_completion_sends_13_statements_and_reads_no_settings_table(sessions: sessionmaker[Session]) -> None:
+def test_a_service_completion_sends_12_statements_besides_its_lock(sessions: sessionmaker[Session]) -> None:
     with sessions() as session:
         topic = start_topic(session, NOW)
         drive_service(session, topic, STEPS[:REPLY], NOW)
@@ -76,7 +76,8 @@ def test_a_service_completion_sends_13_statements_and_reads_no_settings_table(se
             lifecycle.complete_task(session, user, item_id, data, now=NOW)
     flat = [" ".join(s.split()) for s in seen]
     listed = "\n".join(s[:120] for s in flat)
-    assert len(flat) == 13, listed
+    # SQLite's write lock (BEGIN IMMEDIATE) is a statement the listener sees; PostgreSQL's BEGIN is not
+    assert len([s for s in flat if not s.startswith("BEGIN")]) == 12, listed
     assert not any(f"FROM {table}" in s for s in flat for table in SETTINGS_TABLES), listed
     assert sum(s.startswith("SELECT settings_stamp") for s in flat) == 1
     assert not any("FROM timer_due" in s for s in flat), listed  # the workflow's timers did not change

@@ -54,7 +54,8 @@ def test_the_joint_panel_reads_ten_topics_in_sql(app: Any, web: Any, session: Se
 
     def seen(_connection: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
         if "FROM topic" in statement and "topic_co_platform" in statement and "count(" not in statement:
-            limits.append(tuple(parameters)[-2:])
+            values = list(parameters.values()) if isinstance(parameters, dict) else list(parameters)
+            limits.append(tuple(values[-2:]))  # LIMIT and OFFSET, bound last on both databases
 
     event.listen(app.extensions["db_engine"], "before_cursor_execute", seen)
     try:
