@@ -1,5 +1,6 @@
 """Lists read in a fixed number of statements and bounded in SQL: the leader's plans whatever the number of
 districts, the supervisors' joint-topics panel (ten rows read, not all), the levels index a page at a time."""
+import re
 from typing import Any
 
 import pytest
@@ -48,14 +49,20 @@ def _joint(session: Session, count: int) -> list[int]:
     return ids
 
 
+def _limit_and_offset(statement: str, parameters: Any) -> tuple[Any, ...]:
+    """Return the values bound to LIMIT and OFFSET: named on PostgreSQL, the last two positions on SQLite."""
+    if isinstance(parameters, dict):
+        return tuple(parameters[name] for name in re.findall(r"(?:LIMIT|OFFSET) %\((\w+)\)s", statement))
+    return tuple(parameters)[-2:]
+
+
 def test_the_joint_panel_reads_ten_topics_in_sql(app: Any, web: Any, session: Session) -> None:
     _joint(session, 12)
     supervisor, limits = web("supervisor_tianning"), []
 
     def seen(_connection: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
         if "FROM topic" in statement and "topic_co_platform" in statement and "count(" not in statement:
-            values = list(parameters.values()) if isinstance(parameters, dict) else list(parameters)
-            limits.append(tuple(values[-2:]))  # LIMIT and OFFSET, bound last on both databases
+            limits.append(_limit_and_offset(statement, parameters))
 
     event.listen(app.extensions["db_engine"], "before_cursor_execute", seen)
     try:
