@@ -35,7 +35,7 @@ from models.database import require_writing
 from workflows.i18n import N_
 from workflows.notifications.notify import Message, notify
 from workflows.people import audit
-from workflows.people.access import may_see, require, require_topic
+from workflows.people.access import may_see, orgs_with, require, require_topic
 from workflows.topics import lifecycle
 
 LEVEL_LABELS = {PlatformLevel.CITY: N_("市平台"), PlatformLevel.DISTRICT: N_("区（市）平台"),
@@ -208,14 +208,19 @@ def earlier_history(session: Session, topic: Topic) -> list[Earlier]:
     return chain
 
 
-def add_co_platform(session: Session, actor: User, topic_id: int, org_code: object, now: datetime | None = None,
-                    address: str = "") -> TopicCoPlatform:
-    """Name a co-organizing platform of a topic (the CPPCC office of the topic's platform)."""
+def _naming_co_platforms(session: Session, actor: User, topic_id: int) -> Topic:
+    """Return the topic whose co-organizers the actor names: its own platform's CPPCC office, in a write."""
     require_writing(session)
-    now = now or utcnow()
     topic = require_topic(session, actor, topic_id)
     if not is_office_of(actor, topic.platform):
         raise Forbidden(NAMES_CO_PLATFORMS)
+    return topic
+
+
+def add_co_platform(session: Session, actor: User, topic_id: int, org_code: object, now: datetime | None = None,
+                    address: str = "") -> TopicCoPlatform:
+    """Name a co-organizing platform of a topic (the CPPCC office of the topic's platform)."""
+    topic, now = _naming_co_platforms(session, actor, topic_id), now or utcnow()
     org = session.scalar(select(Organization).where(Organization.code == str(org_code or ""),
                                                     Organization.kind.in_(PLATFORM_KINDS),
                                                     Organization.active.is_(True)))
@@ -241,11 +246,7 @@ def add_co_platform(session: Session, actor: User, topic_id: int, org_code: obje
 def remove_co_platform(session: Session, actor: User, topic_id: int, org_code: str, now: datetime | None = None,
                        address: str = "") -> None:
     """Take a co-organizing platform off a topic (the CPPCC office of the topic's platform)."""
-    require_writing(session)
-    now = now or utcnow()
-    topic = require_topic(session, actor, topic_id)
-    if not is_office_of(actor, topic.platform):
-        raise Forbidden(NAMES_CO_PLATFORMS)
+    topic, now = _naming_co_platforms(session, actor, topic_id), now or utcnow()
     joined = session.scalar(select(TopicCoPlatform).join(Organization).where(
         TopicCoPlatform.topic_id == topic.id, Organization.code == org_code))
     if joined is None:
@@ -259,17 +260,12 @@ def remove_co_platform(session: Session, actor: User, topic_id: int, org_code: s
 RAISE_BOXES = ("received", "sent")
 
 
-def _raise_offices(user: User) -> list[int]:
-    return [a.organization_id for a in user.roles
-            if a.role is Role.CPPCC_OFFICE and a.organization_id is not None and a.in_force()]
-
-
 def raises_query(user: User, box: str | None = None) -> Select[tuple[TopicRaise]]:
     """Return the query of the raises the user's offices received and sent (``box`` keeps one), pending first.
 
     Both topics come with their platform (district and town), so a list reads no topic's place row by row.
     """
-    offices = _raise_offices(user)
+    offices = orgs_with(user, Role.CPPCC_OFFICE)
     shown = [joinedload(relation).joinedload(place) for relation in (TopicRaise.topic, TopicRaise.raised_topic)
              for place in (Topic.district, Topic.town)]
     mine = {"received": TopicRaise.to_org_id.in_(offices), "sent": TopicRaise.from_org_id.in_(offices)}
@@ -281,7 +277,7 @@ def raises_query(user: User, box: str | None = None) -> Select[tuple[TopicRaise]
 
 def raises_for(session: Session, user: User) -> tuple[list[TopicRaise], list[TopicRaise]]:
     """Return the raises the user's offices receive (pending first) and those they sent, newest first."""
-    offices = _raise_offices(user)
+    offices = orgs_with(user, Role.CPPCC_OFFICE)
     found = session.scalars(raises_query(user)).unique().all()
     return [r for r in found if r.to_org_id in offices], [r for r in found if r.from_org_id in offices]
 
