@@ -10,11 +10,11 @@ from typing import Any
 
 from flask import Blueprint, Response, g, jsonify, url_for
 
-from engine.errors import InvalidInput, ShangliangError
+from engine.errors import ShangliangError
 from models import Deliberation, DeliberationInvitation
 from webui import invitation_links
 from webui.api import paging
-from webui.api.topics import _domain_error, json_body, token_required
+from webui.api.topics import _domain_error, body_flag, json_body, token_required
 from webui.database import db_session, writes
 from webui.security import clock
 from workflows.participation import deliberation as deliberations
@@ -108,10 +108,7 @@ def take(opinion_id: int) -> Response:
     """Mark an opinion taken into the minutes (``{"taken": true}``) or undo it (``false``)."""
     session = db_session()
     opinion = deliberations.require_opinion(session, g.user, opinion_id)
-    taken = json_body().get("taken", True)
-    if not isinstance(taken, bool):
-        raise InvalidInput("bad body", {"taken": "true or false"})
-    deliberations.take(session, g.user, opinion, taken, clock())
+    deliberations.take(session, g.user, opinion, body_flag("taken", default=True), clock())
     return jsonify(id=opinion.id, taken_into_minutes=opinion.taken_at is not None)
 
 
@@ -164,10 +161,7 @@ def mark_remote(activity_id: int, participant_id: int) -> Response:
     """Record a participant present through the meeting link (``{"remote": true}``) or in the room (``false``)."""
     session = db_session()
     found = activities.require_activity(session, g.user, activity_id)
-    joined = json_body().get("remote")
-    if not isinstance(joined, bool):
-        raise InvalidInput("bad body", {"remote": "true or false"})
-    remote.mark(session, g.user, found, participant_id, joined, clock())
+    remote.mark(session, g.user, found, participant_id, body_flag("remote"), clock())
     return _remote_state(activity_id)
 
 

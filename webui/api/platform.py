@@ -11,7 +11,7 @@ from sqlalchemy import select
 from engine.errors import Forbidden, InvalidInput, NotFound, ShangliangError
 from models import Activity, ConsultationKind, ConsultationRoom, Organization, Participant, Suggestion, utcnow
 from webui.api import paging
-from webui.api.topics import _domain_error, json_body, token_required
+from webui.api.topics import _domain_error, body_flag, json_body, token_required
 from webui.database import db_session, writes
 from webui.query_args import whole_number
 from workflows.people.access import require_topic
@@ -232,10 +232,7 @@ def attendance(activity_id: int, participant_id: int) -> Response:
     """Tick a participant present (``{"present": true}``) or absent."""
     session = db_session()
     activity = activities.require_activity(session, g.user, activity_id)
-    present = json_body().get("present")
-    if not isinstance(present, bool):
-        raise InvalidInput("bad body", {"present": "true or false"})
-    activities.tick(session, g.user, activity, participant_id, present, _now())
+    activities.tick(session, g.user, activity, participant_id, body_flag("present"), _now())
     return jsonify(activity_json(activity, detail=True))
 
 

@@ -70,6 +70,14 @@ def json_body() -> dict[str, Any]:
     return body
 
 
+def body_flag(name: str, default: bool | None = None) -> bool:
+    """Return a true/false field of the JSON body (``default`` when absent, if given); anything else is a 422."""
+    value = json_body().get(name, default)
+    if not isinstance(value, bool):
+        raise InvalidInput("bad body", {name: "true or false"})
+    return value
+
+
 @bp.get("/openapi.json")
 def openapi() -> Response:
     """Serve the OpenAPI description of this API."""
