@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -45,6 +46,11 @@ def _sqlite_begin(connection) -> None:  # type: ignore[no-untyped-def]
     # begin_write, so two writers queue on the busy timeout instead of one failing later with
     # "database is locked" when it upgrades a read transaction.
     connection.exec_driver_sql("BEGIN " + connection.get_execution_options().get("sqlite_begin", ""))
+
+
+def insert_or_update(dialect: str, model: Any) -> postgresql.Insert | sqlite.Insert:
+    """Return the dialect's INSERT, which offers ON CONFLICT: both databases have it, spelled alike."""
+    return postgresql.insert(model) if dialect == "postgresql" else sqlite.insert(model)
 
 
 def begin_write(session: Session) -> None:

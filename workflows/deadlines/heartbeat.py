@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from models import Heartbeat
-from models.database import writing
+from models.database import insert_or_update, writing
 
 SWEEP = "sweep"
 DEFAULT_STALE_SECONDS = 300
@@ -46,20 +46,22 @@ def stale_after(environ: Mapping[str, str] = os.environ) -> timedelta:
 
 
 def beat(session: Session, now: datetime, duration_s: float, changes: Mapping[str, int], job: str = SWEEP) -> None:
-    """Record that ``job`` ran to its end at ``now``, in a write transaction of its own."""
+    """Record that ``job`` ran to its end at ``now``, in a write transaction of its own.
+
+    One statement inserts or updates the row: two schedulers finishing their first run together
+    would otherwise both find no row and both insert it.
+    """
+    values = {"beat_at": now, "duration_s": round(duration_s, 3),
+              "changes": {k: int(v) for k, v in changes.items() if v},
+              "runner": f"{socket.gethostname()}:{os.getpid()}"[:200]}
     with writing(session):
-        row = session.get(Heartbeat, job)
-        if row is None:
-            row = Heartbeat(job=job, beat_at=now)
-            session.add(row)
-        row.beat_at, row.duration_s = now, round(duration_s, 3)
-        row.changes = {k: int(v) for k, v in changes.items() if v}
-        row.runner = f"{socket.gethostname()}:{os.getpid()}"[:200]
+        statement = insert_or_update(session.get_bind().dialect.name, Heartbeat).values(job=job, **values)
+        session.execute(statement.on_conflict_do_update(index_elements=["job"], set_=values))
 
 
 def freshness(session: Session, now: datetime, limit: timedelta, job: str = SWEEP) -> Freshness:
     """Return when ``job`` last ran and whether that is older than ``limit`` (never ran: stale)."""
-    row = session.get(Heartbeat, job)
+    row = session.get(Heartbeat, job, populate_existing=True)  # another process writes it
     if row is None:
         return Freshness(None, None, True)
     age = (now - row.beat_at).total_seconds()

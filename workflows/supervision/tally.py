@@ -14,10 +14,10 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Insert, String, and_, delete, event, func, insert, inspect, literal, select, union_all
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from models import Event, FeedbackTally, OpenTaskTally, TaskItem, TaskStatus, Topic
+from models.database import insert_or_update
 from models.tally import NO_DEADLINE, NO_UNIT
 
 Key = tuple[int, int, int, int, str, Any, Any]
@@ -156,8 +156,7 @@ def install() -> None:
 @lru_cache(maxsize=4)
 def _upsert(dialect: str) -> Insert:
     """Return the statement adding a row's count to the tally (built once per dialect)."""
-    make = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = make(OpenTaskTally)
+    statement = insert_or_update(dialect, OpenTaskTally)
     return statement.on_conflict_do_update(
         index_elements=list(KEY_COLUMNS), set_={"open_count": OpenTaskTally.open_count + statement.excluded.open_count})
 
@@ -165,8 +164,7 @@ def _upsert(dialect: str) -> Insert:
 @lru_cache(maxsize=4)
 def _add_feedback(dialect: str) -> Insert:
     """Return the statement adding to a platform's feedback count (built once per dialect)."""
-    make = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = make(FeedbackTally)
+    statement = insert_or_update(dialect, FeedbackTally)
     return statement.on_conflict_do_update(
         index_elements=["district_id", "platform_id", "measure"],
         set_={"count": FeedbackTally.count + statement.excluded.count})

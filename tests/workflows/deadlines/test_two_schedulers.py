@@ -19,16 +19,22 @@ from tests.deadline_helpers import topic_waiting_for_signature
 TASKS = 12
 SWEEP_LINE = '"event": "sweep"'  # one JSON line per sweep
 DONE_LINE = "executed successfully"  # APScheduler's line after every run of the job
+FAILED_LINE = "raised an exception"  # …and after a run that failed, with the traceback
 
 
 def start(db_url: str) -> tuple[subprocess.Popen[bytes], list[dict[str, int]], threading.Event]:
-    """Start a scheduler sweeping one task per transaction; collect the reports it logs."""
+    """Start a scheduler sweeping one task per transaction; collect the reports it logs.
+
+    The event is set when its first run ends; a run that failed leaves its log line in
+    ``process.failures``.
+    """
     env = {**os.environ, "SHANGLIANG_DATABASE_URL": db_url, "SHANGLIANG_SWEEP_BATCH": "1",
            "SHANGLIANG_REMIND_AFTER_WD": "2", "SHANGLIANG_ESCALATE_AFTER_WD": "5"}
     env.pop("PYTEST_CURRENT_TEST", None)
     command = [sys.executable, "-c", "from webui.cli.commands import main; main()", "scheduler", "--interval", "3600"]
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     reports: list[dict[str, int]] = []
+    failures: list[str] = []
     swept = threading.Event()
 
     def read() -> None:
@@ -37,12 +43,15 @@ def start(db_url: str) -> tuple[subprocess.Popen[bytes], list[dict[str, int]], t
             line = raw.decode(errors="replace")
             if SWEEP_LINE in line:  # {"message": "sweep", "changes": {"reminded": …, …}, …}
                 reports.append(json.loads(line)["changes"])
-            if DONE_LINE in line:
+            if FAILED_LINE in line:
+                failures.append(line)
+            if DONE_LINE in line or FAILED_LINE in line:
                 swept.set()
 
     reader = threading.Thread(target=read, daemon=True)
     reader.start()
     process.reader = reader  # type: ignore[attr-defined]
+    process.failures = failures  # type: ignore[attr-defined]
     return process, reports, swept
 
 
@@ -54,6 +63,7 @@ def test_two_schedulers_started_together_remind_and_escalate_each_task_once(sess
     try:
         for process, _reports, swept in schedulers:
             assert swept.wait(120), f"scheduler {process.pid} did not finish a sweep"
+            assert process.failures == [], process.failures  # type: ignore[attr-defined]
     finally:
         for process, _reports, _swept in schedulers:
             process.send_signal(signal.SIGTERM)
