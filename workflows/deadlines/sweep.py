@@ -16,7 +16,7 @@ from datetime import datetime, time, timedelta
 from functools import partial
 from typing import Any
 
-from sqlalchemy import Select, insert, select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -28,6 +28,7 @@ from engine.time.calendar_days import load_calendar
 from engine.time.clocks import local_day
 from engine.time.timeleft import is_red, is_yellow
 from models import Chase, DeadlineAction, Delivery, Event, Notification, TaskItem, TaskStatus, WarningLevel
+from models.bulk import insert_rows
 from models.database import require_no_writing, require_writing, writing
 from workflows.i18n import N_
 from workflows.notifications.notify import Message, Recipients, notification_rows
@@ -144,7 +145,7 @@ def _mark(session: Session, rows: Sequence[Any], level: WarningLevel, now: datet
     """
     require_writing(session)
     session.execute(update(TaskItem).where(TaskItem.id.in_([row.id for row in rows])).values(warning=level))
-    session.execute(insert(Event), [
+    insert_rows(session, Event, [
         {"topic_id": row.topic_id, "task_item_id": row.id, "kind": f"warning_{level.value}", "at": now,
          "payload": {"task": row.bpmn_id, "due_at": _iso(row.due_at), DUE_KEY: _iso(row.due_at)}} for row in rows])
 
@@ -164,7 +165,7 @@ def _chase(session: Session, rows: Sequence[TaskItem], step: Chase, calendar: Wo
         return
     # One INSERT for the batch's keys, then one SELECT for their ids, which key the notifications (an INSERT
     # returning ids in order would go row by row on SQLite).
-    session.execute(insert(DeadlineAction), [
+    insert_rows(session, DeadlineAction, [
         {"subject": f"task:{item.id}", "deadline": item.due_at, "action": action, "topic_id": item.topic_id,
          "task_item_id": item.id, "done_at": now, "payload": {"overdue_working_days": overdue}}
         for item, overdue in fresh])
@@ -186,8 +187,7 @@ def _chase(session: Session, rows: Sequence[TaskItem], step: Chase, calendar: Wo
                                    "to": to, "notified": sorted(u.username for u in users), "routes": len(routes),
                                    DUE_KEY: _iso(item.due_at)}})
     for model, values in ((Notification, notes), (Delivery, deliveries), (Event, events)):
-        if values:
-            session.execute(insert(model), values)
+        insert_rows(session, model, values)
 
 
 def _addressees(item: TaskItem, step: Chase, overdue: int, recipients: Recipients,
