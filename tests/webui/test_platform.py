@@ -232,6 +232,36 @@ def test_the_activity_pages_plan_invite_and_check_in_from_a_phone(web) -> None: 
     assert web("member_xinbei").post(path, csrf=True).status_code in (400, 403)
 
 
+def test_the_activities_export_lists_the_pages_rows_with_who_came(web) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import load_workbook
+    office = web("office_tianning")
+    office.get("/platform/activities/new")
+    url = office.post("/platform/activities/new", {"title": "=停车难协商会", "platform": "tianning", "form": "remote",
+                                                   "held_on": "2026-03-02"}).headers["Location"]
+    office.get(url)
+    for username in ("member_tianning", "member_xinbei"):
+        office.post(f"{url}/participants", {"kind": "member", "username": username})
+    office.post(f"{url}/invite")
+    link = re.search(r'data-testid="check-in-link">([^<]+)<', office.get(url).get_data(as_text=True)).group(1)
+    member = web("member_tianning")
+    member.get(link.replace("http://localhost", ""))
+    assert member.post(link.replace("http://localhost", "")).status_code == 302
+    assert 'href="/platform/activities.xlsx?year=2026"' in office.get("/platform/activities?year=2026").get_data(
+        as_text=True)
+    workbook = office.get("/platform/activities.xlsx?year=2026")
+    assert workbook.status_code == 200 and workbook.mimetype.endswith("spreadsheetml.sheet")
+    assert "activities-2026.xlsx" in workbook.headers["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(workbook.data)).active
+    header, *rows = list(sheet.iter_rows(values_only=True))
+    assert header[2] == "活动" and header[-3:] == ("邀请人数", "到场人数", "到场党政领导")
+    row = next(r for r in rows if r[2] == "'=停车难协商会")  # a formula-looking title is quoted
+    assert (row[3], row[6], row[-3:]) == ("天宁区", "远程协商", (2, 1, 0))
+    other = load_workbook(io.BytesIO(web("office_xinbei").get("/platform/activities.xlsx?year=2026").data)).active
+    assert all(r[2] != "'=停车难协商会" for r in other.iter_rows(min_row=2, values_only=True))
+    filtered = load_workbook(io.BytesIO(office.get("/platform/activities.xlsx?year=2026&kind=thematic").data)).active
+    assert all(r[2] != "'=停车难协商会" for r in filtered.iter_rows(min_row=2, values_only=True))
+
+
 def test_the_assessment_page_api_and_xlsx_show_the_known_rates(web, api, session: Session) -> None:  # type: ignore[no-untyped-def]
     known.handled_topics(session, NOW)
     found = api.get("/api/v1/assessment?year=2026", headers=auth("supervisor_tianning")).get_json()

@@ -17,6 +17,7 @@ from werkzeug.wrappers import Response
 from engine.errors import InvalidInput
 from engine.time.calendar import SHANGHAI
 from models import (
+    Activity,
     ActivityForm,
     ConsultationKind,
     FollowUpRound,
@@ -184,19 +185,37 @@ def coverage_page() -> str:
 
 
 @bp.get("/activities")
+@bp.get("/activities.<any(xlsx):fmt>")
 @login_required
-def activity_list() -> str:
-    """List the year's activities with the frequency per platform and the leaders' share."""
+def activity_list(fmt: str = "") -> str | Response:
+    """List the year's activities with the frequency per platform and the leaders' share (HTML or XLSX)."""
     session, year = db_session(), _year()
     orgs = _seeing()
+    kind = request.args.get("kind", "") if request.args.get("kind", "") in KIND_LABELS else ""
+    found = activities.activities_in(session, current_user, year, ConsultationKind(kind) if kind else None)
+    if fmt == "xlsx":
+        return Response(xlsx(_("协商活动"), *_activity_table(found)), mimetype=XLSX, headers={
+            "Content-Disposition": f'attachment; filename="activities-{year}.xlsx"'})
     districts = [o for o in session.scalars(select(Organization).where(Organization.id.in_(orgs),
                                                                         Organization.kind == OrgKind.DISTRICT))
                  if rooms.may_manage(current_user, o)]
-    kind = request.args.get("kind", "") if request.args.get("kind", "") in KIND_LABELS else ""
-    found = activities.activities_in(session, current_user, year, ConsultationKind(kind) if kind else None)
     return render_template("platform/activities.html", year=year, found=found, kind=kind,
                            figures=activities.figures(session, current_user, year, _today()), districts=districts,
                            may_plan=bool(_platform_choices(orgs)), **LABELS)
+
+
+def _activity_table(found: list[Activity]) -> tuple[list[str], list[list[object]]]:
+    """Return the headers and rows of the activities' spreadsheet: what the page lists, with who came."""
+    came = activities.attendance(db_session(), [a.id for a in found])
+    headers = [_("日期"), _("编号"), _("活动"), _("平台"), _("会议室"), _("地点"), _("形式"), _("协商形式"),
+               _("提案号"), _("议题编号"), _("邀请人数"), _("到场人数"), _("到场党政领导")]
+    rows: list[list[object]] = []
+    for a in found:
+        seen = came.get(a.id, activities.Attendance())
+        rows.append([a.held_on, a.code, a.title, a.platform.name, a.room.name if a.room else "", a.place,
+                     _(activities.FORM_LABELS[a.form]), _(KIND_LABELS[a.consultation_kind.value]), a.proposal_number,
+                     a.topic_id or "", seen.invited, seen.present, seen.leaders_present])
+    return headers, rows
 
 
 def _platform_choices(orgs: set[int]) -> list[tuple[str, str]]:
