@@ -161,6 +161,35 @@ def test_bad_input_keeps_what_was_typed_and_script_stays_text(app: Flask, sessio
     assert SCRIPT not in case and "&lt;script&gt;" in origin  # the origin block on the case page escapes it too
 
 
+def test_the_office_takes_a_wrongly_merged_item_out_again_on_its_page_and_through_the_api(
+        app: Flask, session: Session, web) -> None:  # type: ignore[no-untyped-def]
+    resident = app.test_client()
+    first = _number(_propose(resident, title="小区停车难，电动车乱停", description="停车位不够，希望协商解决停车难。"))
+    second = _number(_propose(resident, title="路灯不亮", description="河边步道的路灯坏了。"))
+    office = web("office_tianning")
+    office.get(f"/proposals/{first}")
+    assert office.post(f"/proposals/{first}/merge", {"number": second}).status_code == 302
+    page = office.get(f"/proposals/{second}").get_data(as_text=True)
+    assert first in page.split('data-testid="unmerge"')[1].split("</form>")[0]
+    assert office.post(f"/proposals/{second}/unmerge").status_code == 302
+    page = office.get(f"/proposals/{second}").get_data(as_text=True)
+    assert 'data-testid="unmerge"' not in page and 'data-testid="merged"' not in office.get(
+        f"/proposals/{first}").get_data(as_text=True)
+    again = office.post(f"/proposals/{second}/unmerge")
+    assert again.status_code == 422 and "只能撤销已合并的建议" in again.get_data(as_text=True)
+    assert web("office_wujin").post(f"/proposals/{second}/unmerge").status_code == 404
+    client = app.test_client()
+    assert client.post(f"/api/v1/proposals/{first}/merge", json={"numbers": [second]},
+                       headers=BEARER["office_tianning"]).status_code == 200
+    out = client.post(f"/api/v1/proposals/{second}/unmerge", headers=BEARER["office_tianning"])
+    assert out.status_code == 200 and out.get_json() == {"unmerged": second, "out_of": first}
+    refused = client.post(f"/api/v1/proposals/{second}/unmerge", headers=BEARER["office_tianning"])
+    assert refused.status_code == 422 and "number" in refused.get_json()["error"]["fields"]
+    session.rollback()
+    item = session.scalars(select(PublicProposal).where(PublicProposal.number == second)).one()
+    assert (item.status, item.merged_into_id) == (ProposalStatus.UNDER_REVIEW, None)
+
+
 def test_the_api_triages_like_the_pages(app: Flask, session: Session) -> None:
     client = app.test_client()
     sent = client.post("/api/v1/recommendations", json={"source": "member", **PARKING},

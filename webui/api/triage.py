@@ -58,6 +58,16 @@ def merge(number: str) -> Response:
     return jsonify(merged=triage.merge(session, g.user, target, numbers, clock()), into=number)
 
 
+@office.post("/<number>/unmerge")
+@token_required
+@writes
+def unmerge(number: str) -> Response:
+    """Take this merged item out of the item it was merged into, back to review; answers both numbers."""
+    session = db_session()
+    item = proposals.require_for_office(session, g.user, number)
+    return jsonify(unmerged=number, out_of=triage.unmerge(session, g.user, item, clock()))
+
+
 @office.post("/<number>/topic")
 @token_required
 @writes

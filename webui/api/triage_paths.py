@@ -30,6 +30,9 @@ def triage_paths(op: Callable[..., dict[str, Any]]) -> dict[str, Any]:
                                           "items found by full-text search (CPPCC office)", params=[_NUMBER])},
         "/proposals/{number}/merge": {"post": op("Merge open items into this one (CPPCC office)", body=_MERGE,
                                                  params=[_NUMBER])},
+        "/proposals/{number}/unmerge": {"post": op("Take a merged item out of the item it was merged into, back to "
+                                                   "review; items merged into it before stay (CPPCC office)",
+                                                   params=[_NUMBER])},
         "/proposals/{number}/topic": {"post": op("Start a topic from this item; it and every merged item become "
                                                  "that topic (CPPCC office)", "201", _TOPIC, [_NUMBER])},
         "/recommendations": {

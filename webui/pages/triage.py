@@ -35,7 +35,9 @@ def _item_page(item: PublicProposal, errors: dict[str, str] | None = None, typed
     session = db_session()
     page = render_template(
         "public/triage_item.html", item=item, similar=triage.similar(session, current_user, item),
-        merged=triage.merged_into(session, item), towns=_towns(item), categories=TopicCategory,
+        merged=triage.merged_into(session, item), towns=_towns(item),
+        into=session.get(PublicProposal, item.merged_into_id) if item.merged_into_id is not None else None,
+        categories=TopicCategory,
         errors=errors or {}, typed=typed or {}, **TRIAGE_LABELS)
     return page, status
 
@@ -67,6 +69,20 @@ def merge(number: str) -> Response | tuple[str, int]:
     except InvalidInput as exc:
         found = proposals.require_for_office(session, current_user, number)
         return _item_page(found, {"numbers": exc.message}, {"number": request.form.get("number", "")}, 422)
+    return redirect(url_for("triage.item", number=number))
+
+
+@office.post("/<number>/unmerge")
+@login_required
+def unmerge(number: str) -> Response | tuple[str, int]:
+    """Take this merged item out of the item it was merged into, back to review."""
+    session = db_session()
+    try:
+        with writing(session):
+            triage.unmerge(session, current_user, proposals.require_for_office(session, current_user, number), clock())
+    except InvalidInput as exc:
+        return _item_page(proposals.require_for_office(session, current_user, number), {"unmerge": exc.message},
+                          status=422)
     return redirect(url_for("triage.item", number=number))
 
 

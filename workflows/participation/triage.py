@@ -161,6 +161,23 @@ def merge(session: Session, user: User, target: PublicProposal, numbers: list[st
     return [i.number for i in items]
 
 
+def unmerge(session: Session, user: User, item: PublicProposal, now: datetime) -> str:
+    """Take a merged item out of the item it was merged into, back to review; return that item's number.
+
+    Only the item itself comes back: items that were merged into it before it was merged went over to
+    the target with it (merges keep one level) and stay there. An item whose target became a topic is
+    that topic's origin and stays so.
+    """
+    require_writing(session)
+    target = session.get(PublicProposal, item.merged_into_id) if item.merged_into_id is not None else None
+    if item.status is not ProposalStatus.MERGED or target is None:
+        raise InvalidInput("只能撤销已合并的建议 (only a merged proposal can be taken out again)",
+                           {"number": "未合并 (not merged)"})
+    item.merged_into_id, item.status = None, ProposalStatus.UNDER_REVIEW
+    audit.record(session, "proposal_unmerged", user, f"proposal:{item.number}", now=now, out_of=target.number)
+    return target.number
+
+
 def start_topic(session: Session, user: User, item: PublicProposal, form: Mapping[str, Any],
                 now: datetime) -> Topic:
     """Start a topic from an open item: it and every item merged into it become that topic, for all to see."""

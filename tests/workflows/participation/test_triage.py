@@ -115,6 +115,33 @@ def test_merge_then_start_a_topic_that_keeps_its_origin_and_every_merged_item(se
     assert actions.count("proposal_merged") == 3 and "proposal_became_topic" in actions
 
 
+def test_a_merged_item_is_taken_out_again_back_to_review_and_what_came_with_it_stays(session: Session) -> None:
+    resident, member = _public(session, PARKING), _submit(session, "member_tianning", ProposalSource.MEMBER, PARKING)
+    third = _public(session, {**PARKING, "title": "停车位不够"})
+    office = user_named(session, "office_tianning")
+    with writing(session):
+        triage.merge(session, office, member, [third.number], NOW)
+        triage.merge(session, office, resident, [member.number], NOW)
+    with writing(session):
+        assert triage.unmerge(session, office, member, NOW) == resident.number
+    assert (member.status, member.merged_into_id) == (ProposalStatus.UNDER_REVIEW, None)
+    assert third.merged_into_id == resident.id  # it went over to the target with member, and stays there
+    assert [m.number for m in triage.merged_into(session, resident)] == [third.number]
+    assert proposals.public_state(member)["status"] == "under_review"
+    with pytest.raises(InvalidInput), writing(session):
+        triage.unmerge(session, office, member, NOW)  # not merged any more
+    with pytest.raises(NotFound), writing(session):
+        triage.unmerge(session, user_named(session, "office_wujin"),
+                       proposals.require_for_office(session, user_named(session, "office_wujin"), third.number), NOW)
+    entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "proposal_unmerged")).one()
+    assert entry.payload["out_of"] == resident.number
+    with writing(session):
+        topic = triage.start_topic(session, office, resident, {"platform_level": "district"}, NOW)
+    with pytest.raises(InvalidInput), writing(session):
+        triage.unmerge(session, office, third, NOW)  # its target became a topic: it is that topic's origin now
+    assert third.topic_id == topic.id
+
+
 def test_handled_items_cannot_be_merged_or_started_again(session: Session) -> None:
     first, second, third = _public(session, PARKING), _public(session, LAMPS), _public(session, LAMPS)
     office = user_named(session, "office_tianning")
