@@ -67,3 +67,23 @@ def test_an_english_route_gets_its_reminder_in_english_and_a_chinese_route_in_ch
     assert "Handled by: 天宁区政协" in sent["en@example.org"].body
     assert sent["zh@example.org"].subject == f"【催办】{item.name}已逾期 3 个工作日：社区养老助餐点"
     assert translate(sweep.CHASE_BODY, "zh", params) == sent["zh@example.org"].body
+
+
+def test_an_activity_invitation_reads_in_the_invited_members_language(web, session):
+    member = session.scalar(select(User).where(User.username == "member_tianning"))
+    with writing(session):
+        member.locale = "en"
+    office = web("office_tianning")
+    office.get("/platform/activities/new")
+    url = office.post("/platform/activities/new", {"title": "停车难协商会", "platform": "tianning", "form": "on_site",
+                                                   "held_on": "2026-03-02", "place": "天宁区政协三楼"}).headers["Location"]
+    office.get(url)
+    office.post(f"{url}/participants", {"kind": "member", "username": "member_tianning"})
+    office.post(f"{url}/invite")
+    page = web("member_tianning").get("/notifications").get_data(as_text=True)
+    assert "Invitation to a consultation activity: 停车难协商会" in page and "协商活动邀请" not in page
+    assert "When: 2026-03-02 天宁区政协三楼" in page and "Check in: " in page and "/activities/check-in/" in page
+    with writing(session):
+        member.locale = "zh"
+    page = web("member_tianning").get("/notifications").get_data(as_text=True)
+    assert "协商活动邀请：停车难协商会" in page and "时间：2026-03-02 天宁区政协三楼" in page

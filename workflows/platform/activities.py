@@ -212,15 +212,21 @@ def _truthy(raw: Any) -> bool:
     return raw is True or str(raw).lower() in ("1", "true", "on", "yes")
 
 
+# Worded for each reader from the catalog: a member who reads English gets the invitation in English.
+INVITATION_TITLE = N_("协商活动邀请：%(activity)s")
+INVITATION_BODY = N_("时间：%(held_on)s %(place)s\n签到：%(link)s")
+
+
 def invite(session: Session, user: User, activity: Activity, now: datetime, base_url: str = "") -> int:
     """Send the invitation notice to every participant with an account not yet invited; return how many."""
     require_writing(session)
     _manage(user, activity)
     pending = [p for p in activity.participants if p.invited_at is None]
     people = [p.user for p in pending if p.user is not None]
-    message = Message(kind="activity_invitation", title=f"协商活动邀请：{activity.title}",
-                      body=f"{activity.held_on.isoformat()} {activity.place}\n签到：{base_url}/activities/check-in/"
-                           f"{activity.code}", topic_id=activity.topic_id)
+    params = {"activity": activity.title, "held_on": activity.held_on.isoformat(), "place": activity.place,
+              "link": f"{base_url}/activities/check-in/{activity.code}"}
+    message = Message(kind="activity_invitation", title=INVITATION_TITLE, body=INVITATION_BODY,
+                      topic_id=activity.topic_id, params=params, body_worded=True)
     notify(session, message, people, [], key=f"activity:{activity.id}:invite", now=now)
     for person in pending:
         person.invited_at = now
