@@ -75,8 +75,9 @@ def test_an_activity_invitation_reads_in_the_invited_members_language(web, sessi
         member.locale = "en"
     office = web("office_tianning")
     office.get("/platform/activities/new")
-    url = office.post("/platform/activities/new", {"title": "停车难协商会", "platform": "tianning", "form": "on_site",
-                                                   "held_on": "2026-03-02", "place": "天宁区政协三楼"}).headers["Location"]
+    planned = {"title": "停车难协商会", "platform": "tianning", "form": "on_site", "held_on": "2026-03-02",
+               "place": "天宁区政协三楼"}
+    url = office.post("/platform/activities/new", planned).headers["Location"]
     office.get(url)
     office.post(f"{url}/participants", {"kind": "member", "username": "member_tianning"})
     office.post(f"{url}/invite")
