@@ -201,6 +201,29 @@ def test_a_flood_over_loopback_http_is_throttled(server: str) -> None:  # noqa: 
         "提交过于频繁，请十分钟后再试 (Too many proposals from this address; try again in ten minutes)")
 
 
+def test_a_town_office_triages_what_is_placed_in_its_town_and_nothing_else(app: Flask, web) -> None:  # type: ignore[no-untyped-def]
+    client = app.test_client()
+    in_town = _number_of(_propose(client, title="郑陆镇路灯不亮", place="zhenglu-c1"))
+    at_town = _number_of(_propose(client, title="郑陆镇集市占道", place="zhenglu"))
+    next_town = _number_of(_propose(client, title="青龙街道停车难", place="qinglong-c1"))
+    town = web("office_zhenglu")
+    queue = town.get("/proposals").get_data(as_text=True)
+    assert in_town in queue and at_town in queue and next_town not in queue
+    assert town.get(f"/proposals/{in_town}").status_code == 200
+    assert town.get(f"/proposals/{next_town}").status_code == 404
+    assert town.post(f"/proposals/{in_town}/respond", {"answer": "已转镇政府，本周修复。",
+                                                       "decision": "answer"}).status_code == 302
+    assert client.get(f"/api/v1/public/proposals/{in_town}").get_json()["answer"] == "已转镇政府，本周修复。"
+    listed = client.get("/api/v1/proposals", headers={"Authorization": "Bearer demo-office_zhenglu"}).get_json()
+    assert {p["number"] for p in listed["items"]} == {in_town, at_town}
+    district = web("office_tianning").get("/proposals").get_data(as_text=True)
+    assert all(n in district for n in (in_town, at_town, next_town))  # the district's office still sees them all
+
+
+def _number_of(response: Any) -> str:
+    return str(response.headers["Location"].split("/public/proposals/")[1].split("?")[0])
+
+
 def test_the_office_lists_and_answers_through_the_api_and_others_cannot(app: Flask) -> None:
     client = app.test_client()
     number = _propose(client, title="API 答复").headers["Location"].split("/public/proposals/")[1].split("?")[0]

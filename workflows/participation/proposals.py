@@ -133,12 +133,12 @@ def public_state(proposal: PublicProposal) -> dict[str, Any]:
 
 
 def may_triage(user: User) -> bool:
-    """Tell whether the user works in a CPPCC office (of a district or the city above)."""
+    """Tell whether the user works in a CPPCC office (of a town, a district or the city)."""
     return bool(orgs_with(user, Role.CPPCC_OFFICE))
 
 
 def queue(session: Session, user: User, status: ProposalStatus | None = None) -> list[PublicProposal]:
-    """Return the proposals of the districts the user's office covers, newest first, in one statement."""
+    """Return the proposals the user's office covers, newest first, in one statement."""
     return list(session.scalars(queue_query(user, status).limit(500)))
 
 
@@ -146,13 +146,17 @@ def queue_query(user: User, status: ProposalStatus | None = None, senders: bool 
                 ) -> Select[tuple[PublicProposal]]:
     """Return the query of the proposals the user's office covers, newest first (the API pages it).
 
+    The city's and a district's office cover the proposals of their districts; a town's (street's,
+    park's) working-committee office those placed in the town or in a community of it.
     ``senders`` reads each item's sender and room with it, as the queue shows them.
     """
-    covered = office_districts(user)
+    offices, covered = orgs_with(user, Role.CPPCC_OFFICE), office_districts(user)
     if covered is None:
         raise Forbidden("只有政协办公室可以查看群众建议 (only the CPPCC office reads public proposals)")
+    places = select(Organization.id).where(Organization.id.in_(offices) | Organization.parent_id.in_(offices))
     shown = (joinedload(PublicProposal.submitted_by), joinedload(PublicProposal.room)) if senders else ()
-    query = (select(PublicProposal).where(PublicProposal.district_id.in_(covered))
+    query = (select(PublicProposal).where(PublicProposal.district_id.in_(covered)
+                                          | PublicProposal.organization_id.in_(places))
              .options(joinedload(PublicProposal.organization), *shown)
              .order_by(PublicProposal.received_at.desc(), PublicProposal.id.desc()))
     if status is not None:
@@ -161,10 +165,10 @@ def queue_query(user: User, status: ProposalStatus | None = None, senders: bool 
 
 
 def require_for_office(session: Session, user: User, number: str) -> PublicProposal:
-    """Return the proposal if the user's office covers its district, else NotFound."""
+    """Return the proposal if the user's office covers its place (its town, district or the city), else NotFound."""
     proposal = lookup(session, number)
-    district = session.get(Organization, proposal.district_id)
-    if district is None or not orgs_with(user, Role.CPPCC_OFFICE) & set(lineage_ids(district)):
+    place = session.get(Organization, proposal.organization_id)
+    if place is None or not orgs_with(user, Role.CPPCC_OFFICE) & set(lineage_ids(place)):
         raise NotFound("没有这个受理编号 (no proposal with this tracking number)")
     return proposal
 
