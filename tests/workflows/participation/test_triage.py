@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.errors import Forbidden, InvalidInput, NotFound
-from models import AuditEntry, ProposalSource, ProposalStatus, PublicProposal, TopicSource
+from models import AuditEntry, ProposalSource, ProposalStatus, PublicProposal, TopicSource, User
 from models.database import writing
 from tests.conftest import NOW
 from tests.counting import counted
@@ -90,13 +90,19 @@ def test_the_most_alike_comes_first_not_the_newest(session: Session) -> None:
     assert [p.number for p in found][0] == alike.number and len(found) == 2
 
 
-def test_merge_then_start_a_topic_that_keeps_its_origin_and_every_merged_item(session: Session) -> None:
+def _merged_twice(session: Session) -> tuple[PublicProposal, PublicProposal, PublicProposal, User]:
+    """Merge a third item into a member's, then the member's into a resident's; return them and the office."""
     resident, member = _public(session, PARKING), _submit(session, "member_tianning", ProposalSource.MEMBER, PARKING)
     third = _public(session, {**PARKING, "title": "停车位不够"})
     office = user_named(session, "office_tianning")
     with writing(session):
         triage.merge(session, office, member, [third.number], NOW)
         triage.merge(session, office, resident, [member.number], NOW)  # the chain stays one level deep
+    return resident, member, third, office
+
+
+def test_merge_then_start_a_topic_that_keeps_its_origin_and_every_merged_item(session: Session) -> None:
+    resident, member, third, office = _merged_twice(session)
     assert third.merged_into_id == resident.id and member.merged_into_id == resident.id
     assert proposals.public_state(member)["status"] == "merged"
     with writing(session):
@@ -116,12 +122,7 @@ def test_merge_then_start_a_topic_that_keeps_its_origin_and_every_merged_item(se
 
 
 def test_a_merged_item_is_taken_out_again_back_to_review_and_what_came_with_it_stays(session: Session) -> None:
-    resident, member = _public(session, PARKING), _submit(session, "member_tianning", ProposalSource.MEMBER, PARKING)
-    third = _public(session, {**PARKING, "title": "停车位不够"})
-    office = user_named(session, "office_tianning")
-    with writing(session):
-        triage.merge(session, office, member, [third.number], NOW)
-        triage.merge(session, office, resident, [member.number], NOW)
+    resident, member, third, office = _merged_twice(session)
     with writing(session):
         assert triage.unmerge(session, office, member, NOW) == resident.number
     assert (member.status, member.merged_into_id) == (ProposalStatus.UNDER_REVIEW, None)
