@@ -49,7 +49,8 @@ def reassign_task(session: Session, item: TaskItem, *, unit: str | None, organiz
         if person is None:
             raise InvalidInput("unknown user", {"user": f"no active user {user!r}"})
         day = clocks.local_day(now or utcnow())
-        held = holders(session, item.topic, day).where(User.id == person.id, RoleAssignment.role == item.role)
+        scope = descendants(session, {item.topic.district_id})
+        held = holders(scope, day).where(User.id == person.id, RoleAssignment.role == item.role)
         if session.execute(held.limit(1)).first() is None:
             raise InvalidInput("the user cannot do this task (此人在本议题所在区不担任办理该任务的角色)",
                                {"user": f"{user} does not hold the role {item.role.value} in the topic's district"})
@@ -58,11 +59,11 @@ def reassign_task(session: Session, item: TaskItem, *, unit: str | None, organiz
     return before, where(item)
 
 
-def holders(session: Session, topic: Topic, day: date) -> Select[tuple[str, str, Role]]:
-    """Return the query of the people who may be given the topic's tasks: active, holding a role in force on ``day``
-    at an organization or unit of the topic's district (username, name, role; one row per person and role).
+def holders(scope: set[int], day: date) -> Select[tuple[str, str, Role]]:
+    """Return the query of the people who may be given a topic's tasks: active, holding a role in force on ``day``
+    at an organization of ``scope`` (the topic's district and below) or a unit of one (username, name, role; one
+    row per person and role).
     """
-    scope = descendants(session, {topic.district_id})
     return (select(User.username, User.display_name, RoleAssignment.role).join(RoleAssignment)
             .outerjoin(Unit, Unit.id == RoleAssignment.unit_id)
             .where(User.active.is_(True), RoleAssignment.in_force_on(day),
@@ -81,7 +82,7 @@ def choices(session: Session, topic: Topic, now: datetime | None = None) -> dict
     orgs = session.execute(select(Organization.code, Organization.name).where(
         Organization.id.in_(scope), Organization.active.is_(True)).order_by(Organization.id)).tuples().all()
     people: dict[Role, list[tuple[str, str]]] = {}
-    for username, name, role in session.execute(holders(session, topic, clocks.local_day(now or utcnow()))).tuples():
+    for username, name, role in session.execute(holders(scope, clocks.local_day(now or utcnow()))).tuples():
         people.setdefault(role, []).append((f"user:{username}", name))
     return {"units": [(f"unit:{c}", n) for c, n in units], "organizations": [(f"organization:{c}", n) for c, n in orgs],
             "people": people}
