@@ -260,6 +260,9 @@ def test_the_activities_export_lists_the_pages_rows_with_who_came(web) -> None: 
     assert all(r[2] != "'=停车难协商会" for r in other.iter_rows(min_row=2, values_only=True))
     filtered = load_workbook(io.BytesIO(office.get("/platform/activities.xlsx?year=2026&kind=thematic").data)).active
     assert all(r[2] != "'=停车难协商会" for r in filtered.iter_rows(min_row=2, values_only=True))
+    for query in ("year=%C2%B2", "year=99999999", "kind=%3Cscript%3E", "year=-1&kind="):  # bad arguments: the defaults
+        assert office.get(f"/platform/activities.xlsx?{query}").status_code == 200
+    assert web("member_tianning").get("/platform/activities.xlsx").status_code == 403
 
 
 def test_the_assessment_page_api_and_xlsx_show_the_known_rates(web, api, session: Session) -> None:  # type: ignore[no-untyped-def]

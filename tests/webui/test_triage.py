@@ -185,6 +185,10 @@ def test_the_office_takes_a_wrongly_merged_item_out_again_on_its_page_and_throug
     assert out.status_code == 200 and out.get_json() == {"unmerged": second, "out_of": first}
     refused = client.post(f"/api/v1/proposals/{second}/unmerge", headers=BEARER["office_tianning"])
     assert refused.status_code == 422 and "number" in refused.get_json()["error"]["fields"]
+    # an unknown number is a 404; a right-to-left override is a refused character, a 422
+    for number, status in (("GZ-NOSUCHITEM", 404), ("' OR 1=1 --", 404), ("%E2%80%AE" * 50, 422)):
+        api = client.post(f"/api/v1/proposals/{number}/unmerge", headers=BEARER["office_tianning"])
+        assert (api.status_code, office.post(f"/proposals/{number}/unmerge").status_code) == (status, status)
     session.rollback()
     item = session.scalars(select(PublicProposal).where(PublicProposal.number == second)).one()
     assert (item.status, item.merged_into_id) == (ProposalStatus.UNDER_REVIEW, None)
