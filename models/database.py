@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, Table, TextClause, bindparam, create_engine, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -51,6 +51,19 @@ def _sqlite_begin(connection) -> None:  # type: ignore[no-untyped-def]
 def insert_or_update(dialect: str, model: Any) -> postgresql.Insert | sqlite.Insert:
     """Return the dialect's INSERT, which offers ON CONFLICT: both databases have it, spelled alike."""
     return postgresql.insert(model) if dialect == "postgresql" else sqlite.insert(model)
+
+
+def adding_to(table: Table, counter: str) -> TextClause:
+    """Return the INSERT that adds a row's ``counter`` to the stored row of its primary key, or makes that row.
+
+    Written as text because SQLAlchemy compiles its dialects' ON CONFLICT statements anew on every
+    execution (they have no cache key); the text is the same on both databases and compiled once.
+    """
+    keys = [column.name for column in table.primary_key]
+    names = [*keys, counter]
+    sql = (f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join(':' + n for n in names)}) "
+           f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {counter} = {table.name}.{counter} + excluded.{counter}")
+    return text(sql).bindparams(*(bindparam(name, type_=table.c[name].type) for name in names))
 
 
 def begin_write(session: Session) -> None:

@@ -18,7 +18,10 @@ from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
 from SpiffWorkflow.task import Task
+from sqlalchemy import bindparam
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
 
 from engine.diagrams import loading
 from engine.errors import Conflict, NotFound
@@ -29,6 +32,13 @@ from engine.time import calendar_days
 from models import Event, ProcessVersion, TaskItem, WorkflowState
 
 SESSION_KEY = "workflow_engine"  # where a Session's info holds its WorkflowEngine
+
+# A stored state is written by this one UPDATE, guarded by the version it was read at (built once: see
+# projection._OPEN_ROWS). Through the unit of work it cost a flush of its own on every save.
+_WRITE_STATE = (WorkflowState.__table__.update()
+                .where(WorkflowState.topic_id == bindparam("owner"), WorkflowState.version == bindparam("read_at"))
+                .values(state_json=bindparam("state_json"), failure=bindparam("failure"),
+                        subprocess_versions=bindparam("subprocess_versions"), version=bindparam("next_version")))
 
 
 @dataclass(frozen=True)
@@ -208,17 +218,33 @@ class Instance:
         Returns whether the workflow ended and by which end events, so the owner can close.
         """
         failure = self.pending_failure()
-        self.stored.state_json = state.dump(self.workflow)
-        self.session.add(self.stored)
         if failure and failure != self.stored.failure:
             self.session.add(Event(topic_id=self.owner_id, actor_id=actor_id, kind="step_failed", at=now,
                                    payload=failure))
-        self.stored.failure = failure
-        with calendar_days.pinned(self.session) as settings:  # the calendar and clocks read once for every row
+        self._write_state(state.dump(self.workflow), failure)
+        # the calendar and clocks read once for every row; the rows' changes go out in the projection's one flush
+        with self.session.no_autoflush, calendar_days.pinned(self.session) as settings:
             opened = projection.sync(self.session, self.rules, self.owner_id, self.workflow, now, settings.calendar,
                                      self._timers, rows_exist=not self._new)
         self._timers, self._new = timers.waiting_timers(self.workflow), False
         return self._ending(tuple(opened))
+
+    def _write_state(self, state_json: str, failure: dict[str, Any] | None) -> None:
+        """Store the state, unless another transaction stored one since it was read (StaleDataError, as the ORM)."""
+        stored = self.stored
+        if self._new:
+            stored.state_json, stored.failure = state_json, failure
+            self.session.add(stored)
+            return
+        written = self.session.connection().execute(_WRITE_STATE, {  # on the connection: no autoflush, no ORM
+            "owner": stored.topic_id, "read_at": stored.version, "next_version": stored.version + 1,
+            "state_json": state_json, "failure": failure, "subprocess_versions": stored.subprocess_versions})
+        if written.rowcount != 1:
+            raise StaleDataError(f"the workflow of {self.owner_id} was saved by another transaction meanwhile")
+        for name, value in (("state_json", state_json), ("failure", failure),
+                            ("subprocess_versions", stored.subprocess_versions), ("version", stored.version + 1)):
+            set_committed_value(stored, name, value)  # the row object says what the row now holds
+        self.session.expire(stored, ["updated_at"])  # the column's onupdate set it
 
     def refresh_rows(self, now: datetime) -> list[TaskItem]:
         """Bring the open rows in line with their tasks' specs (after a move to a new version)."""

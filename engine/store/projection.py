@@ -41,8 +41,7 @@ def sync(session: Session, rules: Rules, owner_id: int, workflow: BpmnWorkflow, 
     ``timers_saved`` are the timers the workflow waited on when loaded (see timers.sync); ``rows_exist``
     is False for a workflow saved for the first time, whose open rows need no reading.
     """
-    session.flush()  # the changes made so far once; the rows below are read and made without autoflushes between
-    with session.no_autoflush:
+    with session.no_autoflush:  # every change of the save, the owner's made before it too, goes out in one flush
         created, kept = _sync_rows(session, rules, owner_id, workflow, now, calendar, rows_exist)
         timers.sync(session, owner_id, workflow, timers_saved)
     session.flush()
@@ -54,7 +53,8 @@ def _sync_rows(session: Session, rules: Rules, owner_id: int, workflow: BpmnWork
                calendar: WorkCalendar, rows_exist: bool) -> tuple[list[TaskItem], list[TaskItem]]:
     """Cancel the rows whose task vanished and make the new ones; return the new rows and the open rows kept."""
     ready = ready_user_tasks(workflow)
-    open_items = session.scalars(_OPEN_ROWS, {"owner_id": owner_id}).all() if rows_exist else []
+    stored = session.scalars(_OPEN_ROWS, {"owner_id": owner_id}).all() if rows_exist else []
+    open_items = [item for item in stored if item.status is TaskStatus.READY]  # the owner may have closed one
     for item in open_items:
         if item.task_uuid not in ready:
             item.status = TaskStatus.CANCELLED

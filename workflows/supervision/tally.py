@@ -10,14 +10,13 @@ wait on each other's counters in opposite orders. Bulk writes that bypass the OR
 ``rebuild`` afterwards; ``rebuild`` also drops the rows whose count fell to zero.
 """
 from collections import Counter
-from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Insert, String, and_, delete, event, func, insert, inspect, literal, select, union_all
+from sqlalchemy import String, and_, delete, event, func, insert, inspect, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from models import Event, FeedbackTally, OpenTaskTally, TaskItem, TaskStatus, Topic
-from models.database import insert_or_update
+from models.database import adding_to
 from models.tally import NO_DEADLINE, NO_UNIT
 
 Key = tuple[int, int, int, int, str, Any, Any]
@@ -124,13 +123,14 @@ def _write(session: Session) -> None:
     changes: Counter[Key] = session.info.pop(PENDING, Counter())
     rows = [{**dict(zip(KEY_COLUMNS, key, strict=True)), "open_count": delta}
             for key, delta in sorted(changes.items(), key=lambda kv: _order(kv[0])) if delta]
+    # On the connection, after the flush above: no autoflush, and no ORM bulk-insert path around two small writes.
     if rows:
-        session.execute(_upsert(session.get_bind().dialect.name), rows)
+        session.connection().execute(_ADD_OPEN, rows)
     feedback: Counter[Measure] = session.info.pop(FEEDBACK, Counter())
     measured = [{"district_id": d, "platform_id": p, "measure": m, "count": delta}
                 for (d, p, m), delta in sorted(feedback.items()) if delta]
     if measured:
-        session.execute(_add_feedback(session.get_bind().dialect.name), measured)
+        session.connection().execute(_ADD_FEEDBACK, measured)
 
 
 def _order(key: Key) -> tuple[Any, ...]:
@@ -153,21 +153,8 @@ def install() -> None:
             event.listen(Session, name, listener)
 
 
-@lru_cache(maxsize=4)
-def _upsert(dialect: str) -> Insert:
-    """Return the statement adding a row's count to the tally (built once per dialect)."""
-    statement = insert_or_update(dialect, OpenTaskTally)
-    return statement.on_conflict_do_update(
-        index_elements=list(KEY_COLUMNS), set_={"open_count": OpenTaskTally.open_count + statement.excluded.open_count})
-
-
-@lru_cache(maxsize=4)
-def _add_feedback(dialect: str) -> Insert:
-    """Return the statement adding to a platform's feedback count (built once per dialect)."""
-    statement = insert_or_update(dialect, FeedbackTally)
-    return statement.on_conflict_do_update(
-        index_elements=["district_id", "platform_id", "measure"],
-        set_={"count": FeedbackTally.count + statement.excluded.count})
+_ADD_OPEN = adding_to(OpenTaskTally.__table__, "open_count")  # type: ignore[arg-type]  # a mapped class's Table
+_ADD_FEEDBACK = adding_to(FeedbackTally.__table__, "count")  # type: ignore[arg-type]
 
 
 def feedback_counts() -> Any:
