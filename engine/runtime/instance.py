@@ -18,7 +18,7 @@ from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
 from SpiffWorkflow.task import Task
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
@@ -35,7 +35,7 @@ SESSION_KEY = "workflow_engine"  # where a Session's info holds its WorkflowEngi
 
 # A stored state is written by this one UPDATE, guarded by the version it was read at (built once: see
 # projection._OPEN_ROWS). Through the unit of work it cost a flush of its own on every save.
-_WRITE_STATE = (WorkflowState.__table__.update()
+_WRITE_STATE = (update(WorkflowState)
                 .where(WorkflowState.topic_id == bindparam("owner"), WorkflowState.version == bindparam("read_at"))
                 .values(state_json=bindparam("state_json"), failure=bindparam("failure"),
                         subprocess_versions=bindparam("subprocess_versions"), version=bindparam("next_version")))
