@@ -5,7 +5,7 @@ busiest run writes some 9,000 events, notifications, deliveries and deadline key
 topics, which took 1.6 s of its 3.5 s that way. PostgreSQL's COPY takes the same rows in one stream. The
 rows are what an ORM bulk INSERT would be given (attribute names as keys); a column a row leaves
 out gets its Python default, as the INSERT would give it. SQLite keeps the executemany, which
-its driver runs in-process.
+its driver runs in-process. Nothing is flushed first: the rows they point at must be written already.
 """
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -20,7 +20,7 @@ def insert_rows(session: Session, model: Any, rows: Sequence[Mapping[str, Any]])
         return
     connection = session.connection()
     if connection.dialect.name != "postgresql":
-        session.execute(insert(model), rows)
+        connection.execute(insert(model.__table__), rows)  # Core: the ORM's bulk path costs more than a few rows
         return
     columns: dict[str, Column[Any]] = {key: model.__mapper__.columns[key] for row in rows for key in row}
     taken = {column.name for column in columns.values()}

@@ -15,6 +15,7 @@ from sqlalchemy import Date, Select, bindparam, func, select
 from sqlalchemy.orm import Session, lazyload
 
 from models import Delivery, Notification, NotifyRoute, Organization, Role, RoleAssignment, TaskItem, Topic, Unit, User
+from models.bulk import insert_rows
 from models.database import require_writing
 from models.people import BEIJING
 from workflows.i18n import translate
@@ -114,8 +115,10 @@ def notify(session: Session, message: Message, users: Iterable[User], routes: Se
            key: str, now: datetime) -> int:
     """Add in-app notifications and outbox deliveries for one message; return how many rows."""
     notes, deliveries = notification_rows(message, users, routes, key, now)
-    session.add_all(Notification(**note) for note in notes)
-    session.add_all(Delivery(**delivery) for delivery in deliveries)
+    if notes or deliveries:
+        session.flush()  # the rows they point at (a new task, a topic) first; nothing to write on a completion's path
+        insert_rows(session, Notification, notes)
+        insert_rows(session, Delivery, deliveries)
     return len(notes) + len(deliveries)
 
 
