@@ -36,6 +36,11 @@ class Rules(Protocol):
         """Bring an open row in line with its task's spec after the workflow moved to a new version."""
         ...
 
-    def rows_synced(self, session: Session, owner_id: int, open_items: Sequence[TaskItem]) -> None:
-        """Learn the open rows of a workflow after they were brought in step with it."""
+    def rows_synced(self, session: Session, owner_id: int, open_items: Sequence[TaskItem],
+                    opened: Sequence[TaskItem]) -> None:
+        """Learn the open rows of a workflow after they were brought in step with it.
+
+        ``opened`` are those this save wrote: as one statement, outside the unit of work, so nothing
+        listening to the session's flushes saw them.
+        """
         ...

@@ -35,14 +35,14 @@ def insert_rows(session: Session, model: Any, rows: Sequence[Mapping[str, Any]])
     try:
         with cursor.copy(statement) as copy:
             for row in rows:
-                values = (row[key] if key in row else _default(column) for key, column in columns.items())
+                values = (row[key] if key in row else default_of(column) for key, column in columns.items())
                 copy.write_row([process(v) if process and v is not None else v
                                 for process, v in zip(processors, values, strict=True)])
     except dialect.loaded_dbapi.Error as error:  # as SQLAlchemy's own statements raise it: IntegrityError, …
         raise exc.DBAPIError.instance(statement, None, error, dialect.loaded_dbapi.Error) from error
 
 
-def _default(column: Column[Any]) -> Any:
+def default_of(column: Column[Any]) -> Any:
     """Return the value an INSERT would give a column left out: its Python default, else NULL."""
     default = column.default
     if default is None:

@@ -7,19 +7,23 @@ means to the domain: its role, stage, place and clock.
 """
 from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.task import Task
-from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, insert, select
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from engine.rules import Rules
 from engine.runtime import timers
 from engine.time.calendar import WorkCalendar
 from models import Event, TaskItem, TaskStatus
+from models.bulk import default_of
 
 # Built once: a statement made anew on every save cost more than running it (SQLAlchemy's construction and cache key).
+_INSERT_ROWS = insert(TaskItem).returning(TaskItem.id, sort_by_parameter_order=True)
+_ROW_COLUMNS = {key: column for key, column in TaskItem.__mapper__.columns.items() if key != "id"}
 _OPEN_ROWS = select(TaskItem).where(TaskItem.topic_id == bindparam("owner_id"), TaskItem.status == TaskStatus.READY)
 
 
@@ -41,12 +45,39 @@ def sync(session: Session, rules: Rules, owner_id: int, workflow: BpmnWorkflow, 
     ``timers_saved`` are the timers the workflow waited on when loaded (see timers.sync); ``rows_exist``
     is False for a workflow saved for the first time, whose open rows need no reading.
     """
-    with session.no_autoflush:  # every change of the save, the owner's made before it too, goes out in one flush
+    with session.no_autoflush:  # the rows are read and made without flushing half-made ones
         created, kept = _sync_rows(session, rules, owner_id, workflow, now, calendar, rows_exist)
         timers.sync(session, owner_id, workflow, timers_saved)
-    session.flush()
-    rules.rows_synced(session, owner_id, [*kept, *created])
+    _insert(session, created)
+    rules.rows_synced(session, owner_id, [*kept, *created], created)
     return created
+
+
+def _insert(session: Session, items: list[TaskItem]) -> None:
+    """Write new rows in one INSERT and put them in the session as the rows they now are.
+
+    The unit of work spent a flush on them on every save; the rest of the save's changes to rows
+    (a cancellation, a timer) are rare and still go through it.
+    """
+    if not items:
+        return
+    session.flush()  # the topic and state a new workflow's rows point at; on a completion nothing is pending
+    values = [_row_values(item) for item in items]
+    ids = session.connection().execute(_INSERT_ROWS, values).scalars().all()
+    for item, item_id in zip(items, ids, strict=True):
+        item.id = item_id
+        make_transient_to_detached(item)  # every column is set above: nothing is left to load
+        session.add(item)
+
+
+def _row_values(item: TaskItem) -> dict[str, Any]:
+    """Return the new row's columns, giving those it left unset their defaults (on the object too)."""
+    values = {}
+    for key, column in _ROW_COLUMNS.items():
+        if key not in item.__dict__:
+            setattr(item, key, default_of(column))
+        values[key] = item.__dict__[key]
+    return values
 
 
 def _sync_rows(session: Session, rules: Rules, owner_id: int, workflow: BpmnWorkflow, now: datetime,
@@ -77,7 +108,6 @@ def _new_item(session: Session, rules: Rules, owner_id: int, task: Task, now: da
         created_at=now,
     )
     rules.fill_row(session, item, task, calendar, now)
-    session.add(item)
     return item
 
 
@@ -94,5 +124,5 @@ def refresh(session: Session, rules: Rules, owner_id: int, workflow: BpmnWorkflo
         rules.refresh_row(session, item, task, calendar, now)
         changed.append(item)
     session.flush()
-    rules.rows_synced(session, owner_id, changed)
+    rules.rows_synced(session, owner_id, changed, ())
     return changed

@@ -22,6 +22,7 @@ from models import TaskItem, TaskStatus, Topic, Unit
 from workflows.rules.forms import FORMS
 from workflows.rules.roles import CANDIDATES, LANE_ROLES, resolve_candidate
 from workflows.rules.stages import STAGES
+from workflows.supervision import tally
 
 CLOCK_KEYS = ("clock", "warn", "clock_source")
 
@@ -46,7 +47,7 @@ class TopicRules:
         if clock is not None:
             item.clock_started_at = _clock_start(session, topic, item.bpmn_id, props, now)
             clocks.apply(item, clocks.deadline_from(calendar, clock, item.clock_started_at), now)
-        item.topic = topic  # last: it puts the row in the session, and the queries above would flush it half-made
+        item.topic = topic
 
     def refresh_row(self, session: Session, item: TaskItem, task: Task, calendar: WorkCalendar,
                     now: datetime) -> None:
@@ -72,10 +73,16 @@ class TopicRules:
         if deadline is not None:
             clocks.apply(item, deadline, now)
 
-    def rows_synced(self, session: Session, owner_id: int, open_items: Sequence[TaskItem]) -> None:
-        """Move the topic to the earliest stage among its open tasks (it keeps its stage when none are open)."""
+    def rows_synced(self, session: Session, owner_id: int, open_items: Sequence[TaskItem],
+                    opened: Sequence[TaskItem]) -> None:
+        """Count the rows the save opened, and move the topic to the earliest stage among its open tasks.
+
+        (It keeps its stage when none are open.)
+        """
         topic = session.get(Topic, owner_id)
         assert topic is not None, "a workflow belongs to a topic"
+        for item in opened:
+            tally.count_row(session, topic, None, tally.row_values(item))
         stage = current_stage(topic, open_items)
         if topic.stage != stage:  # an unchanged stage leaves the topic clean: nothing for the next flush
             topic.stage = stage

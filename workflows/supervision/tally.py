@@ -10,6 +10,7 @@ wait on each other's counters in opposite orders. Bulk writes that bypass the OR
 ``rebuild`` afterwards; ``rebuild`` also drops the rows whose count fell to zero.
 """
 from collections import Counter
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import String, and_, delete, event, func, insert, inspect, literal, select, union_all
@@ -25,7 +26,39 @@ ITEM_COLUMNS = ("status", "topic_id", "candidate_unit_id", "candidate_org_id", "
 PENDING = "open_task_tally"  # session.info key of the changes not yet written
 FEEDBACK = "feedback_tally"  # the same for the feedback counts
 REPLY_COLUMNS = ("status", "topic_id", "bpmn_id", "due_at", "completed_at")
+COUNTED_COLUMNS = tuple(dict.fromkeys((*ITEM_COLUMNS, *REPLY_COLUMNS)))
 Measure = tuple[int, int, str]  # district, platform, measure
+
+
+def count_row(session: Session, topic: Topic, before: Mapping[str, Any] | None,
+              after: Mapping[str, Any] | None) -> None:
+    """Count a task row written outside the unit of work, by its ``row_values`` before (None: new) and after.
+
+    The listeners below see only what the ORM flushes; the save cycle writes its rows as statements
+    (engine/store/projection.py, workflows/topics/lifecycle.py) and tells the tallies here.
+    """
+    changes: Counter[Key] = session.info.setdefault(PENDING, Counter())
+    feedback: Counter[Measure] = session.info.setdefault(FEEDBACK, Counter())
+    if before is not None:
+        if old := _key_of(topic, before):
+            changes[old] -= 1
+        feedback.subtract(_replies(session, before))
+    if after is not None:
+        if new := _key_of(topic, after):
+            changes[new] += 1
+        feedback.update(_replies(session, after))
+
+
+def count_event(session: Session, topic: Topic, kind: str, payload: Mapping[str, Any]) -> None:
+    """Count an event written outside the unit of work (a rating counts for its platform's satisfaction)."""
+    if (rating := _rating_of(kind, payload)) is not None:
+        feedback: Counter[Measure] = session.info.setdefault(FEEDBACK, Counter())
+        feedback[(topic.district_id, topic.town_id or topic.district_id, rating)] += 1
+
+
+def row_values(item: TaskItem) -> dict[str, Any]:
+    """Return the columns the tallies count a task row by, as the row object holds them now."""
+    return {name: getattr(item, name) for name in COUNTED_COLUMNS}
 
 
 def _key(session: Session, item: TaskItem, values: dict[str, Any]) -> Key | None:
@@ -34,6 +67,12 @@ def _key(session: Session, item: TaskItem, values: dict[str, Any]) -> Key | None
         return None
     topic = item.topic if "topic" in item.__dict__ else session.get(Topic, values["topic_id"])
     assert topic is not None, "a task belongs to a topic"
+    return _key_of(topic, values)
+
+
+def _key_of(topic: Topic, values: Mapping[str, Any]) -> Key | None:
+    if values["status"] is not TaskStatus.READY:
+        return None
     return (topic.district_id, topic.town_id or topic.district_id, values["candidate_unit_id"] or NO_UNIT,
             values["candidate_org_id"] or NO_UNIT, values["stage"], values["due_at"] or NO_DEADLINE,
             values["warn_at"] or NO_DEADLINE)
@@ -93,7 +132,7 @@ def _collect_feedback(session: Session) -> None:
             changes.subtract(_replies(session, _values(item, before=True, names=REPLY_COLUMNS)))
 
 
-def _replies(session: Session, values: dict[str, Any]) -> list[Measure]:
+def _replies(session: Session, values: Mapping[str, Any]) -> list[Measure]:
     """Return what a task with these values counts for: a completed written reply, and whether on time."""
     if values["status"] is not TaskStatus.COMPLETED or values["bpmn_id"] != "write_reply":
         return []
@@ -103,10 +142,13 @@ def _replies(session: Session, values: dict[str, Any]) -> list[Measure]:
 
 
 def _rating(item: Event) -> str | None:
+    return _rating_of(item.kind, item.payload or {})
+
+
+def _rating_of(kind: str, payload: Mapping[str, Any]) -> str | None:
     """Return the measure of a rating event (``rating:<value>``), or None for any other event."""
-    payload = item.payload or {}
     data = payload.get("data")
-    if item.kind != "task_completed" or payload.get("task") != "rate_reply" or not isinstance(data, dict):
+    if kind != "task_completed" or payload.get("task") != "rate_reply" or not isinstance(data, dict):
         return None
     return None if data.get("rating") is None else f"rating:{data['rating']}"
 

@@ -9,8 +9,9 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine import Instance, Saved, WorkflowEngine
@@ -37,7 +38,8 @@ from models.database import require_writing
 from workflows.people.access import lineage_ids, require_task
 from workflows.platform import consultation, rounds, suggestions
 from workflows.rules.forms import FORMS, FormInvalid, validate
-from workflows.topics import kinds, notices, signing, taskforms
+from workflows.supervision import tally
+from workflows.topics import kinds, notices, signing, taskforms, timeline
 
 # The city runs the district diagram on its own bindings (a binding row for the city organization).
 PROCESS_FOR_LEVEL = {PlatformLevel.CITY: "topic_district", PlatformLevel.DISTRICT: "topic_district",
@@ -108,6 +110,12 @@ def _org(session: Session, code: Any, kinds: tuple[OrgKind, ...]) -> Organizatio
     return org if org is not None and org.kind in kinds and org.active else None  # none starts on a closed one
 
 
+# The completion's own write, as a statement built once (the unit of work spent a flush on it).
+_CLOSE = (update(TaskItem).where(TaskItem.id == bindparam("item_id"), TaskItem.status == TaskStatus.READY)
+          .values(status=TaskStatus.COMPLETED, completed_at=bindparam("at"), completed_by_id=bindparam("actor_id"),
+                  assignee_id=bindparam("assignee_id")))
+
+
 def complete_task(
     session: Session, actor: User, task_item_id: int, data: Mapping[str, Any], now: datetime | None = None,
     submission: str = "",
@@ -144,11 +152,9 @@ def _complete(session: Session, actor: User, task_item_id: int, data: Mapping[st
         raise Conflict(f"task {item.id} is no longer waiting for input")
     signing.before_completion(item, cleaned, now)
     instance.complete(item.task_uuid, cleaned, now)
-    item.status, item.completed_at, item.completed_by = TaskStatus.COMPLETED, now, actor
-    item.assignee = item.assignee or actor
-    session.add(Event(topic_id=topic.id, task_item_id=item.id, actor_id=actor.id, kind="task_completed",
-                      at=now, payload={"task": item.bpmn_id, "data": cleaned,
-                                       **({"submission": submission} if submission else {})}))
+    _close(session, item, actor, now)
+    timeline.record(session, item, "task_completed", actor.id, now,
+                    {"task": item.bpmn_id, "data": cleaned, **({"submission": submission} if submission else {})})
     saved = instance.save(now, actor.id)
     close_if_ended(session, topic, saved, actor, now)
     notices.after_completion(session, item, cleaned, saved.opened, now)
@@ -157,6 +163,19 @@ def _complete(session: Session, actor: User, task_item_id: int, data: Mapping[st
     rounds.after_follow_up(session, item, cleaned, actor, now)  # 再调研、再视察、再协商 open their round
     session.flush()
     return item
+
+
+def _close(session: Session, item: TaskItem, actor: User, now: datetime) -> None:
+    """Mark the task's row completed by ``actor`` in one guarded UPDATE; a row closed meanwhile is a Conflict."""
+    before, assignee = tally.row_values(item), item.assignee or actor
+    closed = session.connection().execute(_CLOSE, {"item_id": item.id, "at": now, "actor_id": actor.id,
+                                                    "assignee_id": assignee.id})
+    if closed.rowcount != 1:
+        raise Conflict(f"task {item.id} was completed by someone else at the same time")
+    for name, value in (("status", TaskStatus.COMPLETED), ("completed_at", now), ("completed_by_id", actor.id),
+                        ("completed_by", actor), ("assignee_id", assignee.id), ("assignee", assignee)):
+        set_committed_value(item, name, value)  # the row object says what the row now holds
+    tally.count_row(session, item.topic, before, tally.row_values(item))
 
 
 def fire_timers(session: Session, topic_id: int, now: datetime) -> list[str]:

@@ -4,15 +4,36 @@ Installed by workflows.wiring.session_factory with the tally; the case page and 
 (案卷) read ``task_due_at`` from each event's payload, so a line of the timeline shows the
 deadline as it was at that moment, not as a later extension or recomputation left it.
 """
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import bindparam, event, insert
 from sqlalchemy.orm import Session
 
 from models import Event, TaskItem
+from workflows.supervision import tally
 
 DUE_KEY = "task_due_at"
+
+
+# Built once: a statement made anew on every completion cost more than running it.
+_ADD = insert(Event).values(topic_id=bindparam("topic_id"), task_item_id=bindparam("task_item_id"),
+                            actor_id=bindparam("actor_id"), kind=bindparam("kind"), at=bindparam("at"),
+                            payload=bindparam("payload"))
+
+
+def record(session: Session, item: TaskItem, kind: str, actor_id: int | None, at: datetime,
+           payload: Mapping[str, Any]) -> None:
+    """Write an event about a task as one statement, stamped with the task's deadline and counted in the tallies.
+
+    The completion's path writes its rows this way, outside the unit of work; an Event added to the
+    session gets the same stamp from the listener below, and the same count from the tally's.
+    """
+    stamped = {**payload, **({DUE_KEY: item.due_at.isoformat()} if item.due_at is not None else {})}
+    session.connection().execute(_ADD, {"topic_id": item.topic_id, "task_item_id": item.id, "actor_id": actor_id,
+                                        "kind": kind, "at": at, "payload": stamped})
+    tally.count_event(session, item.topic, kind, stamped)
 
 
 def install() -> None:
