@@ -13,13 +13,15 @@ from typing import Any
 from sqlalchemy import Column, exc, insert
 from sqlalchemy.orm import Session
 
+COPY_FROM = 10  # rows: a COPY is a stream to open and close, worth it for a batch, not for a notice's one or two
+
 
 def insert_rows(session: Session, model: Any, rows: Sequence[Mapping[str, Any]]) -> None:
     """Insert ``rows`` into ``model``'s table in the session's transaction (COPY on PostgreSQL)."""
     if not rows:
         return
     connection = session.connection()
-    if connection.dialect.name != "postgresql":
+    if connection.dialect.name != "postgresql" or len(rows) < COPY_FROM:
         connection.execute(insert(model.__table__), rows)  # Core: the ORM's bulk path costs more than a few rows
         return
     columns: dict[str, Column[Any]] = {key: model.__mapper__.columns[key] for row in rows for key in row}

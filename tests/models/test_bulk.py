@@ -1,4 +1,4 @@
-"""insert_rows writes what an ORM bulk INSERT would, on both databases (COPY on PostgreSQL)."""
+"""insert_rows writes what an ORM bulk INSERT would, on both databases (a batch by COPY on PostgreSQL)."""
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -6,7 +6,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from models import DeadlineAction, Delivery, DeliveryStatus, Event, Topic
-from models.bulk import insert_rows
+from models.bulk import COPY_FROM, insert_rows
 from models.database import writing
 
 AT = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
@@ -20,7 +20,7 @@ def test_rows_written_by_copy_read_back_as_an_insert_wrote_them(session):
     topic_id = session.scalars(select(Topic.id)).first()
     rows = [{"topic_id": topic_id, "kind": "warning_red", "at": AT + timedelta(seconds=n),
              "payload": {"task": "write_reply", "due_at": None, "说明": "中文", "n": n, "nested": [1, {"a": True}]}}
-            for n in range(3)]
+            for n in range(COPY_FROM)]
     with writing(session):
         insert_rows(session, Event, rows)
         session.execute(insert(Event), [{**row, "kind": "by_insert"} for row in rows])
@@ -33,8 +33,9 @@ def test_rows_written_by_copy_read_back_as_an_insert_wrote_them(session):
 
 def test_columns_a_row_leaves_out_get_their_defaults(session):
     with writing(session):
-        insert_rows(session, Delivery, [{"key": "k1", "channel": "email", "address": "a@example.org",
-                                         "subject": "主题", "body": "正文", "next_attempt_at": AT}])
+        insert_rows(session, Delivery, [{"key": f"k{n}", "channel": "email", "address": "a@example.org",
+                                         "subject": "主题", "body": "正文", "next_attempt_at": AT}
+                                        for n in range(COPY_FROM)])
     delivery = session.scalars(select(Delivery).where(Delivery.key == "k1")).one()
     assert (delivery.status, delivery.attempts, delivery.lease_owner, delivery.last_error) == (
         DeliveryStatus.PENDING, 0, "", "")
@@ -47,7 +48,7 @@ def test_a_duplicate_key_is_an_integrity_error_and_the_transaction_keeps_nothing
         insert_rows(session, DeadlineAction, [key])
     with pytest.raises(IntegrityError), writing(session):
         insert_rows(session, DeadlineAction, [{**key, "subject": "task:2"}])
-        insert_rows(session, DeadlineAction, [key])
+        insert_rows(session, DeadlineAction, [*({**key, "subject": f"task:{n}"} for n in range(3, COPY_FROM + 2)), key])
     subjects = session.scalars(select(DeadlineAction.subject).order_by(DeadlineAction.subject)).all()
     assert subjects == ["task:1"]
 
