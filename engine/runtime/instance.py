@@ -222,7 +222,7 @@ class Instance:
             self.session.add(Event(topic_id=self.owner_id, actor_id=actor_id, kind="step_failed", at=now,
                                    payload=failure))
         self._write_state(state.dump(self.workflow), failure)
-        # the calendar and clocks read once for every row; the rows' changes go out in the projection's one flush
+        # the calendar and clocks read once for every row, and nothing flushed while the rows are made
         with self.session.no_autoflush, calendar_days.pinned(self.session) as settings:
             opened = projection.sync(self.session, self.rules, self.owner_id, self.workflow, now, settings.calendar,
                                      self._timers, rows_exist=not self._new)

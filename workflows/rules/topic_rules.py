@@ -75,9 +75,9 @@ class TopicRules:
 
     def rows_synced(self, session: Session, owner_id: int, open_items: Sequence[TaskItem],
                     opened: Sequence[TaskItem]) -> None:
-        """Count the rows the save opened, and move the topic to the earliest stage among its open tasks.
+        """Count the rows the save opened in the tallies; move the topic to its open tasks' earliest stage.
 
-        (It keeps its stage when none are open.)
+        The topic keeps its stage when none are open.
         """
         topic = session.get(Topic, owner_id)
         assert topic is not None, "a workflow belongs to a topic"

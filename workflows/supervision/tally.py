@@ -4,10 +4,12 @@ open_task_tally counts the open tasks, feedback_tally the written replies (and t
 and the ratings of each platform; the supervisors' dashboard (workflows/supervision/dashboard.py)
 reads both, so its cost does not follow the number of topics. ``install`` puts the listeners on
 every Session; the session factory (workflows/wiring.py) calls it, so any write through the ORM
-(the topic service, the scheduler, the web pages) counts, whoever wrote it. Changes are
-collected at each flush and written just before commit, in key order, so two transactions never
-wait on each other's counters in opposite orders. Bulk writes that bypass the ORM call
-``rebuild`` afterwards; ``rebuild`` also drops the rows whose count fell to zero.
+(the topic service, the scheduler, the web pages) counts, whoever wrote it. The completion's
+path writes its rows as statements, which no listener sees, and counts them itself through
+``count_row`` and ``count_event``. Changes are collected at each flush (or as told) and written
+just before commit, in key order, so two transactions never wait on each other's counters in
+opposite orders. Bulk writes that bypass both call ``rebuild`` afterwards; ``rebuild`` also drops
+the rows whose count fell to zero.
 """
 from collections import Counter
 from collections.abc import Mapping
@@ -64,13 +66,14 @@ def row_values(item: TaskItem) -> dict[str, Any]:
 def _key(session: Session, item: TaskItem, values: dict[str, Any]) -> Key | None:
     """Return the tally key of a task with these values, or None when it is not open."""
     if values["status"] is not TaskStatus.READY:
-        return None
+        return None  # before the topic is looked up
     topic = item.topic if "topic" in item.__dict__ else session.get(Topic, values["topic_id"])
     assert topic is not None, "a task belongs to a topic"
     return _key_of(topic, values)
 
 
 def _key_of(topic: Topic, values: Mapping[str, Any]) -> Key | None:
+    """Return the tally key of a task of ``topic`` with these values, or None when it is not open."""
     if values["status"] is not TaskStatus.READY:
         return None
     return (topic.district_id, topic.town_id or topic.district_id, values["candidate_unit_id"] or NO_UNIT,
