@@ -10,7 +10,7 @@ from datetime import datetime
 from weakref import WeakKeyDictionary
 
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, bindparam, func, select
 from sqlalchemy.orm import Session, defer, joinedload
 
 from engine.diagrams import loading as diagrams
@@ -96,16 +96,18 @@ def bind(session: Session, version: ProcessVersion, district: Organization | Non
     return binding
 
 
+# The version comes in the same query, without its bytes: a diagram parsed before is found by its digest.
+# Built once: a start looks its bindings up twice, and making this statement cost more than running it.
+_BINDINGS = select(ProcessBinding).where(
+    ProcessBinding.process_id == bindparam("process_id"),
+    (ProcessBinding.district_id == bindparam("district_id")) | ProcessBinding.district_id.is_(None),
+).options(joinedload(ProcessBinding.version).options(defer(ProcessVersion.bpmn_xml),
+                                                     joinedload(ProcessVersion.definition)))
+
+
 def bound_version(session: Session, process_id: str, district: Organization) -> ProcessVersion:
     """Return the version bound for this district, else the default binding, else the newest approved."""
-    # The version comes in the same query, without its bytes: a diagram parsed before is found by its digest.
-    bindings = session.scalars(
-        select(ProcessBinding).where(
-            ProcessBinding.process_id == process_id,
-            (ProcessBinding.district_id == district.id) | ProcessBinding.district_id.is_(None),
-        ).options(joinedload(ProcessBinding.version).options(defer(ProcessVersion.bpmn_xml),
-                                                             joinedload(ProcessVersion.definition)))
-    ).all()
+    bindings = session.scalars(_BINDINGS, {"process_id": process_id, "district_id": district.id}).all()
     for binding in sorted(bindings, key=lambda b: b.district_id is None):
         return binding.version
     newest = session.scalar(

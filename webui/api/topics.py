@@ -9,7 +9,7 @@ from functools import wraps
 from typing import Any
 
 from flask import Blueprint, Response, g, jsonify, request
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from werkzeug.exceptions import HTTPException
 
 from engine.errors import InvalidInput, ShangliangError
@@ -40,6 +40,15 @@ def _http_error(exc: HTTPException) -> Response | HTTPException:
     return response
 
 
+# Built once, as the statements every request runs are (see docs/performance.md, "statements built anew").
+_USER_BY_TOKEN = select(User).where(User.api_token_sha256 == bindparam("digest"), User.active.is_(True))
+_VERSION_AND_FAILURE = (
+    select(ProcessDefinition.process_id, ProcessVersion.number, WorkflowState.failure)
+    .select_from(ProcessVersion).join(ProcessDefinition, ProcessDefinition.id == ProcessVersion.definition_id)
+    .outerjoin(WorkflowState, WorkflowState.topic_id == bindparam("topic_id"))
+    .where(ProcessVersion.id == bindparam("version_id")))
+
+
 def token_required(view: Callable[..., Any]) -> Callable[..., Any]:
     """Authenticate the request by ``Authorization: Bearer <token>`` and set ``g.user``."""
 
@@ -50,7 +59,7 @@ def token_required(view: Callable[..., Any]) -> Callable[..., Any]:
         user = None
         if token:
             digest = hashlib.sha256(token.encode()).hexdigest()
-            user = db_session().scalar(select(User).where(User.api_token_sha256 == digest, User.active.is_(True)))
+            user = db_session().scalar(_USER_BY_TOKEN, {"digest": digest})
         if user is None:
             response = jsonify(error={"status": 401, "message": "a valid bearer token is required"})
             response.status_code = 401
@@ -186,10 +195,7 @@ def topic_json(topic: Topic) -> dict[str, Any]:
 def _version_and_failure(topic: Topic) -> dict[str, Any]:
     """Read the version's label and the failed step in one small query: not the diagram, not the workflow state."""
     process_id, number, failure = db_session().execute(
-        select(ProcessDefinition.process_id, ProcessVersion.number, WorkflowState.failure)
-        .select_from(ProcessVersion).join(ProcessDefinition, ProcessDefinition.id == ProcessVersion.definition_id)
-        .outerjoin(WorkflowState, WorkflowState.topic_id == topic.id)
-        .where(ProcessVersion.id == topic.process_version_id)).one()
+        _VERSION_AND_FAILURE, {"topic_id": topic.id, "version_id": topic.process_version_id}).one()
     return {"process_version": f"{process_id} v{number}", "failed_step": failure}
 
 

@@ -5,7 +5,7 @@ The API reads ``inbox``; the inbox page pages ``inbox_conditions`` through workf
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from models import Organization, TaskItem, TaskStatus, Topic, User
@@ -118,7 +118,11 @@ def _least_time_left(item: TaskItem) -> tuple[bool, datetime, int]:
     return item.due_at is None, item.due_at or datetime.min.replace(tzinfo=UTC), item.id
 
 
+# Built once: every API answer about a topic lists them, and making the statement cost more than running it.
+_OPEN_TASKS = select(TaskItem).where(TaskItem.topic_id == bindparam("topic_id"),
+                                     TaskItem.status == TaskStatus.READY).order_by(TaskItem.id)
+
+
 def open_tasks(session: Session, topic: Topic) -> list[TaskItem]:
     """Return the topic's ready tasks."""
-    return list(session.scalars(select(TaskItem).where(
-        TaskItem.topic_id == topic.id, TaskItem.status == TaskStatus.READY).order_by(TaskItem.id)))
+    return list(session.scalars(_OPEN_TASKS, {"topic_id": topic.id}))

@@ -103,10 +103,13 @@ def _new_topic(session: Session, fields: Mapping[str, Any]) -> Topic:
     return Topic(title=title, description=description, district=district, town=town, **values)
 
 
+_ORG_BY_CODE = select(Organization).where(Organization.code == bindparam("code"))  # built once: see _CLOSE
+
+
 def _org(session: Session, code: Any, kinds: tuple[OrgKind, ...]) -> Organization | None:
     if not isinstance(code, str):
         return None
-    org = session.scalar(select(Organization).where(Organization.code == code))
+    org = session.scalar(_ORG_BY_CODE, {"code": code})
     return org if org is not None and org.kind in kinds and org.active else None  # none starts on a closed one
 
 
