@@ -164,7 +164,7 @@ def _queries(database: Database, options: argparse.Namespace) -> dict[str, Any]:
 def _completions(name: str, database: Database, urls: tuple[str, str], snapshots: dict[str, Any],
                  options: argparse.Namespace) -> dict[str, Any]:
     _say(f"{name}: completions through the service and the HTTP API")
-    count, out = options.completions, {}
+    count, out = options.completions, {"wire": database.wire(options.repeat)}
     out["service"] = database.completion_stats(snapshots["reply_0"], count, NOW, options.seed)
     out[f"service_{LOOPS}_loops"] = database.completion_stats(snapshots[f"reply_{LOOPS}"], count, NOW, options.seed + 1)
     item_ids = database.reply_items(snapshots["reply_0"], count, options.seed + 2)

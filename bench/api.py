@@ -1,7 +1,8 @@
 """Completions through the real HTTP API: gunicorn on 127.0.0.1, one kept-alive client connection.
 
 Used by bench/__main__.py. The server is the production one (gunicorn, threaded worker so the
-connection stays open between requests), started on a free port and stopped by its pid.
+connection stays open between requests), started on a free port and stopped by its pid; its log
+goes to bench/work/gunicorn.log.
 """
 import http.client
 import json
@@ -23,6 +24,7 @@ from bench.timing import Stats, stats
 from workflows.demo.world import demo_token
 
 READY_TIMEOUT_S = 30
+LOG = Path(__file__).with_name("work") / "gunicorn.log"
 WARM_UP = 5  # untimed completions per client before the throughput is timed
 OFFICE_USER = "office_tianning"
 NEW_TOPIC = {"description": "群众反映强烈", "category": "livelihood", "source": "public", "platform_level": "district",
@@ -41,11 +43,13 @@ def server(database_url: str, workers: int = 1) -> Iterator[int]:
     """Run gunicorn with ``workers`` workers on the database; yield its port."""
     port = free_port()
     gunicorn = Path(sys.executable).with_name("gunicorn")
-    process = subprocess.Popen(
-        [str(gunicorn), "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--worker-class", "gthread",
-         "--threads", "2", "--keep-alive", "60", "--log-level", "warning", "webui:create_app()"],
-        env={**os.environ, "SHANGLIANG_DATABASE_URL": database_url},
-    )
+    LOG.parent.mkdir(exist_ok=True)
+    with LOG.open("ab") as log:  # each request's log line, as in production, but out of the table's way
+        process = subprocess.Popen(
+            [str(gunicorn), "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--worker-class", "gthread",
+             "--threads", "2", "--keep-alive", "60", "--log-level", "warning", "webui:create_app()"],
+            env={**os.environ, "SHANGLIANG_DATABASE_URL": database_url}, stderr=log,
+        )
     try:
         _wait_until_listening(port, process)
         yield port
@@ -58,7 +62,7 @@ def _wait_until_listening(port: int, process: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + READY_TIMEOUT_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with status {process.returncode}")
+            raise RuntimeError(f"gunicorn exited with status {process.returncode} (its log: {LOG})")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
                 return

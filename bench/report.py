@@ -125,6 +125,10 @@ def _completion_rows(results: dict[str, Any]) -> list[Row]:
         ("shangliang engine in memory (restore, complete, dump)", _ms(results["engine"]["reply_0"]), "",
          f"floor {_ms(fl['instance'])}", "", ""),
     ]
+    rows.append(("database alone: a round trip / a synced commit (ms median)",
+                 *_cells(results, lambda db: "{:.2f} / {:.2f}".format(db["wire"]["round_trip"]["median_ms"],
+                                                                      db["wire"]["synced_commit"]["median_ms"])),
+                 "", "", ""))
     for key, label, limit in (("service", "completion through the engine service", 2.0),
                               ("api", "completion through the HTTP API (gunicorn)", 3.0)):
         rows.append((f"{label} (ms median / p95)", *_cells(results, lambda db, k=key: _ms(db[k])),

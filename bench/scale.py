@@ -86,6 +86,24 @@ class Database:
                     "synchronous": SQLITE_SYNCHRONOUS.get(int(connection.exec_driver_sql(
                         "PRAGMA synchronous").scalar() or 0), "?")}
 
+    def wire(self, repeat: int) -> dict[str, Any]:
+        """Time what each statement and each commit costs before any work: the database's own floor.
+
+        A round trip is ``SELECT 1``; a synced commit is a one-row UPDATE committed, which waits
+        for the log to reach the disk (WAL sync on SQLite, WAL flush on PostgreSQL).
+        """
+        with self.engine.connect() as connection:
+            connection.exec_driver_sql("CREATE TABLE IF NOT EXISTS bench_probe (id INTEGER PRIMARY KEY, n INTEGER)")
+            connection.exec_driver_sql("INSERT INTO bench_probe (id, n) VALUES (1, 0) ON CONFLICT (id) DO NOTHING")
+            connection.commit()
+            trip = measure(lambda: connection.exec_driver_sql("SELECT 1").scalar(), repeat)
+            connection.commit()
+
+            def synced() -> None:
+                connection.exec_driver_sql("UPDATE bench_probe SET n = n + 1 WHERE id = 1")
+                connection.commit()
+            return {"round_trip": trip.as_json(), "synced_commit": measure(synced, repeat).as_json()}
+
     def counts(self) -> dict[str, int]:
         """Return how many topics and open tasks the database holds."""
         with self.sessions() as session:
