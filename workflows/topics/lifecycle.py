@@ -103,7 +103,8 @@ def _new_topic(session: Session, fields: Mapping[str, Any]) -> Topic:
     return Topic(title=title, description=description, district=district, town=town, **values)
 
 
-_ORG_BY_CODE = select(Organization).where(Organization.code == bindparam("code"))  # built once: see _CLOSE
+# Built once: making a select and its cache key cost more than running it (docs/performance.md).
+_ORG_BY_CODE = select(Organization).where(Organization.code == bindparam("code"))
 
 
 def _org(session: Session, code: Any, kinds: tuple[OrgKind, ...]) -> Organization | None:
