@@ -11,6 +11,7 @@ from tests.conftest import NOW
 from tests.factories import drive, open_ids, open_task, start_topic, writes
 from workflows.demo.world import district_path, user_named
 from workflows.topics import lifecycle as topics
+from workflows.topics.timeline import due_then
 
 topics = writes(topics, "start_topic", "complete_task", "fire_timers")
 
@@ -143,3 +144,23 @@ def test_stored_state_leaves_the_spec_out(session):
     stored = session.get(WorkflowState, topic.id)
     assert '"spec"' not in stored.state_json[:200]
     assert len(stored.state_json) < 8000
+
+
+def test_a_completion_writes_its_row_and_an_event_that_keeps_the_deadline_of_the_moment(session):
+    # The completion's row and event are statements outside the unit of work: no listener stamps them.
+    steps = district_path("tianning", assisting=False)
+    sign = [step[0] for step in steps].index("sign_receipt")
+    topic = start_topic(session, NOW)
+    drive(session, topic, steps[:sign], NOW)
+    item = open_task(session, topic, "sign_receipt")
+    due = item.due_at
+    assert due is not None
+    drive(session, topic, [steps[sign]], NOW)
+    session.expire_all()
+    signer = user_named(session, steps[sign][1])
+    row = session.get(TaskItem, item.id)
+    assert row is not None
+    assert (row.status, row.completed_by_id, row.assignee_id) == (TaskStatus.COMPLETED, signer.id, signer.id)
+    event = session.scalars(select(Event).where(Event.task_item_id == item.id, Event.kind == "task_completed")).one()
+    assert (event.actor_id, event.payload["task"], event.at) == (signer.id, "sign_receipt", row.completed_at)
+    assert due_then(event.payload) == due
