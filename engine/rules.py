@@ -28,7 +28,10 @@ class Rules(Protocol):
         ...
 
     def fill_row(self, session: Session, item: TaskItem, task: Task, calendar: WorkCalendar, now: datetime) -> None:
-        """Fill in a new row of a ready user task: its role, stage, place, context and clock."""
+        """Fill in a new row of a ready user task: its role, stage, place, context and clock.
+
+        Leave it out of the session: the projection writes the new rows in one INSERT afterwards.
+        """
         ...
 
     def refresh_row(self, session: Session, item: TaskItem, task: Task, calendar: WorkCalendar,
