@@ -30,7 +30,7 @@ def record(session: Session, item: TaskItem, kind: str, actor_id: int | None, at
     The completion's path writes its rows this way, outside the unit of work; an Event added to the
     session gets the same stamp from the listener below, and the same count from the tally's.
     """
-    stamped = {**payload, **({DUE_KEY: item.due_at.isoformat()} if item.due_at is not None else {})}
+    stamped = with_deadline(payload, item)
     session.connection().execute(_ADD, {"topic_id": item.topic_id, "task_item_id": item.id, "actor_id": actor_id,
                                         "kind": kind, "at": at, "payload": stamped})
     tally.count_event(session, item.topic, kind, stamped)
@@ -47,7 +47,14 @@ def _stamp_deadlines(session: Session, _context: Any, _instances: Any) -> None:
         if isinstance(new, Event) and new.task_item_id is not None and DUE_KEY not in (new.payload or {}):
             item = session.get(TaskItem, new.task_item_id)
             if item is not None and item.due_at is not None:
-                new.payload = {**(new.payload or {}), DUE_KEY: item.due_at.isoformat()}
+                new.payload = with_deadline(new.payload or {}, item)
+
+
+def with_deadline(payload: Mapping[str, Any], item: TaskItem) -> dict[str, Any]:
+    """Return the payload with the task's deadline of this moment, unless it has one or the task has none."""
+    if item.due_at is None or DUE_KEY in payload:
+        return dict(payload)
+    return {**payload, DUE_KEY: item.due_at.isoformat()}
 
 
 def due_then(payload: dict[str, Any] | None) -> datetime | None:
