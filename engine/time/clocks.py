@@ -8,7 +8,7 @@ data, not code.
 """
 from calendar import monthrange
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import select
@@ -49,8 +49,8 @@ class Deadline:
     warn_on: date
 
     def warn_at(self) -> datetime:
-        """Return the start of the first warning day in Shanghai, as an aware datetime."""
-        return datetime.combine(self.warn_on, time(0), tzinfo=SHANGHAI)
+        """Return the start of the first warning day in Shanghai, as an aware UTC datetime (as the row reads back)."""
+        return datetime.combine(self.warn_on, time(0), tzinfo=SHANGHAI).astimezone(UTC)
 
 
 def diagram_clock(props: dict[str, Any]) -> TaskClock | None:
