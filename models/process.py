@@ -65,7 +65,12 @@ class ProcessVersion(Base):
     @property
     def label(self) -> str:
         """Return ``process_id v<number>`` for lists and logs."""
-        return f"{self.definition.process_id} v{self.number}"
+        return version_label(self.definition.process_id, self.number)
+
+
+def version_label(process_id: str, number: int) -> str:
+    """Return how a version is named in lists, logs and the API: ``process_id v<number>``."""
+    return f"{process_id} v{number}"
 
 
 IMMUTABLE = ("definition_id", "number", "bpmn_xml", "sha256", "source_name", "note", "deployed_by_id", "deployed_at")

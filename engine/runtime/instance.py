@@ -49,6 +49,7 @@ class Saved:
     end_events: tuple[str, ...] = ()
     data: Mapping[str, Any] = field(default_factory=dict)
     opened: tuple[TaskItem, ...] = ()  # the new task rows, so the owner tells their people without reading them again
+    open_rows: tuple[TaskItem, ...] = ()  # every row open after the save, in id order, so nobody reads them again
 
 
 class WorkflowEngine:
@@ -117,7 +118,7 @@ class Instance:
 
     @property
     def failure(self) -> dict[str, Any] | None:
-        """Return the failed step as stored before this instance ran anything."""
+        """Return the failed step as last stored: as loaded until a save, then as that save stored it."""
         return self.stored.failure
 
     def run(self, now: datetime) -> dict[str, Any] | None:
@@ -224,10 +225,10 @@ class Instance:
         self._write_state(state.dump(self.workflow), failure)
         # the calendar and clocks read once for every row, and nothing flushed while the rows are made
         with self.session.no_autoflush, calendar_days.pinned(self.session) as settings:
-            opened = projection.sync(self.session, self.rules, self.owner_id, self.workflow, now, settings.calendar,
-                                     self._timers, rows_exist=not self._new)
+            opened, open_rows = projection.sync(self.session, self.rules, self.owner_id, self.workflow, now,
+                                                settings.calendar, self._timers, rows_exist=not self._new)
         self._timers, self._new = timers.waiting_timers(self.workflow), False
-        return self._ending(tuple(opened))
+        return self._ending(tuple(opened), tuple(open_rows))
 
     def _write_state(self, state_json: str, failure: dict[str, Any] | None) -> None:
         """Store the state, unless another transaction stored one since it was read (StaleDataError, as the ORM)."""
@@ -251,9 +252,10 @@ class Instance:
         with calendar_days.pinned(self.session) as settings:
             return projection.refresh(self.session, self.rules, self.owner_id, self.workflow, settings.calendar, now)
 
-    def _ending(self, opened: tuple[TaskItem, ...]) -> Saved:
+    def _ending(self, opened: tuple[TaskItem, ...], open_rows: tuple[TaskItem, ...]) -> Saved:
         if not self.workflow.is_completed():
-            return Saved(ended=False, opened=opened)
+            return Saved(ended=False, opened=opened, open_rows=open_rows)
         ends = [t for t in self.workflow.get_tasks(state=TaskState.COMPLETED, spec_class=EndEvent)
                 if t.workflow is self.workflow]
-        return Saved(True, tuple(t.task_spec.bpmn_id or "" for t in ends), dict(self.workflow.data), opened)
+        return Saved(True, tuple(t.task_spec.bpmn_id or "" for t in ends), dict(self.workflow.data), opened,
+                     open_rows)

@@ -39,8 +39,11 @@ def bpmn_id(task: Task) -> str:
 
 def sync(session: Session, rules: Rules, owner_id: int, workflow: BpmnWorkflow, now: datetime,
          calendar: WorkCalendar, timers_saved: Mapping[str, tuple[str, datetime]] | None = None,
-         rows_exist: bool = True) -> list[TaskItem]:
-    """Create rows for newly ready tasks, cancel rows whose task vanished; return the new rows.
+         rows_exist: bool = True) -> tuple[list[TaskItem], list[TaskItem]]:
+    """Create rows for newly ready tasks, cancel rows whose task vanished; return the new rows and the open ones.
+
+    The open rows are every row still open after the sync, the new ones included, in id order: what
+    a query for them would answer, so that the owner need not send it.
 
     ``timers_saved`` are the timers the workflow waited on when loaded (see timers.sync); ``rows_exist``
     is False for a workflow saved for the first time, whose open rows need no reading.
@@ -49,8 +52,9 @@ def sync(session: Session, rules: Rules, owner_id: int, workflow: BpmnWorkflow, 
         created, kept = _sync_rows(session, rules, owner_id, workflow, now, calendar, rows_exist)
         timers.sync(session, owner_id, workflow, timers_saved)
     _insert(session, created)
-    rules.rows_synced(session, owner_id, [*kept, *created], created)
-    return created
+    open_rows = sorted([*kept, *created], key=lambda item: item.id)
+    rules.rows_synced(session, owner_id, open_rows, created)
+    return created, open_rows
 
 
 def _insert(session: Session, items: list[TaskItem]) -> None:

@@ -7,6 +7,7 @@ later deployments never change a running topic (engine/migration.py moves chosen
 """
 
 from datetime import datetime
+from typing import NamedTuple
 from weakref import WeakKeyDictionary
 
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
@@ -17,12 +18,26 @@ from engine.diagrams import loading as diagrams
 from engine.errors import Conflict, DiagramRejected, NotFound, Problem
 from engine.rules import Rules
 from models import Organization, ProcessBinding, ProcessDefinition, ProcessVersion, User, VersionStatus, utcnow
+from models.process import version_label
 
 BUNDLED_NOTE = "shipped with the release (reviewed with the code)"
 
 _BY_SHA256: dict[str, diagrams.Diagram] = {}  # parsed diagrams by the sha256 of their bytes
-# The sha256 of each version id, per database engine: versions never change, so a completion needs no query for it.
-_DIGESTS: WeakKeyDictionary[Engine | Connection, dict[int, str]] = WeakKeyDictionary()
+
+
+class Known(NamedTuple):
+    """What never changes about a deployed version: its digest and its label (``process_id v<number>``)."""
+
+    sha256: str
+    label: str
+
+
+# Each version id's digest and label, per database engine: versions never change, so a completion and
+# its answer need no query for them.
+_KNOWN: WeakKeyDictionary[Engine | Connection, dict[int, Known]] = WeakKeyDictionary()
+_KNOWN_QUERY = (select(ProcessVersion.id, ProcessVersion.sha256, ProcessDefinition.process_id, ProcessVersion.number)
+                .join(ProcessDefinition, ProcessDefinition.id == ProcessVersion.definition_id)
+                .where(ProcessVersion.id.in_(bindparam("ids", expanding=True))))
 
 
 def deploy(
@@ -187,16 +202,26 @@ def pinned_specs(
     Versions are immutable, so a version whose sha256 was parsed before is that same diagram, and a
     version id read before on this database still has the same sha256.
     """
-    ids = {main_id, *called_ids.values()}
-    known = _DIGESTS.setdefault(session.get_bind(), {})
+    known = _known(session, {main_id, *called_ids.values()})
+    found = {vid: _BY_SHA256.get(entry.sha256) or diagram_of(version_by_id(session, vid))
+             for vid, entry in known.items()}
+    return found[main_id].spec, {pid: found[vid].spec for pid, vid in called_ids.items()}
+
+
+def label_of(session: Session, version_id: int) -> str:
+    """Return a version's label (``process_id v<number>``), read once per process and database."""
+    return _known(session, {version_id})[version_id].label
+
+
+def _known(session: Session, ids: set[int]) -> dict[int, Known]:
+    """Return the digest and label of each version id, reading only those not seen before on this database."""
+    known = _KNOWN.setdefault(session.get_bind(), {})
     if ids - known.keys():
-        unknown = select(ProcessVersion.id, ProcessVersion.sha256).where(ProcessVersion.id.in_(ids - known.keys()))
-        known.update(session.execute(unknown).tuples().all())
+        rows = session.execute(_KNOWN_QUERY, {"ids": sorted(ids - known.keys())})
+        known.update((vid, Known(digest, version_label(pid, number))) for vid, digest, pid, number in rows)
     if ids - known.keys():
         raise NotFound(f"process versions {sorted(ids - known.keys())} are missing")
-    digests = {vid: known[vid] for vid in ids}
-    found = {vid: _BY_SHA256.get(digest) or diagram_of(version_by_id(session, vid)) for vid, digest in digests.items()}
-    return found[main_id].spec, {pid: found[vid].spec for pid, vid in called_ids.items()}
+    return {vid: known[vid] for vid in ids}
 
 
 def specs_of(

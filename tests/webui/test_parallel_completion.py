@@ -72,7 +72,7 @@ def test_a_completion_that_lost_the_race_on_its_topic_is_redone(sessions):
     def redone(slow, username, task_id):  # type: ignore[no-untyped-def]
         return writing_retried(slow, lambda: complete(slow, username, task_id), lambda: task_still_ready(slow, task_id))
 
-    assert lose_the_race(sessions, redone).status is TaskStatus.COMPLETED
+    assert lose_the_race(sessions, redone).item.status is TaskStatus.COMPLETED
     with sessions() as check:
         statuses = check.scalars(select(TaskItem.status).where(TaskItem.bpmn_id == "assist_opinion")).all()
         assert statuses == [TaskStatus.COMPLETED] * 2

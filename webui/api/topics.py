@@ -14,7 +14,8 @@ from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import HTTPException
 
 from engine.errors import InvalidInput, ShangliangError
-from models import ProcessDefinition, ProcessVersion, TaskItem, TaskStatus, Topic, User, WorkflowState
+from engine.store.versions import label_of
+from models import TaskItem, TaskStatus, Topic, User, WorkflowState
 from webui.api import paging
 from webui.api.openapi import OPENAPI
 from webui.database import db_session, writes, writes_while_task_ready
@@ -45,11 +46,7 @@ def _http_error(exc: HTTPException) -> Response | HTTPException:
 # The user's roles come joined: every answer checks them, and their own query was a second round trip.
 _USER_BY_TOKEN = (select(User).where(User.api_token_sha256 == bindparam("digest"), User.active.is_(True))
                   .options(joinedload(User.roles)))
-_VERSION_AND_FAILURE = (
-    select(ProcessDefinition.process_id, ProcessVersion.number, WorkflowState.failure)
-    .select_from(ProcessVersion).join(ProcessDefinition, ProcessDefinition.id == ProcessVersion.definition_id)
-    .outerjoin(WorkflowState, WorkflowState.topic_id == bindparam("topic_id"))
-    .where(ProcessVersion.id == bindparam("version_id")))
+_FAILED_STEP = select(WorkflowState.failure).where(WorkflowState.topic_id == bindparam("topic_id"))
 
 
 def token_required(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -167,8 +164,8 @@ def complete_task(task_id: int) -> Response:
     data = body.get("data")
     if not isinstance(data, dict):
         raise InvalidInput("the body needs a \"data\" object with the form's fields", {"data": "must be an object"})
-    item = topics.complete_task(db_session(), g.user, task_id, data)
-    return jsonify({**task_json(item), "topic": topic_json(item.topic)})
+    done = topics.complete_task(db_session(), g.user, task_id, data)
+    return jsonify({**task_json(done.item), "topic": topic_json(done.item.topic, done)})
 
 
 def user_json(user: User) -> dict[str, Any]:
@@ -180,26 +177,23 @@ def user_json(user: User) -> dict[str, Any]:
     }
 
 
-def topic_json(topic: Topic) -> dict[str, Any]:
-    """Represent a topic with its open tasks."""
+def topic_json(topic: Topic, completed: topics.Completed | None = None) -> dict[str, Any]:
+    """Represent a topic with its open tasks; after a completion, as it left them (nothing is read again)."""
+    session = db_session()
+    open_rows = completed.open_rows if completed else inbox.open_tasks(session, topic)
+    failed_step = completed.failed_step if completed else session.scalar(_FAILED_STEP, {"topic_id": topic.id})
     return {
         "id": topic.id, "title": topic.title, "description": topic.description,
         "category": topic.category.value, "source": topic.source.value,
         "platform_level": topic.platform_level.value, "district": topic.district.code,
         "consultation_kind": topic.consultation_kind.value, "proposal_number": topic.proposal_number,
         "town": topic.town.code if topic.town else None, "stage": topic.stage, "status": topic.status.value,
-        "status_reason": topic.status_reason, **_version_and_failure(topic),
+        "status_reason": topic.status_reason,
+        "process_version": label_of(session, topic.process_version_id), "failed_step": failed_step,
         "created_at": topic.created_at.isoformat(),
         "closed_at": topic.closed_at.isoformat() if topic.closed_at else None,
-        "open_tasks": [task_json(i) for i in inbox.open_tasks(db_session(), topic)],
+        "open_tasks": [task_json(i) for i in open_rows],
     }
-
-
-def _version_and_failure(topic: Topic) -> dict[str, Any]:
-    """Read the version's label and the failed step in one small query: not the diagram, not the workflow state."""
-    process_id, number, failure = db_session().execute(
-        _VERSION_AND_FAILURE, {"topic_id": topic.id, "version_id": topic.process_version_id}).one()
-    return {"process_version": f"{process_id} v{number}", "failed_step": failure}
 
 
 def task_json(item: TaskItem) -> dict[str, Any]:

@@ -118,12 +118,12 @@ def complete(task_id: int, username: str, data: str) -> None:
     if not isinstance(form, dict):
         _fail("--data must be a JSON object")
     with command_session() as session:
-        item = writing_retried(
+        done = writing_retried(
             session, lambda: topics.complete_task(session, demo.user_named(session, username), task_id, form),
             lambda: task_still_ready(session, task_id))
-        topic = item.topic
-        click.echo(f"task {item.id} completed; topic {topic.id} is {topic.status.value} at stage {topic.stage}")
-        _print_tasks(inbox.open_tasks(session, topic))
+        topic = done.item.topic
+        click.echo(f"task {task_id} completed; topic {topic.id} is {topic.status.value} at stage {topic.stage}")
+        _print_tasks(list(done.open_rows))
 
 
 @main.command()

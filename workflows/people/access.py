@@ -157,10 +157,12 @@ def require_topic(session: Session, user: User, topic_id: int) -> Topic:
                    because="that you can see")
 
 
-# The task's topic and its platform come in the task's query: a completion resolves the new tasks' places from them.
+# The task's topic and its platform come in the task's query: a completion resolves the new tasks' places from them;
+# its unit too, which every answer names (a lazy load of it was a round trip of its own).
 # Built once, as a statement made anew for every request costs more than running it.
 _TASK_WITH_TOPIC = select(TaskItem).where(TaskItem.id == bindparam("id")).options(
-    joinedload(TaskItem.topic).options(joinedload(Topic.district), joinedload(Topic.town)))
+    joinedload(TaskItem.topic).options(joinedload(Topic.district), joinedload(Topic.town)),
+    joinedload(TaskItem.candidate_unit))
 
 
 def require_task(session: Session, user: User, task_item_id: int) -> TaskItem:

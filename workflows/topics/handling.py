@@ -37,4 +37,4 @@ def _complete_signing(session: Session, actor: User, task_item_id: int, data: di
     item = require_task(session, actor, task_item_id)
     if not is_signing(item):
         raise Conflict(f"task {task_item_id} is not a signing-for-receipt task (签收)")
-    return topics.complete_task(session, actor, task_item_id, data, now=now)
+    return topics.complete_task(session, actor, task_item_id, data, now=now).item

@@ -6,6 +6,7 @@ the task rows and the events together, or nothing at all; this module then close
 the topic when its workflow ended.
 """
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -120,10 +121,22 @@ _CLOSE = (update(TaskItem).where(TaskItem.id == bindparam("item_id"), TaskItem.s
                   assignee_id=bindparam("assignee_id")))
 
 
+@dataclass(frozen=True)
+class Completed:
+    """What a completion left: the task's row, and the topic's open tasks and failed step after it.
+
+    The answer to the one who completed names what is open next; it is taken from here, not read again.
+    """
+
+    item: TaskItem
+    open_rows: tuple[TaskItem, ...]
+    failed_step: dict[str, Any] | None
+
+
 def complete_task(
     session: Session, actor: User, task_item_id: int, data: Mapping[str, Any], now: datetime | None = None,
     submission: str = "",
-) -> TaskItem:
+) -> Completed:
     """Submit a task's form and move the topic on; a lost race raises Conflict and changes nothing.
 
     ``submission`` is the key of the form render the data came from; it is kept with the
@@ -138,7 +151,7 @@ def complete_task(
 
 
 def _complete(session: Session, actor: User, task_item_id: int, data: Mapping[str, Any], now: datetime,
-              submission: str = "") -> TaskItem:
+              submission: str = "") -> Completed:
     item = require_task(session, actor, task_item_id)
     if item.status is not TaskStatus.READY:
         raise Conflict(f"task {item.id} is already {item.status.value}")
@@ -166,7 +179,7 @@ def _complete(session: Session, actor: User, task_item_id: int, data: Mapping[st
     suggestions.from_minutes(session, topic, cleaned, actor, now)  # the minutes' suggestions are followed up
     rounds.after_follow_up(session, item, cleaned, actor, now)  # 再调研、再视察、再协商 open their round
     session.flush()
-    return item
+    return Completed(item, saved.open_rows, instance.failure)
 
 
 def _close(session: Session, item: TaskItem, actor: User, now: datetime) -> None:
