@@ -1,8 +1,8 @@
 """Completions through the real HTTP API: gunicorn on 127.0.0.1, one kept-alive client connection.
 
-Used by bench/__main__.py. The server is the production one (gunicorn, threaded worker so the
-connection stays open between requests), started on a free port and stopped by its pid; its log
-goes to bench/work/gunicorn.log.
+Used by bench/__main__.py. The server is the production one (gunicorn with threaded workers, so the
+connection stays open between requests, and THREADS threads each as in README's production command),
+started on a free port and stopped by its pid; its log goes to bench/work/gunicorn.log.
 """
 import http.client
 import json
@@ -26,6 +26,9 @@ from workflows.demo.world import demo_token
 READY_TIMEOUT_S = 30
 LOG = Path(__file__).with_name("work") / "gunicorn.log"
 WARM_UP = 5  # untimed completions per client before the throughput is timed
+# Threads per worker, as README's production command runs them: a worker holds every kept-alive connection it
+# accepted, and the kernel may give one worker three of the four clients; with two threads the third waited.
+THREADS = 4
 OFFICE_USER = "office_tianning"
 NEW_TOPIC = {"description": "群众反映强烈", "category": "livelihood", "source": "public", "platform_level": "district",
              "district": "tianning"}
@@ -47,7 +50,7 @@ def server(database_url: str, workers: int = 1) -> Iterator[int]:
     with LOG.open("ab") as log:  # each request's log line, as in production, but out of the table's way
         process = subprocess.Popen(
             [str(gunicorn), "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--worker-class", "gthread",
-             "--threads", "2", "--keep-alive", "60", "--log-level", "warning", "webui:create_app()"],
+             "--threads", str(THREADS), "--keep-alive", "60", "--log-level", "warning", "webui:create_app()"],
             env={**os.environ, "SHANGLIANG_DATABASE_URL": database_url}, stderr=log,
         )
     try:
