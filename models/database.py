@@ -69,12 +69,16 @@ def adding_to(table: Table, counter: str) -> TextClause:
 def begin_write(session: Session) -> None:
     """Start the session's transaction as a writer: on SQLite it takes the write lock at once.
 
-    A read-only transaction already open is committed first (it has nothing to write), so the
-    write sees everything committed before it took the lock.
+    On SQLite a read-only transaction already open is committed first (it has nothing to write, and
+    SQLite cannot make it a writer), so the write sees everything committed before it took the lock.
+    On PostgreSQL it goes on as the write's transaction: under READ COMMITTED every statement sees
+    what was committed before it began, and a commit would only cost a round trip.
     """
     if session.in_transaction():
         if session.new or session.dirty or session.deleted:
             raise RuntimeError("begin_write called with unflushed changes in the session")
+        if session.get_bind().dialect.name != "sqlite":
+            return
         session.commit()
     session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
 
