@@ -72,6 +72,21 @@ def test_the_answer_to_a_completion_is_what_a_fresh_read_shows_and_is_not_read_a
     assert not any("process_definition" in s or "FROM unit WHERE unit.id =" in s for s in flat)
 
 
+def test_the_answer_to_a_start_names_the_first_tasks_without_reading_them(client):  # noqa: F811
+    engine = client.application.extensions["db_engine"]
+    start(client)
+    with counted(engine) as seen:
+        answer = client.post("/api/v1/topics", json=NEW_TOPIC, headers=auth("office_tianning")).get_json()
+    fresh = client.get(f"/api/v1/topics/{answer['id']}", headers=auth("office_tianning")).get_json()
+    assert answer["open_tasks"] == fresh["open_tasks"] and answer["open_tasks"]
+    assert (answer["process_version"], answer["failed_step"]) == (fresh["process_version"], None)
+    flat = [" ".join(s.split()) for s in seen]
+    # the district comes with the levels above it, which the office's permission walks
+    assert sum(s.startswith("SELECT organization.") for s in flat) == 1
+    reread = ("SELECT task_item.", "SELECT workflow_state.", "SELECT process_version.")
+    assert not any(s.startswith(reread) for s in flat)
+
+
 def test_starting_a_topic_reads_no_diagram_once_its_versions_were_parsed(client):  # noqa: F811
     engine = client.application.extensions["db_engine"]
     start(client)

@@ -105,8 +105,8 @@ def me() -> Response:
 @writes
 def create_topic() -> tuple[Response, int]:
     """Start a topic on the process bound for its district and platform level."""
-    topic = topics.start_topic(db_session(), g.user, json_body())
-    return jsonify(topic_json(topic)), 201
+    started = topics.start(db_session(), g.user, json_body())
+    return jsonify(topic_json(started.topic, started)), 201
 
 
 @bp.get("/topics/<int:topic_id>")
@@ -177,11 +177,11 @@ def user_json(user: User) -> dict[str, Any]:
     }
 
 
-def topic_json(topic: Topic, completed: topics.Completed | None = None) -> dict[str, Any]:
-    """Represent a topic with its open tasks; after a completion, as it left them (nothing is read again)."""
+def topic_json(topic: Topic, outcome: topics.Outcome | None = None) -> dict[str, Any]:
+    """Represent a topic with its open tasks; after a start or a completion, as it left them (nothing is read again)."""
     session = db_session()
-    open_rows = completed.open_rows if completed else inbox.open_tasks(session, topic)
-    failed_step = completed.failed_step if completed else session.scalar(_FAILED_STEP, {"topic_id": topic.id})
+    open_rows = outcome.open_rows if outcome else inbox.open_tasks(session, topic)
+    failed_step = outcome.failed_step if outcome else session.scalar(_FAILED_STEP, {"topic_id": topic.id})
     return {
         "id": topic.id, "title": topic.title, "description": topic.description,
         "category": topic.category.value, "source": topic.source.value,

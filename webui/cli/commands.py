@@ -80,9 +80,9 @@ def load_demo() -> None:
 def start(username: str, **fields: Any) -> None:
     """Start a topic and print its id and first task."""
     with command_session() as session, writing(session):
-        topic = topics.start_topic(session, demo.user_named(session, username), fields)
-        click.echo(f"topic {topic.id} started on {topic.process_version.label}")
-        _print_tasks(inbox.open_tasks(session, topic))
+        started = topics.start(session, demo.user_named(session, username), fields)
+        click.echo(f"topic {started.topic.id} started on {started.topic.process_version.label}")
+        _print_tasks(list(started.open_rows))
 
 
 @main.command()

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, bindparam, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -49,8 +49,38 @@ TOPIC_FIELDS = ("title", "description", "category", "source", "platform_level", 
                 "consultation_kind", "proposal_number")
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """The topic's open tasks and failed step as a start or a completion left them.
+
+    The answer to whoever started or completed names what is open next; it is taken from here, not read again.
+    """
+
+    open_rows: tuple[TaskItem, ...]
+    failed_step: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class Started(Outcome):
+    """What starting a topic left: the topic, its first tasks and its failed step."""
+
+    topic: Topic
+
+
+@dataclass(frozen=True)
+class Completed(Outcome):
+    """What a completion left: the task's row, and the topic's open tasks and failed step after it."""
+
+    item: TaskItem
+
+
 def start_topic(session: Session, actor: User, fields: Mapping[str, Any], now: datetime | None = None) -> Topic:
     """Create a topic on the process versions bound for its district, and run it to its first task."""
+    return start(session, actor, fields, now).topic
+
+
+def start(session: Session, actor: User, fields: Mapping[str, Any], now: datetime | None = None) -> Started:
+    """Start a topic as ``start_topic`` does; return what the start left, for an answer that reads nothing again."""
     require_writing(session)
     now = now or utcnow()
     topic = _new_topic(session, fields)
@@ -66,8 +96,9 @@ def start_topic(session: Session, actor: User, fields: Mapping[str, Any], now: d
     instance.run(now)
     session.add(Event(topic_id=topic.id, actor_id=actor.id, kind="topic_started", at=now,
                       payload={"title": topic.title, "process": main.label}))
-    close_if_ended(session, topic, instance.save(now, actor.id), actor, now)
-    return topic
+    saved = instance.save(now, actor.id)
+    close_if_ended(session, topic, saved, actor, now)
+    return Started(open_rows=saved.open_rows, failed_step=instance.failure, topic=topic)
 
 
 def _new_topic(session: Session, fields: Mapping[str, Any]) -> Topic:
@@ -104,8 +135,10 @@ def _new_topic(session: Session, fields: Mapping[str, Any]) -> Topic:
     return Topic(title=title, description=description, district=district, town=town, **values)
 
 
-# Built once: making a select and its cache key cost more than running it (docs/performance.md).
-_ORG_BY_CODE = select(Organization).where(Organization.code == bindparam("code"))
+# Built once: making a select and its cache key cost more than running it (docs/performance.md). The levels above
+# come along (a town's district and city): the check of who may start there walks them, a query each.
+_ORG_BY_CODE = select(Organization).where(Organization.code == bindparam("code")).options(
+    joinedload(Organization.parent).joinedload(Organization.parent))
 
 
 def _org(session: Session, code: Any, kinds: tuple[OrgKind, ...]) -> Organization | None:
@@ -119,18 +152,6 @@ def _org(session: Session, code: Any, kinds: tuple[OrgKind, ...]) -> Organizatio
 _CLOSE = (update(TaskItem).where(TaskItem.id == bindparam("item_id"), TaskItem.status == TaskStatus.READY)
           .values(status=TaskStatus.COMPLETED, completed_at=bindparam("at"), completed_by_id=bindparam("actor_id"),
                   assignee_id=bindparam("assignee_id")))
-
-
-@dataclass(frozen=True)
-class Completed:
-    """What a completion left: the task's row, and the topic's open tasks and failed step after it.
-
-    The answer to the one who completed names what is open next; it is taken from here, not read again.
-    """
-
-    item: TaskItem
-    open_rows: tuple[TaskItem, ...]
-    failed_step: dict[str, Any] | None
 
 
 def complete_task(
@@ -179,7 +200,7 @@ def _complete(session: Session, actor: User, task_item_id: int, data: Mapping[st
     suggestions.from_minutes(session, topic, cleaned, actor, now)  # the minutes' suggestions are followed up
     rounds.after_follow_up(session, item, cleaned, actor, now)  # 再调研、再视察、再协商 open their round
     session.flush()
-    return Completed(item, saved.open_rows, instance.failure)
+    return Completed(open_rows=saved.open_rows, failed_step=instance.failure, item=item)
 
 
 def _close(session: Session, item: TaskItem, actor: User, now: datetime) -> None:
