@@ -170,6 +170,7 @@ def _completions(name: str, database: Database, urls: tuple[str, str], snapshots
     item_ids = database.reply_items(snapshots["reply_0"], count, options.seed + 2)
     database.engine.dispose()
     with api.server(urls[0]) as port:
+        out["http_alone"] = api.round_trip_stats(port, count).as_json()
         out["api"] = api.completion_stats(port, item_ids).as_json()
         out["start_api"] = api.start_stats(port, count).as_json()
     _say(f"{name}: {CLIENTS} clients on gunicorn with {WORKERS} workers")

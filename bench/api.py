@@ -79,6 +79,22 @@ def completion_stats(port: int, item_ids: list[int]) -> Stats:
     return stats(_complete_all(port, item_ids)[3:])
 
 
+def round_trip_stats(port: int, count: int) -> Stats:
+    """GET /healthz ``count`` times over one connection: what HTTP, gunicorn and Flask cost with no work at all."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    samples = []
+    for _ in range(count):
+        began = time.perf_counter()
+        connection.request("GET", "/healthz")
+        response = connection.getresponse()
+        payload = response.read()
+        samples.append(time.perf_counter() - began)
+        if response.status != 200:
+            raise RuntimeError(f"healthz: HTTP {response.status} {payload[:300]!r}")
+    connection.close()
+    return stats(samples[3:])
+
+
 def start_stats(port: int, count: int) -> Stats:
     """POST ``count`` new district topics as the district's CPPCC office over one connection; return latencies."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)

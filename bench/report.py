@@ -129,6 +129,8 @@ def _completion_rows(results: dict[str, Any]) -> list[Row]:
                  *_cells(results, lambda db: "{:.2f} / {:.2f}".format(db["wire"]["round_trip"]["median_ms"],
                                                                       db["wire"]["synced_commit"]["median_ms"])),
                  "", "", ""))
+    rows.append(("HTTP alone: GET /healthz on the same gunicorn (ms median / p95)",
+                 *_cells(results, lambda db: _ms(db["http_alone"])), "", "", ""))
     for key, label, limit in (("service", "completion through the engine service", 2.0),
                               ("api", "completion through the HTTP API (gunicorn)", 3.0)):
         rows.append((f"{label} (ms median / p95)", *_cells(results, lambda db, k=key: _ms(db[k])),
