@@ -68,7 +68,8 @@ class TaskItem(Base):
     role: Mapped[Role] = mapped_column(str_enum(Role))
     candidate_org_id: Mapped[Optional[int]] = mapped_column(ForeignKey("organization.id"))
     candidate_unit_id: Mapped[Optional[int]] = mapped_column(ForeignKey("unit.id"))
-    assignee_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"), index=True)
+    # No index of its own: ix_task_item_assignee_open begins with it (a second one cost pages on every write).
+    assignee_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
     status: Mapped[TaskStatus] = mapped_column(
         str_enum(TaskStatus), default=TaskStatus.READY
     )
