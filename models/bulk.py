@@ -8,9 +8,10 @@ out gets its Python default, as the INSERT would give it. SQLite keeps the execu
 its driver runs in-process. Nothing is flushed first: the rows they point at must be written already.
 """
 from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Column, exc, insert
+from sqlalchemy import Column, Insert, Table, exc, insert
 from sqlalchemy.orm import Session
 
 COPY_FROM = 10  # rows: a COPY is a stream to open and close, worth it for a batch, not for a notice's one or two
@@ -22,7 +23,7 @@ def insert_rows(session: Session, model: Any, rows: Sequence[Mapping[str, Any]])
         return
     connection = session.connection()
     if connection.dialect.name != "postgresql" or len(rows) < COPY_FROM:
-        connection.execute(insert(model.__table__), rows)  # Core: the ORM's bulk path costs more than a few rows
+        connection.execute(_insert_into(model.__table__), rows)  # Core: the ORM's bulk path costs more than a few rows
         return
     columns: dict[str, Column[Any]] = {key: model.__mapper__.columns[key] for row in rows for key in row}
     taken = {column.name for column in columns.values()}
@@ -42,6 +43,12 @@ def insert_rows(session: Session, model: Any, rows: Sequence[Mapping[str, Any]])
                                 for process, v in zip(processors, values, strict=True)])
     except dialect.loaded_dbapi.Error as error:  # as SQLAlchemy's own statements raise it: IntegrityError, …
         raise exc.DBAPIError.instance(statement, None, error, dialect.loaded_dbapi.Error) from error
+
+
+@cache
+def _insert_into(table: Table) -> Insert:
+    """Return the table's INSERT, built once: a statement made anew costs its construction and cache key each time."""
+    return insert(table)
 
 
 def default_of(column: Column[Any]) -> Any:

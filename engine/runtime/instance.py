@@ -18,7 +18,7 @@ from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
 from SpiffWorkflow.task import Task
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
@@ -33,6 +33,8 @@ from models import Event, ProcessVersion, TaskItem, WorkflowState
 
 SESSION_KEY = "workflow_engine"  # where a Session's info holds its WorkflowEngine
 
+# A stored state is read by this one SELECT, built once (session.get made its statement and cache key anew each time)
+_STATE = select(WorkflowState).where(WorkflowState.topic_id == bindparam("owner"))
 # A stored state is written by this one UPDATE, guarded by the version it was read at (built once: see
 # projection._OPEN_ROWS). Through the unit of work it cost a flush of its own on every save.
 _WRITE_STATE = (update(WorkflowState)
@@ -90,7 +92,7 @@ class WorkflowEngine:
 
     def load(self, session: Session, owner_id: int, main_version_id: int) -> "Instance":
         """Rebuild the stored workflow of ``owner_id`` on the live specs of the versions it pins."""
-        stored = session.get(WorkflowState, owner_id)
+        stored = session.scalars(_STATE, {"owner": owner_id}).first()
         if stored is None:
             raise NotFound(f"no workflow is stored for {owner_id}")
         specs = versions.pinned_specs(session, main_version_id, stored.subprocess_versions)
