@@ -82,15 +82,7 @@ def completion_stats(port: int, item_ids: list[int]) -> Stats:
 def round_trip_stats(port: int, count: int) -> Stats:
     """GET /healthz ``count`` times over one connection: what HTTP, gunicorn and Flask cost with no work at all."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    samples = []
-    for _ in range(count):
-        began = time.perf_counter()
-        connection.request("GET", "/healthz")
-        response = connection.getresponse()
-        payload = response.read()
-        samples.append(time.perf_counter() - began)
-        if response.status != 200:
-            raise RuntimeError(f"healthz: HTTP {response.status} {payload[:300]!r}")
+    samples = [_timed(connection, "GET", "/healthz", 200) for _ in range(count)]
     connection.close()
     return stats(samples[3:])
 
@@ -99,16 +91,8 @@ def start_stats(port: int, count: int) -> Stats:
     """POST ``count`` new district topics as the district's CPPCC office over one connection; return latencies."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     headers = {"Authorization": f"Bearer {demo_token(OFFICE_USER)}", "Content-Type": "application/json"}
-    samples = []
-    for n in range(count):
-        body = json.dumps({**NEW_TOPIC, "title": f"压测议题{n}"})
-        began = time.perf_counter()
-        connection.request("POST", "/api/v1/topics", body=body, headers=headers)
-        response = connection.getresponse()
-        payload = response.read()
-        samples.append(time.perf_counter() - began)
-        if response.status != 201:
-            raise RuntimeError(f"start: HTTP {response.status} {payload[:300]!r}")
+    samples = [_timed(connection, "POST", "/api/v1/topics", 201, json.dumps({**NEW_TOPIC, "title": f"压测议题{n}"}),
+                      headers) for n in range(count)]
     connection.close()
     return stats(samples[3:])
 
@@ -148,14 +132,20 @@ def _complete_all(port: int, item_ids: list[int]) -> list[float]:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     headers = {"Authorization": f"Bearer {demo_token(BUSY_UNIT_USER)}", "Content-Type": "application/json"}
     body = json.dumps({"data": REPLY})
-    samples = []
-    for item_id in item_ids:
-        began = time.perf_counter()
-        connection.request("POST", f"/api/v1/tasks/{item_id}/complete", body=body, headers=headers)
-        response = connection.getresponse()
-        payload = response.read()
-        samples.append(time.perf_counter() - began)
-        if response.status != 200:
-            raise RuntimeError(f"task {item_id}: HTTP {response.status} {payload[:300]!r}")
+    samples = [_timed(connection, "POST", f"/api/v1/tasks/{item_id}/complete", 200, body, headers)
+               for item_id in item_ids]
     connection.close()
     return samples
+
+
+def _timed(connection: http.client.HTTPConnection, method: str, path: str, expected: int, body: str | None = None,
+           headers: dict[str, str] | None = None) -> float:
+    """Send one request and read its whole answer; return the seconds it took, or raise naming what came back."""
+    began = time.perf_counter()
+    connection.request(method, path, body=body, headers=headers or {})
+    response = connection.getresponse()
+    payload = response.read()
+    elapsed = time.perf_counter() - began
+    if response.status != expected:
+        raise RuntimeError(f"{method} {path}: HTTP {response.status} {payload[:300]!r}")
+    return elapsed

@@ -32,13 +32,19 @@ def drive(client, topic: dict, steps: list) -> dict:  # noqa: F811
     return response.get_json()
 
 
-def test_a_completion_reads_the_state_once_and_no_diagram_and_asks_no_permission_query(client):  # noqa: F811
-    engine = client.application.extensions["db_engine"]
+def signing_task(client) -> tuple[dict, dict, str, dict]:  # noqa: F811
+    """Start a topic and drive it to its lead unit's signing; return the topic, that task, who signs and the form."""
     topic = start(client)
     drive(client, topic, STEPS[:SIGN])
     task_id, username, data = STEPS[SIGN]
     task = next(t for t in client.get("/api/v1/tasks", headers=auth(username)).get_json()["tasks"]
                 if t["topic_id"] == topic["id"] and t["task"] == task_id)
+    return topic, task, username, data
+
+
+def test_a_completion_reads_the_state_once_and_no_diagram_and_asks_no_permission_query(client):  # noqa: F811
+    engine = client.application.extensions["db_engine"]
+    _topic, task, username, data = signing_task(client)
     with counted(engine) as seen:
         response = complete(client, task["id"], username, data)
     assert response.status_code == 200, response.get_json()
@@ -55,11 +61,7 @@ def test_a_completion_reads_the_state_once_and_no_diagram_and_asks_no_permission
 
 def test_the_answer_to_a_completion_is_what_a_fresh_read_shows_and_is_not_read_again(client):  # noqa: F811
     engine = client.application.extensions["db_engine"]
-    topic = start(client)
-    drive(client, topic, STEPS[:SIGN])
-    task_id, username, data = STEPS[SIGN]
-    task = next(t for t in client.get("/api/v1/tasks", headers=auth(username)).get_json()["tasks"]
-                if t["topic_id"] == topic["id"] and t["task"] == task_id)
+    topic, task, username, data = signing_task(client)
     with counted(engine) as seen:
         answer = complete(client, task["id"], username, data).get_json()["topic"]
     fresh = client.get(f"/api/v1/topics/{topic['id']}", headers=auth(username)).get_json()
