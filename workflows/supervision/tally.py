@@ -124,7 +124,7 @@ def _collect_feedback(session: Session) -> None:
     for item in session.new:
         if isinstance(item, TaskItem):
             changes.update(_replies(session, _values(item, before=False, names=REPLY_COLUMNS)))
-        elif isinstance(item, Event) and (rating := _rating(item)) is not None:
+        elif isinstance(item, Event) and (rating := _rating_of(item.kind, item.payload or {})) is not None:
             changes[(*_platform(session, item.topic_id), rating)] += 1
     for item in session.dirty:
         if isinstance(item, TaskItem) and inspect(item).attrs["status"].history.has_changes():
@@ -142,10 +142,6 @@ def _replies(session: Session, values: Mapping[str, Any]) -> list[Measure]:
     where = _platform(session, values["topic_id"])
     due, done = values["due_at"], values["completed_at"]
     return [(*where, "reply"), *([(*where, "reply_on_time")] if due and done and done <= due else [])]
-
-
-def _rating(item: Event) -> str | None:
-    return _rating_of(item.kind, item.payload or {})
 
 
 def _rating_of(kind: str, payload: Mapping[str, Any]) -> str | None:

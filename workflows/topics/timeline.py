@@ -45,8 +45,8 @@ def install() -> None:
 def _stamp_deadlines(session: Session, _context: Any, _instances: Any) -> None:
     for new in session.new:
         if isinstance(new, Event) and new.task_item_id is not None and DUE_KEY not in (new.payload or {}):
-            item = session.get(TaskItem, new.task_item_id)
-            if item is not None and item.due_at is not None:
+            item = session.get(TaskItem, new.task_item_id)  # looked up only for an event not stamped yet
+            if item is not None:
                 new.payload = with_deadline(new.payload or {}, item)
 
 
